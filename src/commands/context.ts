@@ -1,0 +1,20 @@
+import type { Readable } from 'node:stream';
+
+/** What a command may use of the outside world; cli.ts builds it from `process`. */
+export interface CommandContext {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  stdin?: Readable | undefined;
+  clock: () => number;
+  /** stdout is a terminal that takes colour (TTY, no NO_COLOR, or FORCE_COLOR). */
+  color: boolean;
+  /** Terminal width (COLUMNS, the TTY's, or 120). */
+  width: number;
+}
+
+/** Output choices shared by commands that print reports. */
+export interface OutputOptions {
+  format: 'table' | 'json' | 'csv' | 'markdown';
+  output: string | undefined;
+  decimals: number | undefined;
+}

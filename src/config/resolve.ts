@@ -1,0 +1,108 @@
+import type { ReportCommandOptions } from '../commands/report.js';
+import { usageError } from '../errors.js';
+import { parseMatcher } from '../ledger/matchers.js';
+import { checkTimeZone, parseDuration, parseTime } from '../ledger/time.js';
+import { parseStep } from '../ledger/windows.js';
+import { FORMATS, type Format } from '../render/index.js';
+import { parseHeaders, readTokenFile } from '../sources/scrape.js';
+import { parseSourceArg } from '../sources/spec.js';
+import { type ConfigFile, customMappings, dialectSettings, loadConfigFile } from './config-file.js';
+
+/** The flags of `report` as commander gives them. */
+export interface ReportFlags {
+  file: string[];
+  scrape: string[];
+  interval?: string;
+  by?: string;
+  match: string[];
+  top?: string;
+  window?: string;
+  since?: string;
+  until?: string;
+  step?: string;
+  timezone?: string;
+  now?: string;
+  format: string;
+  output?: string;
+  decimals?: string;
+  pricing: string[];
+  defaultPricing: boolean;
+  dialect?: string;
+  config?: string;
+  strict: boolean;
+  timeout: string;
+  header: string[];
+  bearerTokenFile?: string;
+  lookback?: string;
+}
+
+/** What cli.ts reads from the environment for a command. */
+export interface Environment {
+  bearerToken?: string | undefined;
+}
+
+function positiveDuration(text: string, flag: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0) throw usageError(`${flag}: expected a duration like 30s, 5m or 7d, got "${text}"`);
+  return ms;
+}
+
+function wholeNumber(text: string, flag: string, min: number): number {
+  if (!/^\d+$/.test(text) || Number(text) < min) throw usageError(`${flag}: expected a whole number ≥ ${min}, got "${text}"`);
+  return Number(text);
+}
+
+export function parseFormat(text: string, allowed: readonly string[] = FORMATS): Format {
+  if (!allowed.includes(text)) throw usageError(`--format: expected one of ${allowed.join(', ')}, got "${text}"`);
+  return text as Format;
+}
+
+/** Dimensions from `--by model,feature`: names of labels or canonical dimensions. */
+export function parseBy(text: string | undefined): string[] {
+  if (text === undefined || text.trim() === '') return [];
+  const dims = text.split(',').map((d) => d.trim());
+  for (const d of dims) {
+    if (!/^[A-Za-z_][A-Za-z0-9_.:]*$/.test(d)) throw usageError(`--by: "${d}" is not a label name`);
+  }
+  if (new Set(dims).size !== dims.length) throw usageError(`--by: a dimension is repeated in "${text}"`);
+  return dims;
+}
+
+/** Defaults ← config file ← the flags given; everything downstream reads only the result. */
+export async function resolveReportOptions(flags: ReportFlags, env: Environment): Promise<ReportCommandOptions> {
+  const config: ConfigFile | undefined = flags.config ? await loadConfigFile(flags.config) : undefined;
+  const sources = [...flags.file.map((f) => parseSourceArg('file', f)), ...flags.scrape.map((s) => parseSourceArg('scrape', s))];
+  const timezone = checkTimeZone(flags.timezone ?? config?.timezone ?? 'UTC');
+  if (flags.interval !== undefined && flags.scrape.length === 0) throw usageError('--interval goes with --scrape');
+  const lookbackText = flags.lookback ?? config?.lookback;
+  const bearerToken = flags.bearerTokenFile ? await readTokenFile(flags.bearerTokenFile) : env.bearerToken;
+  return {
+    input: {
+      sources,
+      by: parseBy(flags.by),
+      matchers: flags.match.map(parseMatcher),
+      top: flags.top === undefined ? undefined : wholeNumber(flags.top, '--top', 1),
+      window: { window: flags.window, since: flags.since, until: flags.until },
+      step: flags.step === undefined ? undefined : parseStep(flags.step),
+      timezone,
+      now: flags.now === undefined ? undefined : parseTime(flags.now, '--now'),
+      dialect: flags.dialect ?? config?.dialect,
+      dialectSettings: dialectSettings(config),
+      mappings: customMappings(config),
+      lookbackMs: lookbackText === undefined ? Number.POSITIVE_INFINITY : positiveDuration(lookbackText, '--lookback'),
+      scrape: {
+        timeoutMs: positiveDuration(flags.timeout, '--timeout'),
+        auth: { headers: parseHeaders(flags.header), bearerToken },
+        intervalMs: flags.interval === undefined ? undefined : positiveDuration(flags.interval, '--interval'),
+      },
+    },
+    output: {
+      format: parseFormat(flags.format),
+      output: flags.output,
+      decimals: flags.decimals === undefined ? undefined : wholeNumber(flags.decimals, '--decimals', 0),
+    },
+    pricingFiles: [...(config?.pricing ?? []), ...flags.pricing],
+    noDefaultPricing: !flags.defaultPricing,
+    strict: flags.strict,
+  };
+}

@@ -1,0 +1,249 @@
+import { type Finding, finding } from '../findings.js';
+import type { Coverage } from '../ledger/accounting.js';
+import { sliceOf } from '../ledger/accounting.js';
+import type { Usage } from '../ledger/store.js';
+import type { Window } from '../ledger/windows.js';
+import { sumTokens, TOKEN_TYPES, type TokenCounts, type TokenType, zeroTokens } from '../model.js';
+import { type PriceBook, type PricingFileInfo, rateAt } from '../pricing/book.js';
+import { costOf } from './money.js';
+
+/** Why some tokens have no price. */
+export type UnpricedReason = 'no-model' | 'unknown-model' | 'no-rate' | 'before-first-price';
+
+export interface ReportRow {
+  /** `--by` dimension → value; unpriced rows also carry `model`. */
+  group: Record<string, string>;
+  /** Index of the bucket when the report is stepped. */
+  bucket: number | undefined;
+  priced: boolean;
+  unpricedReason?: UnpricedReason;
+  tokens: TokenCounts;
+  /** Femto-units per type; null on unpriced rows. */
+  cost: Record<TokenType, bigint> | null;
+  totalCost: bigint | null;
+}
+
+export interface ReportTotals {
+  tokens: TokenCounts;
+  cost: Record<TokenType, bigint>;
+  totalCost: bigint;
+  unpricedTokens: number;
+}
+
+export interface SourceInfo {
+  kind: 'file' | 'scrape' | 'prometheus';
+  name: string | undefined;
+  location: string;
+  timestamped: boolean;
+}
+
+/** The one result every renderer, budget check and forecast consumes. */
+export interface CostReport {
+  window: Window;
+  timezone: string;
+  /** True when some data was a snapshot without timestamps: totals since the counters started. */
+  lifetime: boolean;
+  step: string | undefined;
+  /** Bucket edges; bucket i is (buckets[i], buckets[i+1]]. */
+  buckets: readonly number[];
+  currency: string;
+  by: readonly string[];
+  rows: ReportRow[];
+  totals: ReportTotals;
+  coverage: Coverage;
+  dialects: Record<string, number>;
+  sources: SourceInfo[];
+  pricing: PricingFileInfo[];
+  findings: Finding[];
+}
+
+export interface CostOptions {
+  window: Window;
+  timezone: string;
+  lifetime: boolean;
+  step: string | undefined;
+  bucketEdges: readonly number[];
+  sources: SourceInfo[];
+  top: number | undefined;
+  /** Instant used to pick prices for a slice with no finite start (lifetime snapshots). */
+  now: number;
+}
+
+function zeroCost(): Record<TokenType, bigint> {
+  return { input: 0n, cached_input: 0n, cache_write: 0n, output: 0n };
+}
+
+interface RowAcc {
+  row: ReportRow;
+  rank: bigint;
+}
+
+/** Joins exact usage with the prices in force in each slice, and folds it into report rows. */
+export function buildCostReport(usage: Usage, book: PriceBook, options: CostOptions): CostReport {
+  const rows = new Map<string, RowAcc>();
+  const unpricedModels = new Map<string, UnpricedReason>();
+  const { edges } = usage;
+  const stepped = options.bucketEdges.length > 2;
+
+  for (const cell of usage.cells) {
+    const sliceStart = edges[cell.slice] as number;
+    const sliceEnd = edges[cell.slice + 1] as number;
+    const priceTime = Number.isFinite(sliceStart) ? sliceStart : Number.isFinite(sliceEnd) ? sliceEnd : options.now;
+    const bucket = stepped ? sliceOf(options.bucketEdges, sliceEnd) : undefined;
+    const model = cell.model === undefined ? undefined : book.resolve(cell.model);
+    const rate = model ? rateAt(model, priceTime) : undefined;
+    for (const type of TOKEN_TYPES) {
+      const tokens = cell.tokens[type];
+      if (tokens === 0) continue;
+      const price = rate?.prices[type];
+      if (price !== undefined) {
+        const acc = rowFor(rows, usage.by, cell.group, bucket, undefined, undefined);
+        acc.row.tokens[type] += tokens;
+        const c = costOf(tokens, price);
+        (acc.row.cost as Record<TokenType, bigint>)[type] += c;
+        acc.row.totalCost = (acc.row.totalCost as bigint) + c;
+      } else {
+        const reason: UnpricedReason =
+          cell.model === undefined ? 'no-model' : !model ? 'unknown-model' : !rate ? 'before-first-price' : 'no-rate';
+        const acc = rowFor(rows, usage.by, cell.group, bucket, cell.model ?? '', reason);
+        acc.row.tokens[type] += tokens;
+        unpricedModels.set(`${cell.model ?? '(no model label)'}${reason === 'no-rate' ? ` (${type})` : ''}`, reason);
+      }
+    }
+  }
+
+  let list = [...rows.values()];
+  if (options.top !== undefined) list = foldTop(list, options.top, usage.by);
+  list.sort(compareRows);
+  const totals: ReportTotals = { tokens: zeroTokens(), cost: zeroCost(), totalCost: 0n, unpricedTokens: 0 };
+  for (const { row } of list) {
+    for (const t of TOKEN_TYPES) {
+      totals.tokens[t] += row.tokens[t];
+      if (row.cost) totals.cost[t] += row.cost[t];
+      else totals.unpricedTokens += row.tokens[t];
+    }
+    if (row.totalCost !== null) totals.totalCost += row.totalCost;
+  }
+
+  const findings = [...usage.findings];
+  if (unpricedModels.size > 0) {
+    const names = [...unpricedModels.entries()].map(([m, r]) => `${m}: ${REASON_TEXT[r]}`);
+    findings.push(
+      finding(
+        'UNPRICED_USAGE',
+        'warning',
+        `${totals.unpricedTokens.toLocaleString('en-US')} tokens have no price and are not in the cost total: ${names.join('; ')}`,
+      ),
+    );
+  }
+  if (options.lifetime) {
+    findings.push(
+      finding(
+        'LIFETIME_TOTALS',
+        'info',
+        'some sources had no timestamps: their usage is the total since each counter started, whatever the window',
+      ),
+    );
+  }
+  return {
+    window: options.window,
+    timezone: options.timezone,
+    lifetime: options.lifetime,
+    step: options.step,
+    buckets: options.bucketEdges,
+    currency: book.currency,
+    by: usage.by,
+    rows: list.map((a) => a.row),
+    totals,
+    coverage: usage.coverage,
+    dialects: usage.dialects,
+    sources: options.sources,
+    pricing: book.files,
+    findings,
+  };
+}
+
+const REASON_TEXT: Record<UnpricedReason, string> = {
+  'no-model': 'the series has no model label',
+  'unknown-model': 'not in any pricing file',
+  'no-rate': 'the pricing file has no rate for this token type',
+  'before-first-price': 'used before the first price in the pricing file',
+};
+
+function rowFor(
+  rows: Map<string, RowAcc>,
+  by: readonly string[],
+  values: readonly string[],
+  bucket: number | undefined,
+  unpricedModel: string | undefined,
+  reason: UnpricedReason | undefined,
+): RowAcc {
+  const key = `${values.join('\u0000')}\u0001${bucket ?? ''}\u0001${unpricedModel ?? '\u0002'}\u0001${reason ?? ''}`;
+  let acc = rows.get(key);
+  if (!acc) {
+    const group: Record<string, string> = {};
+    by.forEach((d, i) => {
+      group[d] = values[i] as string;
+    });
+    if (unpricedModel !== undefined) group.model = unpricedModel;
+    const priced = reason === undefined;
+    const row: ReportRow = { group, bucket, priced, tokens: zeroTokens(), cost: priced ? zeroCost() : null, totalCost: priced ? 0n : null };
+    if (reason !== undefined) row.unpricedReason = reason;
+    acc = { row, rank: 0n };
+    rows.set(key, acc);
+  }
+  return acc;
+}
+
+export const OTHER = '(other)';
+
+/** Keeps the `top` groups by window cost; the rest of the priced rows fold into `(other)`. */
+function foldTop(list: RowAcc[], top: number, by: readonly string[]): RowAcc[] {
+  const groupKey = (r: ReportRow) => by.map((d) => r.group[d]).join('\u0000');
+  const spend = new Map<string, bigint>();
+  for (const { row } of list) {
+    if (row.priced) spend.set(groupKey(row), (spend.get(groupKey(row)) ?? 0n) + (row.totalCost as bigint));
+  }
+  const ranked = [...spend.entries()].sort((a, b) => (a[1] === b[1] ? a[0].localeCompare(b[0]) : a[1] > b[1] ? -1 : 1));
+  if (ranked.length <= top) return list;
+  const keep = new Set(ranked.slice(0, top).map(([k]) => k));
+  const out: RowAcc[] = [];
+  const others = new Map<string, RowAcc>();
+  for (const acc of list) {
+    if (!acc.row.priced || keep.has(groupKey(acc.row))) {
+      out.push(acc);
+      continue;
+    }
+    const k = String(acc.row.bucket ?? '');
+    let other = others.get(k);
+    if (!other) {
+      const group: Record<string, string> = {};
+      for (const d of by) group[d] = OTHER;
+      other = { row: { group, bucket: acc.row.bucket, priced: true, tokens: zeroTokens(), cost: zeroCost(), totalCost: 0n }, rank: -1n };
+      others.set(k, other);
+      out.push(other);
+    }
+    for (const t of TOKEN_TYPES) {
+      other.row.tokens[t] += acc.row.tokens[t];
+      (other.row.cost as Record<TokenType, bigint>)[t] += (acc.row.cost as Record<TokenType, bigint>)[t];
+    }
+    other.row.totalCost = (other.row.totalCost as bigint) + (acc.row.totalCost as bigint);
+  }
+  return out;
+}
+
+/** Bucket order, then priced before unpriced, `(other)` last, dearest first, then by name. */
+function compareRows(a: RowAcc, b: RowAcc): number {
+  const ba = a.row.bucket ?? -1;
+  const bb = b.row.bucket ?? -1;
+  if (ba !== bb) return ba - bb;
+  if (a.row.priced !== b.row.priced) return a.row.priced ? -1 : 1;
+  if (a.rank !== b.rank) return a.rank > b.rank ? -1 : 1;
+  const ca = a.row.totalCost ?? 0n;
+  const cb = b.row.totalCost ?? 0n;
+  if (ca !== cb) return ca > cb ? -1 : 1;
+  const ta = sumTokens(a.row.tokens);
+  const tb = sumTokens(b.row.tokens);
+  if (ta !== tb) return tb - ta;
+  return JSON.stringify(a.row.group).localeCompare(JSON.stringify(b.row.group));
+}

@@ -1,0 +1,304 @@
+import type { Classifier } from '../dialects/detect.js';
+import type { Classified, RawTokenType } from '../dialects/dialect.js';
+import { type Finding, finding } from '../findings.js';
+import { addTokens, type Labels, type Sample, type TokenCounts, zeroTokens } from '../model.js';
+import { accountSeries, addCoverage, type Coverage, emptyCoverage, sliceOf } from './accounting.js';
+import type { Matcher } from './matchers.js';
+
+/** Dimensions that come from the dialect rather than from a label of the same name. */
+export const CANONICAL_DIMENSIONS = ['model', 'provider', 'operation', 'gateway', 'dialect'] as const;
+
+/** Tokens of one group (values of the `--by` dimensions) and model in one time slice. */
+export interface UsageCell {
+  group: readonly string[];
+  /** undefined when the source did not say which model: such usage is always unpriced. */
+  model: string | undefined;
+  slice: number;
+  tokens: TokenCounts;
+}
+
+/** The ledger's result: exact tokens per group × model × slice, and what it saw on the way. */
+export interface Usage {
+  by: readonly string[];
+  /** Slice edges; slice i is (edges[i], edges[i+1]]. */
+  edges: readonly number[];
+  cells: UsageCell[];
+  coverage: Coverage;
+  /** Dialect id → series it read. */
+  dialects: Record<string, number>;
+  findings: Finding[];
+}
+
+type RawCounts = Record<RawTokenType, number>;
+
+interface Series {
+  group: string[];
+  model: string | undefined;
+  inclusive: boolean;
+  type: RawTokenType;
+  times: number[];
+  values: number[];
+  sorted: boolean;
+}
+
+interface RawCell {
+  group: string[];
+  model: string | undefined;
+  inclusive: boolean;
+  slice: number;
+  raw: RawCounts;
+}
+
+function zeroRaw(): RawCounts {
+  return { input: 0, cached_input: 0, cache_write: 0, output: 0, reasoning: 0, total: 0 };
+}
+
+export interface StoreOptions {
+  by: readonly string[];
+  matchers: readonly Matcher[];
+  classifier: Classifier;
+}
+
+/**
+ * Collects samples from every source and turns them into exact usage. Timestamped samples are
+ * kept per series until `account`; a snapshot without timestamps is summed as it streams in, so
+ * a million-series exposition needs no per-series memory.
+ */
+export class UsageStore {
+  private readonly series = new Map<string, Series | null>();
+  private readonly snapshotCells = new Map<string, RawCell>();
+  private readonly snapshotCoverage = emptyCoverage();
+  private untypedSeries = 0;
+  private first = Number.POSITIVE_INFINITY;
+  private last = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly options: StoreOptions) {}
+
+  /** Time of the earliest and latest timestamped sample, or undefined when there were none. */
+  get dataRange(): { first: number; last: number } | undefined {
+    return this.first <= this.last ? { first: this.first, last: this.last } : undefined;
+  }
+
+  /** True when some source was a snapshot without timestamps (lifetime totals). */
+  get hasSnapshot(): boolean {
+    return this.snapshotCoverage.series > 0;
+  }
+
+  /** Adds one sample with a time; `source` names the target (the gateway when no label says). */
+  addTimed(sample: Sample, time: number, source: string | undefined): void {
+    const key = seriesKey(sample.name, sample.labels, source);
+    let s = this.series.get(key);
+    if (s === undefined) {
+      s = this.newSeries(sample, source);
+      this.series.set(key, s);
+    }
+    if (s === null) return;
+    const n = s.times.length;
+    if (n > 0 && time <= (s.times[n - 1] as number)) {
+      if (time === s.times[n - 1]) {
+        s.values[n - 1] = sample.value; // the same scrape read twice: keep the later reading
+        return;
+      }
+      s.sorted = false;
+    }
+    s.times.push(time);
+    s.values.push(sample.value);
+    if (time < this.first) this.first = time;
+    if (time > this.last) this.last = time;
+  }
+
+  /** Adds one sample of a single snapshot: its value is the series' lifetime usage. */
+  addSnapshot(sample: Sample, source: string | undefined): void {
+    const c = this.options.classifier.classify(sample.name, sample.labels);
+    if (!c) return;
+    const group = this.groupOf(c, sample.labels, source);
+    if (group === undefined) return;
+    const cov = this.snapshotCoverage;
+    cov.series++;
+    cov.samples++;
+    if (c.type === undefined) {
+      this.untypedSeries++;
+      return;
+    }
+    if (Number.isNaN(sample.value)) {
+      cov.skippedSamples++;
+      return;
+    }
+    cov.births++;
+    if (sample.value !== Math.floor(sample.value)) cov.fractionalIncrements++;
+    const cell = cellFor(this.snapshotCells, group, c.model, c.inputIncludesCache, 0);
+    cell.raw[c.type] += sample.value;
+  }
+
+  private newSeries(sample: Sample, source: string | undefined): Series | null {
+    const c = this.options.classifier.classify(sample.name, sample.labels);
+    if (!c) return null;
+    const group = this.groupOf(c, sample.labels, source);
+    if (group === undefined) return null;
+    if (c.type === undefined) {
+      this.untypedSeries++;
+      return null;
+    }
+    return { group, model: c.model, inclusive: c.inputIncludesCache, type: c.type, times: [], values: [], sorted: true };
+  }
+
+  /** The values of the `--by` dimensions, or undefined when a `--match` excludes the series. */
+  private groupOf(c: Classified, labels: Labels, source: string | undefined): string[] | undefined {
+    for (const m of this.options.matchers) {
+      if (!m.test(dimension(m.label, c, labels, source))) return undefined;
+    }
+    return this.options.by.map((d) => dimension(d, c, labels, source));
+  }
+
+  /**
+   * Runs exact accounting over the slices of `edges` (bucket edges refined by price changes).
+   * `lookbackMs`: how far before the window a sample still counts as the series' baseline.
+   */
+  account(edges: readonly number[], lookbackMs: number): Usage {
+    const cells = new Map<string, RawCell>();
+    const coverage = emptyCoverage();
+    const findings: Finding[] = [];
+    for (const s of this.series.values()) {
+      if (s === null) continue;
+      if (!s.sorted) sortSeries(s);
+      const { perSlice, coverage: c } = accountSeries(s.times, s.values, edges, lookbackMs);
+      addCoverage(coverage, c);
+      for (let i = 0; i < perSlice.length; i++) {
+        const tokens = perSlice[i] as number;
+        if (tokens === 0) continue;
+        cellFor(cells, s.group, s.model, s.inclusive, i).raw[s.type] += tokens;
+      }
+    }
+    if (this.snapshotCoverage.series > 0) {
+      addCoverage(coverage, this.snapshotCoverage);
+      // A snapshot has no time: it lands in the slice holding the window's end.
+      const slice = Math.max(0, sliceOf(edges, edges[edges.length - 1] as number));
+      for (const cell of this.snapshotCells.values()) {
+        const target = cellFor(cells, cell.group, cell.model, cell.inclusive, slice);
+        for (const t of Object.keys(cell.raw) as RawTokenType[]) target.raw[t] += cell.raw[t];
+      }
+    }
+    if (this.untypedSeries > 0) {
+      findings.push(
+        finding(
+          'UNKNOWN_TOKEN_TYPE',
+          'warning',
+          `${this.untypedSeries} token series have a token type no dialect knows; they are not counted`,
+        ),
+      );
+    }
+    if (coverage.fractionalIncrements > 0) {
+      findings.push(
+        finding(
+          'FRACTIONAL_TOKENS',
+          'warning',
+          `${coverage.fractionalIncrements} increments were not whole numbers of tokens (is this a rate, not a counter?)`,
+        ),
+      );
+    }
+    const out: UsageCell[] = [];
+    let clamped = 0;
+    for (const cell of cells.values()) {
+      const { tokens, clampedBy } = canonicalTokens(cell.raw, cell.inclusive);
+      if (clampedBy > 0) clamped += clampedBy;
+      out.push({ group: cell.group, model: cell.model, slice: cell.slice, tokens });
+    }
+    if (clamped > 0) {
+      findings.push(
+        finding(
+          'INPUT_BELOW_CACHED',
+          'warning',
+          `input counters were ${clamped} tokens lower than the cached and cache-write counters they should include; uncached input was set to 0 there (check the dialect's inputIncludesCache setting)`,
+        ),
+      );
+    }
+    return {
+      by: this.options.by,
+      edges,
+      cells: mergeCells(out),
+      coverage,
+      dialects: Object.fromEntries(this.options.classifier.seen),
+      findings,
+    };
+  }
+}
+
+/** Value of a `--by`/`--match` dimension: canonical ones from the dialect, others from labels. */
+function dimension(name: string, c: Classified, labels: Labels, source: string | undefined): string {
+  switch (name) {
+    case 'model':
+      return c.model ?? '';
+    case 'provider':
+      return c.provider ?? '';
+    case 'operation':
+      return c.operation ?? '';
+    case 'gateway':
+      return c.gateway ?? source ?? '';
+    case 'dialect':
+      return c.dialect;
+    default:
+      return labels[name] ?? '';
+  }
+}
+
+/**
+ * Disjoint canonical tokens. Where the source's input includes cache reads and writes, they are
+ * taken out here, and only here, so that no token is priced twice. Reasoning is part of output;
+ * `total` series are never priced.
+ */
+export function canonicalTokens(raw: RawCounts, inclusive: boolean): { tokens: TokenCounts; clampedBy: number } {
+  const tokens = zeroTokens();
+  tokens.cached_input = raw.cached_input;
+  tokens.cache_write = raw.cache_write;
+  tokens.output = raw.output;
+  let input = raw.input;
+  let clampedBy = 0;
+  if (inclusive) {
+    input -= raw.cached_input + raw.cache_write;
+    if (input < 0) {
+      clampedBy = -input;
+      input = 0;
+    }
+  }
+  tokens.input = input;
+  return { tokens, clampedBy };
+}
+
+function cellFor(cells: Map<string, RawCell>, group: string[], model: string | undefined, inclusive: boolean, slice: number): RawCell {
+  const key = `${group.join('\u0000')}\u0001${model ?? '\u0002'}\u0001${inclusive ? 1 : 0}\u0001${slice}`;
+  let cell = cells.get(key);
+  if (!cell) {
+    cell = { group, model, inclusive, slice, raw: zeroRaw() };
+    cells.set(key, cell);
+  }
+  return cell;
+}
+
+/** Cells that differ only in how their source counted cache are one cell once canonical. */
+function mergeCells(cells: UsageCell[]): UsageCell[] {
+  const merged = new Map<string, UsageCell>();
+  for (const c of cells) {
+    const key = `${c.group.join('\u0000')}\u0001${c.model ?? '\u0002'}\u0001${c.slice}`;
+    const m = merged.get(key);
+    if (!m) {
+      merged.set(key, { ...c, tokens: { ...c.tokens } });
+    } else {
+      addTokens(m.tokens, c.tokens);
+    }
+  }
+  return [...merged.values()];
+}
+
+function seriesKey(name: string, labels: Labels, source: string | undefined): string {
+  const keys = Object.keys(labels).sort();
+  let key = `${source ?? ''}\u0000${name}`;
+  for (const k of keys) key += `\u0000${k}\u0001${labels[k]}`;
+  return key;
+}
+
+function sortSeries(s: Series): void {
+  const order = s.times.map((_, i) => i).sort((a, b) => (s.times[a] as number) - (s.times[b] as number));
+  s.times = order.map((i) => s.times[i] as number);
+  s.values = order.map((i) => s.values[i] as number);
+  s.sorted = true;
+}

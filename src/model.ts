@@ -1,0 +1,29 @@
+/** Label name → value, as read from the source. */
+export type Labels = Record<string, string>;
+
+/** One sample of one series as a source produced it. */
+export interface Sample {
+  name: string;
+  labels: Labels;
+  value: number;
+  /** Milliseconds since the epoch; undefined when the exposition carried no timestamp. */
+  timestampMs: number | undefined;
+}
+
+/** Canonical, disjoint token types: cost is a plain sum over them. */
+export const TOKEN_TYPES = ['input', 'cached_input', 'cache_write', 'output'] as const;
+export type TokenType = (typeof TOKEN_TYPES)[number];
+
+export type TokenCounts = Record<TokenType, number>;
+
+export function zeroTokens(): TokenCounts {
+  return { input: 0, cached_input: 0, cache_write: 0, output: 0 };
+}
+
+export function addTokens(into: TokenCounts, from: TokenCounts): void {
+  for (const t of TOKEN_TYPES) into[t] += from[t];
+}
+
+export function sumTokens(t: TokenCounts): number {
+  return t.input + t.cached_input + t.cache_write + t.output;
+}

@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parseConfigText } from '../config/validate.js';
+import { usageError } from '../errors.js';
+import { effectiveTime, type LoadedPricing, PriceBook } from './book.js';
+import { type PricingFileData, pricingFileSchema } from './schema.js';
+
+/** The price list that ships with tokenspend. */
+export const DEFAULT_PRICING = fileURLToPath(new URL('../../pricing/default.yaml', import.meta.url));
+
+/** Reads and validates one price file; problems are usage errors naming file and path. */
+export async function loadPricingFile(path: string): Promise<LoadedPricing> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw usageError(`${path}: cannot read the pricing file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return parsePricing(bytes.toString('utf8'), path, createHash('sha256').update(bytes).digest('hex'));
+}
+
+/** Validates price-file text (YAML or JSON). */
+export function parsePricing(text: string, path: string, sha256: string): LoadedPricing {
+  const data = parseConfigText(text, path, pricingFileSchema);
+  checkSemantics(data, path);
+  return { info: { path, version: data.version, sha256, currency: data.currency }, data };
+}
+
+function checkSemantics(data: PricingFileData, path: string): void {
+  const problems: string[] = [];
+  for (const [id, m] of Object.entries(data.models)) {
+    m.patterns?.forEach((p, i) => {
+      try {
+        new RegExp(p);
+      } catch (e) {
+        problems.push(`${path}: models.${id}.patterns[${i}]: not a valid regular expression: ${(e as Error).message}`);
+      }
+    });
+    let previous = Number.NEGATIVE_INFINITY;
+    m.prices.forEach((r, i) => {
+      const t = effectiveTime(r.from);
+      if (t <= previous)
+        problems.push(
+          `${path}: models.${id}.prices[${i}].from: expected dates in ascending order, got ${r.from} after an equal or later one`,
+        );
+      previous = t;
+      if (r.input === undefined && r.output === undefined && r.cached_input === undefined && r.cache_write === undefined) {
+        problems.push(`${path}: models.${id}.prices[${i}]: expected at least one of input, cached_input, cache_write, output`);
+      }
+    });
+  }
+  if (problems.length > 0) throw usageError(problems.join('\n'));
+}
+
+/** The bundled list, then each `--pricing` file over it (later wins per model). */
+export async function loadPriceBook(files: readonly string[], options: { noDefault?: boolean } = {}): Promise<PriceBook> {
+  const paths = options.noDefault ? [...files] : [DEFAULT_PRICING, ...files];
+  if (paths.length === 0) throw usageError('no pricing file: drop --no-default-pricing or give --pricing FILE');
+  const loaded = await Promise.all(paths.map(loadPricingFile));
+  const currencies = new Set(loaded.map((l) => l.info.currency));
+  if (currencies.size > 1) {
+    throw usageError(`pricing files use different currencies (${[...currencies].join(', ')}); one report has one currency`);
+  }
+  return new PriceBook(loaded);
+}

@@ -1,0 +1,9 @@
+/** What a renderer needs to know about where its output goes. */
+export interface RenderOptions {
+  /** Colour (only on a TTY, never with NO_COLOR). */
+  color: boolean;
+  /** Terminal width in columns. */
+  width: number;
+  /** Digits after the decimal point for money; each format has its own default. */
+  decimals?: number | undefined;
+}

@@ -1,0 +1,63 @@
+import { Chalk } from 'chalk';
+import Table from 'cli-table3';
+import type { CostReport } from '../cost/report.js';
+import { type CellValue, type Column, describeWindow, formatLocal, formatMoney, formatTokens, reportColumns, tabulate } from './columns.js';
+import type { RenderOptions } from './options.js';
+
+/** Columns worth a terminal's width: token types with no usage and, if too wide, per-type costs go. */
+export function visibleColumns(report: CostReport, all: Column[], width: number, cellWidth: (c: Column) => number): Column[] {
+  let cols = all.filter((c) => !(c.tokenType && report.totals.tokens[c.tokenType] === 0));
+  const total = (cs: Column[]) => cs.reduce((s, c) => s + cellWidth(c) + 3, 1);
+  if (total(cols) > width) cols = cols.filter((c) => !(c.kind === 'money' && c.tokenType));
+  if (total(cols) > width) cols = cols.filter((c) => c.kind !== 'time' || c.key === 'start');
+  return cols;
+}
+
+/** A terminal table: one row per group, a totals row, money right-aligned with its currency. */
+export function renderTable(report: CostReport, options: RenderOptions): string {
+  const chalk = new Chalk({ level: options.color ? 1 : 0 });
+  const { rows, totals } = tabulate(report, options.decimals ?? 2);
+  const text = (col: Column, v: CellValue): string => {
+    if (v === null) return col.kind === 'money' && !col.tokenType ? chalk.yellow('unpriced') : '';
+    if (col.kind === 'tokens') return formatTokens(v as number);
+    if (col.kind === 'money') return formatMoney(v as string, report.currency);
+    if (col.kind === 'time') return formatLocal(Date.parse(v as string), report.timezone);
+    return v === '' ? chalk.dim('(none)') : String(v);
+  };
+  const widthOf = (col: Column) =>
+    Math.max(
+      col.header.length,
+      ...rows.map((r) => stripAnsi(text(col, r[col.key] ?? null)).length),
+      stripAnsi(text(col, totals[col.key] ?? null)).length,
+    );
+  const cols = visibleColumns(report, reportColumns(report), options.width, widthOf);
+  const table = new Table({
+    head: cols.map((c) => chalk.bold(c.header)),
+    colAligns: cols.map((c) => (c.kind === 'tokens' || c.kind === 'money' ? 'right' : 'left')),
+    style: { head: [], border: [], compact: true },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
+  for (const r of rows) table.push(cols.map((c) => text(c, r[c.key] ?? null)));
+  if (rows.length > 1) {
+    const first = cols.findIndex((c) => c.kind === 'tokens' || c.kind === 'money');
+    table.push(
+      cols.map((c, i) => {
+        if (i === 0) return chalk.bold('Total');
+        if (i < first) return '';
+        return chalk.bold(text(c, totals[c.key] ?? null));
+      }),
+    );
+  }
+  const lines = [chalk.bold(`Cost report · ${describeWindow(report)}`)];
+  if (rows.length === 0) lines.push('No usage in this window.');
+  else lines.push(table.toString());
+  if (report.totals.unpricedTokens > 0) {
+    lines.push(chalk.yellow(`${formatTokens(report.totals.unpricedTokens)} tokens are unpriced and not in the total.`));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function stripAnsi(s: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching the ANSI escape itself
+  return s.replace(/\u001b\[[0-9;]*m/g, '');
+}

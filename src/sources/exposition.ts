@@ -1,0 +1,317 @@
+import { ExitCode, TokenspendError } from '../errors.js';
+import type { Labels, Sample } from '../model.js';
+
+/**
+ * Which text format the bytes are in. It only matters for timestamps: Prometheus text carries
+ * integer milliseconds, OpenMetrics float seconds. `auto` decides per timestamp by magnitude
+ * (below 1e11 is seconds: 1e11 ms is 1973, 1e11 s is the year 5138).
+ */
+export type ExpositionFormat = 'prometheus' | 'openmetrics' | 'auto';
+
+export interface ParseOptions {
+  format?: ExpositionFormat;
+  /** Where the text came from, for error messages. */
+  source?: string;
+  /** Called with each sample's metric name before its labels are read; false skips the line. */
+  accept?: (name: string) => boolean;
+  onSample: (sample: Sample, line: number) => void;
+}
+
+/** A malformed exposition: the data source is at fault, so exit 3. */
+export class ExpositionError extends TokenspendError {
+  constructor(
+    readonly source: string,
+    readonly line: number,
+    readonly reason: string,
+  ) {
+    super(`${source}:${line}: ${reason}`, ExitCode.source);
+    this.name = 'ExpositionError';
+  }
+}
+
+const SPACE = 32;
+const TAB = 9;
+const HASH = 35;
+const LBRACE = 123;
+const RBRACE = 125;
+const QUOTE = 34;
+const BACKSLASH = 92;
+const COMMA = 44;
+const EQUALS = 61;
+
+function isNameStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58;
+}
+function isNameChar(c: number): boolean {
+  return isNameStart(c) || (c >= 48 && c <= 57);
+}
+
+/**
+ * A lenient, streaming parser for Prometheus text (0.0.4 and 1.0) and OpenMetrics 1.0 in one pass.
+ * Feed it chunks with `push`, then call `end`. It keeps nothing but the current partial line and the
+ * TYPE of each family, so memory stays flat whatever the input size.
+ */
+export class ExpositionParser {
+  /** Family name → declared TYPE (counter, gauge, histogram, summary, info, stateset, …). */
+  readonly types = new Map<string, string>();
+  /** Number of lines read so far. */
+  lineCount = 0;
+  /** True once an OpenMetrics-only construct (`# EOF`, `# UNIT`) was seen. */
+  openMetrics = false;
+  private carry = '';
+  private carryBytes: Buffer | undefined;
+  private readonly format: ExpositionFormat;
+  private readonly source: string;
+  private readonly accept: ((name: string) => boolean) | undefined;
+  private readonly onSample: (sample: Sample, line: number) => void;
+
+  constructor(options: ParseOptions) {
+    this.format = options.format ?? 'auto';
+    this.source = options.source ?? '<input>';
+    this.accept = options.accept;
+    this.onSample = options.onSample;
+  }
+
+  /** Parse a chunk; a line split across chunks is kept until its end arrives. */
+  push(chunk: Buffer | string): void {
+    if (typeof chunk === 'string') {
+      this.pushText(this.carry + chunk);
+      return;
+    }
+    // Decode only up to the last newline: a newline byte is never inside a UTF-8 sequence,
+    // so no character is ever cut in half.
+    let bytes = chunk;
+    if (this.carryBytes) {
+      bytes = Buffer.concat([this.carryBytes, chunk]);
+      this.carryBytes = undefined;
+    }
+    const lastNewline = bytes.lastIndexOf(10);
+    if (lastNewline < 0) {
+      this.carryBytes = bytes;
+      return;
+    }
+    if (lastNewline < bytes.length - 1) this.carryBytes = bytes.subarray(lastNewline + 1);
+    this.pushText(bytes.toString('utf8', 0, lastNewline + 1));
+  }
+
+  /** Parse whatever is left (a last line without a newline). */
+  end(): void {
+    let rest = this.carry;
+    if (this.carryBytes) rest += this.carryBytes.toString('utf8');
+    this.carry = '';
+    this.carryBytes = undefined;
+    if (rest.length > 0) this.pushText(`${rest}\n`);
+  }
+
+  private pushText(text: string): void {
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      if (nl < 0) break;
+      this.lineCount++;
+      let end = nl;
+      if (end > start && text.charCodeAt(end - 1) === 13) end--;
+      if (end > start) this.parseLine(text.slice(start, end));
+      start = nl + 1;
+    }
+    this.carry = start < text.length ? text.slice(start) : '';
+  }
+
+  private fail(reason: string): never {
+    throw new ExpositionError(this.source, this.lineCount, reason);
+  }
+
+  private parseLine(line: string): void {
+    const n = line.length;
+    let i = 0;
+    let c = line.charCodeAt(0);
+    while (c === SPACE || c === TAB) c = line.charCodeAt(++i);
+    if (i >= n) return;
+    if (c === HASH) {
+      this.parseComment(line, i + 1);
+      return;
+    }
+    let name: string;
+    let labels: Labels = {};
+    if (c === LBRACE) {
+      const parsed = this.parseLabels(line, i, labels, true);
+      i = parsed.end;
+      if (parsed.name === undefined) this.fail('expected a metric name before the value');
+      name = parsed.name;
+      if (this.accept && !this.accept(name)) return;
+    } else {
+      const start = i;
+      if (!isNameStart(c)) this.fail(`expected a metric name, got ${JSON.stringify(line.slice(i, i + 20))}`);
+      c = line.charCodeAt(++i);
+      while (i < n && isNameChar(c)) c = line.charCodeAt(++i);
+      name = line.slice(start, i);
+      if (this.accept && !this.accept(name)) return;
+      if (c === LBRACE) {
+        i = this.parseLabels(line, i, labels, false).end;
+      } else if (i < n && c !== SPACE && c !== TAB) {
+        this.fail(`unexpected character ${JSON.stringify(line[i])} in metric name "${name}"`);
+      }
+      if (labels === undefined) labels = {};
+    }
+    // Value, then an optional timestamp, then an optional exemplar (`# {…} v [ts]`).
+    i = skipBlanks(line, i);
+    if (i >= n) this.fail(`metric "${name}" has no value`);
+    let end = nextBlank(line, i);
+    const value = this.parseValue(line.slice(i, end), name);
+    i = skipBlanks(line, end);
+    let timestampMs: number | undefined;
+    if (i < n && line.charCodeAt(i) !== HASH) {
+      end = nextBlank(line, i);
+      timestampMs = this.parseTimestamp(line.slice(i, end), name);
+      i = skipBlanks(line, end);
+    }
+    if (i < n && line.charCodeAt(i) !== HASH) {
+      this.fail(`unexpected text after the value of "${name}": ${JSON.stringify(line.slice(i, i + 20))}`);
+    }
+    this.onSample({ name, labels, value, timestampMs }, this.lineCount);
+  }
+
+  private parseComment(line: string, from: number): void {
+    const words = line
+      .slice(from)
+      .trim()
+      .split(/[ \t]+/);
+    const keyword = words[0];
+    if (keyword === 'EOF') {
+      this.openMetrics = true;
+      return;
+    }
+    if (keyword === 'UNIT') this.openMetrics = true;
+    if (keyword === 'TYPE' && words.length >= 3) {
+      const family = unquote(words[1] as string);
+      this.types.set(family, (words[2] as string).toLowerCase());
+    }
+    // HELP, UNIT and plain comments carry nothing the ledger needs.
+  }
+
+  private parseValue(token: string, name: string): number {
+    const v = Number(token);
+    if (!Number.isNaN(v)) return v;
+    const lower = token.toLowerCase();
+    if (lower === 'nan') return Number.NaN;
+    if (lower === '+inf' || lower === 'inf' || lower === '+infinity' || lower === 'infinity') return Number.POSITIVE_INFINITY;
+    if (lower === '-inf' || lower === '-infinity') return Number.NEGATIVE_INFINITY;
+    return this.fail(`metric "${name}" has value ${JSON.stringify(token)}, expected a number, NaN or ±Inf`);
+  }
+
+  private parseTimestamp(token: string, name: string): number {
+    const t = Number(token);
+    if (!Number.isFinite(t)) this.fail(`metric "${name}" has timestamp ${JSON.stringify(token)}, expected a number`);
+    const seconds =
+      this.format === 'openmetrics' || (this.format === 'auto' && (this.openMetrics || token.includes('.') || Math.abs(t) < 1e11));
+    return seconds ? Math.round(t * 1000) : t;
+  }
+
+  /** Parses `{…}` starting at `open`; a quoted string without `=` is the metric name (UTF-8 names). */
+  private parseLabels(line: string, open: number, into: Labels, allowName: boolean): { end: number; name?: string } {
+    const n = line.length;
+    let i = open + 1;
+    let name: string | undefined;
+    for (;;) {
+      i = skipBlanks(line, i);
+      if (i >= n) this.fail('unterminated label set: missing "}"');
+      let c = line.charCodeAt(i);
+      if (c === RBRACE) return name === undefined ? { end: i + 1 } : { end: i + 1, name };
+      let key: string;
+      if (c === QUOTE) {
+        const q = this.readQuoted(line, i);
+        key = q.text;
+        i = skipBlanks(line, q.end);
+        c = line.charCodeAt(i);
+        if (c !== EQUALS) {
+          if (!allowName || name !== undefined) this.fail(`expected "=" after label name "${key}"`);
+          name = key;
+          if (c === COMMA) i++;
+          else if (c !== RBRACE) this.fail('expected "," or "}" after the quoted metric name');
+          continue;
+        }
+      } else {
+        const start = i;
+        if (!isNameStart(c) || c === 58) this.fail(`expected a label name, got ${JSON.stringify(line.slice(i, i + 20))}`);
+        c = line.charCodeAt(++i);
+        while (i < n && isNameChar(c) && c !== 58) c = line.charCodeAt(++i);
+        key = line.slice(start, i);
+        i = skipBlanks(line, i);
+        c = line.charCodeAt(i);
+      }
+      if (c !== EQUALS) this.fail(`expected "=" after label name "${key}"`);
+      i = skipBlanks(line, i + 1);
+      if (line.charCodeAt(i) !== QUOTE) this.fail(`label "${key}" value must be in double quotes`);
+      const v = this.readQuoted(line, i);
+      into[key] = v.text;
+      i = skipBlanks(line, v.end);
+      c = line.charCodeAt(i);
+      if (c === COMMA) {
+        i++;
+      } else if (c !== RBRACE) {
+        this.fail(`expected "," or "}" after label "${key}"`);
+      }
+    }
+  }
+
+  /** Reads a double-quoted string at `open` with escapes `\\`, `\"`, `\n`; unknown escapes are kept. */
+  private readQuoted(line: string, open: number): { text: string; end: number } {
+    const start = open + 1;
+    const close = line.indexOf('"', start);
+    if (close < 0) this.fail('unterminated quoted string');
+    const slash = line.indexOf('\\', start);
+    if (slash < 0 || slash > close) return { text: line.slice(start, close), end: close + 1 };
+    let out = '';
+    let i = start;
+    const n = line.length;
+    while (i < n) {
+      const c = line.charCodeAt(i);
+      if (c === QUOTE) return { text: out, end: i + 1 };
+      if (c === BACKSLASH && i + 1 < n) {
+        const e = line[i + 1];
+        if (e === 'n') out += '\n';
+        else if (e === '\\') out += '\\';
+        else if (e === '"') out += '"';
+        else out += `\\${e}`;
+        i += 2;
+      } else {
+        out += line[i];
+        i++;
+      }
+    }
+    return this.fail('unterminated quoted string');
+  }
+}
+
+function skipBlanks(line: string, i: number): number {
+  let c = line.charCodeAt(i);
+  while (c === SPACE || c === TAB) c = line.charCodeAt(++i);
+  return i;
+}
+
+function nextBlank(line: string, i: number): number {
+  const n = line.length;
+  let c = line.charCodeAt(i);
+  while (i < n && c !== SPACE && c !== TAB) c = line.charCodeAt(++i);
+  return i;
+}
+
+function unquote(s: string): string {
+  return s.length >= 2 && s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1) : s;
+}
+
+/** Parses a whole exposition held in memory (tests, small scrapes). */
+export function parseExposition(text: string, options: ParseOptions): ExpositionParser {
+  const parser = new ExpositionParser(options);
+  parser.push(text);
+  parser.end();
+  return parser;
+}
+
+/** Parses an exposition from a stream of chunks without holding it in memory. */
+export async function parseExpositionStream(chunks: AsyncIterable<Buffer | string>, options: ParseOptions): Promise<ExpositionParser> {
+  const parser = new ExpositionParser(options);
+  for await (const chunk of chunks) parser.push(chunk);
+  parser.end();
+  return parser;
+}
