@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import type { Sample } from '../../src/model.js';
+import { ExpositionError, ExpositionParser, parseExposition } from '../../src/sources/exposition.js';
+
+function parse(text: string, format: 'auto' | 'prometheus' | 'openmetrics' = 'auto'): Sample[] {
+  const out: Sample[] = [];
+  parseExposition(text, { format, onSample: (s) => out.push(s) });
+  return out;
+}
+
+function errorOf(text: string): ExpositionError {
+  try {
+    parse(text);
+  } catch (e) {
+    return e as ExpositionError;
+  }
+  throw new Error('expected a parse error');
+}
+
+// Cases modelled on the OpenMetrics parser conformance suite and Prometheus' textparse tests.
+describe('exposition parser', () => {
+  it('reads names, labels, values and millisecond timestamps of Prometheus text', () => {
+    const [s] = parse('http_requests_total{method="post",code="200"} 1027 1395066363000\n');
+    expect(s).toEqual({ name: 'http_requests_total', labels: { method: 'post', code: '200' }, value: 1027, timestampMs: 1395066363000 });
+  });
+
+  it('reads float-second timestamps of OpenMetrics', () => {
+    const [s] = parse('a_total 1 1520879607.789\n# EOF\n', 'openmetrics');
+    expect(s?.timestampMs).toBe(1520879607789);
+  });
+
+  it('guesses the timestamp unit by magnitude in auto mode', () => {
+    const [a, b] = parse('a 1 1700000000\nb 1 1700000000000\n');
+    expect(a?.timestampMs).toBe(1_700_000_000_000);
+    expect(b?.timestampMs).toBe(1_700_000_000_000);
+  });
+
+  it('unescapes \\\\, \\" and \\n in label values and keeps unknown escapes', () => {
+    const samples = parse(['a_total{foo="b\\"a\\nr"} 1', 'a_total{foo="b\\\\a\\z"} 2', 'a_total{foo="b\\"a\\nr # "} 3'].join('\n'));
+    expect(samples.map((s) => s.labels.foo)).toEqual(['b"a\nr', 'b\\a\\z', 'b"a\nr # ']);
+  });
+
+  it('reads NaN and ±Inf in every spelling', () => {
+    const values = parse('a NaN\nb +Inf\nc -Inf\nd inf\ne -infinity\nf nan\ng 1.458255915e9\n').map((s) => s.value);
+    expect(values.slice(0, 1).every(Number.isNaN)).toBe(true);
+    expect(values.slice(1)).toEqual([Infinity, -Infinity, Infinity, -Infinity, Number.NaN, 1458255915]);
+  });
+
+  it('accepts trailing commas, spaces inside braces, tabs and colons in names', () => {
+    const samples = parse('vllm:prompt_tokens_total{ model_name = "m" , engine="0", }\t42\n');
+    expect(samples[0]).toEqual({ name: 'vllm:prompt_tokens_total', labels: { model_name: 'm', engine: '0' }, value: 42, timestampMs: undefined });
+  });
+
+  it('reads quoted UTF-8 metric and label names', () => {
+    const [s] = parse('{"gen_ai.client.token.usage_sum", "gen_ai.token.type"="input"} 5\n');
+    expect(s?.name).toBe('gen_ai.client.token.usage_sum');
+    expect(s?.labels).toEqual({ 'gen_ai.token.type': 'input' });
+  });
+
+  it('skips exemplars, HELP, UNIT, info and stateset families, and # EOF', () => {
+    const text = [
+      '# HELP a he\\n\\\\lp',
+      '# TYPE a counter',
+      '# UNIT a tokens',
+      'a_total{x="1"} 10 # {trace_id="KOO5S4vxi0o"} 0.67 1520879607.789',
+      'a_total{x="2"} 11 1520879607 # {trace_id="a # b"} 1',
+      '# TYPE b info',
+      'b_info{version="1.4"} 1',
+      '# TYPE c stateset',
+      'c{c="a"} 1',
+      '# EOF',
+    ].join('\n');
+    const p = new ExpositionParser({ onSample: () => undefined });
+    const names: string[] = [];
+    const samples = parse(text);
+    p.push(text);
+    p.end();
+    for (const s of samples) names.push(s.name);
+    expect(names).toEqual(['a_total', 'a_total', 'b_info', 'c']);
+    expect(samples[1]?.timestampMs).toBe(1520879607000);
+    expect(p.types.get('a')).toBe('counter');
+    expect(p.types.get('b')).toBe('info');
+    expect(p.openMetrics).toBe(true);
+  });
+
+  it('handles CRLF line endings, blank lines and a last line without newline', () => {
+    expect(parse('a 1\r\n\r\n\nb 2').map((s) => s.value)).toEqual([1, 2]);
+  });
+
+  it('yields the same samples whatever the chunking, even inside a UTF-8 character', () => {
+    const text = 'a{l="héllo ✓"} 1\nb{l="x"} 2 1000\n';
+    const whole = parse(text);
+    const bytes = Buffer.from(text);
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const got: Sample[] = [];
+      const p = new ExpositionParser({ onSample: (s) => got.push(s) });
+      p.push(bytes.subarray(0, cut));
+      p.push(bytes.subarray(cut));
+      p.end();
+      expect(got).toEqual(whole);
+    }
+  });
+
+  it('skips the labels of lines whose name is not accepted', () => {
+    const seen: string[] = [];
+    parseExposition('keep{a="1"} 1\nskip{this is not even valid} 2\n', { accept: (n) => n === 'keep', onSample: (s) => seen.push(s.name) });
+    expect(seen).toEqual(['keep']);
+  });
+
+  it.each([
+    ['a{b="c} 1', 'unterminated quoted string'],
+    ['a{b=c} 1', 'value must be in double quotes'],
+    ['a{b="c",', 'unterminated label set'],
+    ['a{b="c"', 'expected "," or "}" after label "b"'],
+    ['a', 'has no value'],
+    ['a one', 'expected a number'],
+    ['a 1 later', 'has timestamp "later"'],
+    ['a 1 2 3', 'unexpected text after the value'],
+    ['1a 2', 'expected a metric name'],
+    ['a{b="c" d="e"} 1', 'expected "," or "}"'],
+  ])('rejects %j with a line number', (line, reason) => {
+    const e = errorOf(`ok 1\n${line}\n`);
+    expect(e).toBeInstanceOf(ExpositionError);
+    expect(e.line).toBe(2);
+    expect(e.message).toContain(reason);
+    expect(e.exitCode).toBe(3);
+  });
+});
