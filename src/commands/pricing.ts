@@ -2,7 +2,7 @@ import { incompleteError } from '../errors.js';
 import { isoTime } from '../ledger/time.js';
 import { TOKEN_TYPES } from '../model.js';
 import { type ModelPrice, type PriceBook, rateAt } from '../pricing/book.js';
-import { loadPriceBook, loadPricingFile } from '../pricing/load.js';
+import { displayPath, loadPriceBook, loadPricingFile } from '../pricing/load.js';
 import { renderPriceList, renderPriceShow } from '../render/pricing.js';
 import type { CommandContext } from './context.js';
 
@@ -22,7 +22,7 @@ export function describeModel(m: ModelPrice, at: number) {
     patterns: m.patterns,
     source: m.source ?? null,
     checked: m.checked ?? null,
-    file: m.file,
+    file: displayPath(m.file),
     current: current ? { from: isoTime(current.from), ...Object.fromEntries(TOKEN_TYPES.map((t) => [t, current.text[t] ?? null])) } : null,
     history: m.rates.map((r) => ({ from: isoTime(r.from), ...Object.fromEntries(TOKEN_TYPES.map((t) => [t, r.text[t] ?? null])) })),
   };

@@ -17,12 +17,12 @@ export function formatPath(path: readonly PropertyKey[]): string {
  * `file: path: what was expected`, thrown as a usage error (exit 2).
  */
 export function parseConfigText<S extends z.ZodType>(text: string, file: string, schema: S): z.output<S> {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const pos = e?.linePos?.[0];
     const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
-    throw usageError(`${where}: not valid YAML or JSON: ${e?.message.split('\n')[0]}`);
+    throw usageError(`${where}: not valid YAML or JSON: ${e?.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`);
   }
   const result = schema.safeParse(doc.toJS(), { reportInput: true });
   if (!result.success) {

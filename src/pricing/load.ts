@@ -9,6 +9,11 @@ import { type PricingFileData, pricingFileSchema } from './schema.js';
 /** The price list that ships with tokenspend. */
 export const DEFAULT_PRICING = fileURLToPath(new URL('../../pricing/default.yaml', import.meta.url));
 
+/** The bundled price list by a stable name rather than an install path. */
+export function displayPath(path: string): string {
+  return path === DEFAULT_PRICING ? '(bundled) pricing/default.yaml' : path;
+}
+
 /** Reads and validates one price file; problems are usage errors naming file and path. */
 export async function loadPricingFile(path: string): Promise<LoadedPricing> {
   let bytes: Buffer;

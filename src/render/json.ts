@@ -2,7 +2,7 @@ import { displayCosts } from '../cost/display.js';
 import type { CostReport } from '../cost/report.js';
 import { isoTime } from '../ledger/time.js';
 import { TOKEN_TYPES, type TokenType } from '../model.js';
-import { DEFAULT_PRICING } from '../pricing/load.js';
+import { displayPath } from '../pricing/load.js';
 import type { RenderOptions } from './options.js';
 
 /** Bumped on any change a consumer could notice; additions of fields do not bump it. */
@@ -10,11 +10,6 @@ export const REPORT_SCHEMA_VERSION = 1;
 
 function time(ms: number): string | null {
   return Number.isFinite(ms) ? isoTime(ms) : null;
-}
-
-/** The bundled price list by a stable name rather than an install path. */
-export function displayPath(path: string): string {
-  return path === DEFAULT_PRICING ? '(bundled) pricing/default.yaml' : path;
 }
 
 function money(decimal: string): number {

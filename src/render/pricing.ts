@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import type { ModelDescription } from '../commands/pricing.js';
 import { TOKEN_TYPES } from '../model.js';
 import type { PriceBook } from '../pricing/book.js';
+import { displayPath } from '../pricing/load.js';
 import { formatMoney } from './columns.js';
 
 const HEAD = ['Input', 'Cached in', 'Cache write', 'Output'];
@@ -31,7 +32,7 @@ export function renderPriceList(models: ModelDescription[], book: PriceBook, for
       c ? (c.from as string).slice(0, 10) : 'not yet',
     ]);
   }
-  const versions = book.files.map((f) => `${f.path} (${f.version})`).join(', ');
+  const versions = book.files.map((f) => `${displayPath(f.path)} (${f.version})`).join(', ');
   return `${chalk.bold(`Prices per 1M tokens, ${book.currency}`)} · ${versions}\n${table.toString()}\n`;
 }
 

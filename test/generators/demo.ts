@@ -17,4 +17,6 @@ const text = `${[...openMetricsLines(history)].join('\n')}\n`;
 writeFileSync(join(out, 'history.om.gz'), gzipSync(text, { level: 9 }));
 writeFileSync(join(out, 'truth.json'), `${JSON.stringify(history.truth, null, 1)}\n`);
 const lines = text.split('\n').length;
-process.stdout.write(`wrote ${join(out, 'history.om.gz')} (${lines} lines, ${(text.length / 1e6).toFixed(1)} MB before gzip) and truth.json\n`);
+process.stdout.write(
+  `wrote ${join(out, 'history.om.gz')} (${lines} lines, ${(text.length / 1e6).toFixed(1)} MB before gzip) and truth.json\n`,
+);

@@ -244,7 +244,11 @@ export function demoSpec(): HistorySpec {
         cacheWriteShare: 0.1,
       }),
       s('gw-eu', 'openai', 'gpt-4o', 'gpt-4o-2024-08-06', 'chat', 500),
-      s('gw-eu', 'gcp.gemini', 'gemini-2.5-flash', 'gemini-2.5-flash', 'summarise', 700, { meanInput: 6000, meanOutput: 400, cachedShare: 0.2 }),
+      s('gw-eu', 'gcp.gemini', 'gemini-2.5-flash', 'gemini-2.5-flash', 'summarise', 700, {
+        meanInput: 6000,
+        meanOutput: 400,
+        cachedShare: 0.2,
+      }),
       s('gw-eu', 'openai', 'gpt-4o-mini', 'gpt-4o-mini-2024-07-18', 'export', 2, { meanInput: 1200, meanOutput: 600 }),
       s('gw-batch', 'anthropic', 'claude-haiku-4-5', 'claude-haiku-4-5-20251001', 'summarise', 400, {
         meanInput: 4000,

@@ -39,7 +39,12 @@ describe('captured expositions, one per dialect', () => {
     expect(Object.keys(json.dialects)).toEqual(['envoy-ai-gateway']);
     const rows = rowsByGroup(json);
     // 30,000 − 18,000 − 6,000 = 6,000 uncached; the Bedrock id is an alias of claude-3-5-sonnet-20241022.
-    expect(rows['us.anthropic.claude-3-5-sonnet-20241022-v2:0'].tokens).toEqual({ input: 6000, cached_input: 18000, cache_write: 6000, output: 2400 });
+    expect(rows['us.anthropic.claude-3-5-sonnet-20241022-v2:0'].tokens).toEqual({
+      input: 6000,
+      cached_input: 18000,
+      cache_write: 6000,
+      output: 2400,
+    });
     // 6,000×3 + 18,000×0.30 + 6,000×3.75 + 2,400×15 = 0.018 + 0.0054 + 0.0225 + 0.036
     expect(rows['us.anthropic.claude-3-5-sonnet-20241022-v2:0'].totalCost).toBe(0.0819);
     // output 377 (reasoning 320 is part of it, not added).

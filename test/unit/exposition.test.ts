@@ -48,7 +48,12 @@ describe('exposition parser', () => {
 
   it('accepts trailing commas, spaces inside braces, tabs and colons in names', () => {
     const samples = parse('vllm:prompt_tokens_total{ model_name = "m" , engine="0", }\t42\n');
-    expect(samples[0]).toEqual({ name: 'vllm:prompt_tokens_total', labels: { model_name: 'm', engine: '0' }, value: 42, timestampMs: undefined });
+    expect(samples[0]).toEqual({
+      name: 'vllm:prompt_tokens_total',
+      labels: { model_name: 'm', engine: '0' },
+      value: 42,
+      timestampMs: undefined,
+    });
   });
 
   it('reads quoted UTF-8 metric and label names', () => {

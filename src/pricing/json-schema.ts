@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { configSchema } from '../config/config-file.js';
+import { pricingFileSchema } from './schema.js';
+
+/** JSON Schema of the pricing file, generated from the zod schema (for editors). */
+export function pricingJsonSchema(): object {
+  return { title: 'tokenspend pricing file', ...z.toJSONSchema(pricingFileSchema, { io: 'input', unrepresentable: 'any' }) };
+}
+
+/** JSON Schema of the config file. */
+export function configJsonSchema(): object {
+  return { title: 'tokenspend config file', ...z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) };
+}
