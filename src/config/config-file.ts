@@ -1,7 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { CustomMapping } from '../dialects/custom.js';
-import { DEFAULT_DIALECT_SETTINGS, type DialectSettings } from '../dialects/dialect.js';
 import { usageError } from '../errors.js';
 import { parseConfigText } from './validate.js';
 
@@ -50,16 +48,4 @@ export async function loadConfigFile(path: string): Promise<ConfigFile> {
     throw usageError(`${path}: cannot read the config file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   return parseConfigText(text, path, configSchema);
-}
-
-export function dialectSettings(config: ConfigFile | undefined): DialectSettings {
-  return {
-    agentgatewayInputIncludesCache:
-      config?.dialects?.agentgateway?.inputIncludesCache ?? DEFAULT_DIALECT_SETTINGS.agentgatewayInputIncludesCache,
-    litellmInputIncludesCache: config?.dialects?.litellm?.inputIncludesCache ?? DEFAULT_DIALECT_SETTINGS.litellmInputIncludesCache,
-  };
-}
-
-export function customMappings(config: ConfigFile | undefined): CustomMapping[] {
-  return (config?.mappings ?? []).map((m) => ({ ...m }));
 }

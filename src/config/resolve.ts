@@ -1,4 +1,6 @@
 import type { ReportCommandOptions } from '../commands/report.js';
+import type { CustomMapping } from '../dialects/custom.js';
+import { DEFAULT_DIALECT_SETTINGS, type DialectSettings } from '../dialects/dialect.js';
 import { usageError } from '../errors.js';
 import { parseMatcher } from '../ledger/matchers.js';
 import { checkTimeZone, parseDuration, parseTime } from '../ledger/time.js';
@@ -6,7 +8,7 @@ import { parseStep } from '../ledger/windows.js';
 import { FORMATS, type Format } from '../render/index.js';
 import { parseHeaders, readTokenFile } from '../sources/scrape.js';
 import { parseSourceArg } from '../sources/spec.js';
-import { type ConfigFile, customMappings, dialectSettings, loadConfigFile } from './config-file.js';
+import type { ConfigFile } from './config-file.js';
 
 /** The flags of `report` as commander gives them. */
 export interface ReportFlags {
@@ -70,7 +72,8 @@ export function parseBy(text: string | undefined): string[] {
 
 /** Defaults ← config file ← the flags given; everything downstream reads only the result. */
 export async function resolveReportOptions(flags: ReportFlags, env: Environment): Promise<ReportCommandOptions> {
-  const config: ConfigFile | undefined = flags.config ? await loadConfigFile(flags.config) : undefined;
+  // zod and the YAML parser load only when there is a config file to read.
+  const config: ConfigFile | undefined = flags.config ? await (await import('./config-file.js')).loadConfigFile(flags.config) : undefined;
   const sources = [...flags.file.map((f) => parseSourceArg('file', f)), ...flags.scrape.map((s) => parseSourceArg('scrape', s))];
   const timezone = checkTimeZone(flags.timezone ?? config?.timezone ?? 'UTC');
   if (flags.interval !== undefined && flags.scrape.length === 0) throw usageError('--interval goes with --scrape');
@@ -105,4 +108,16 @@ export async function resolveReportOptions(flags: ReportFlags, env: Environment)
     noDefaultPricing: !flags.defaultPricing,
     strict: flags.strict,
   };
+}
+
+export function dialectSettings(config: ConfigFile | undefined): DialectSettings {
+  return {
+    agentgatewayInputIncludesCache:
+      config?.dialects?.agentgateway?.inputIncludesCache ?? DEFAULT_DIALECT_SETTINGS.agentgatewayInputIncludesCache,
+    litellmInputIncludesCache: config?.dialects?.litellm?.inputIncludesCache ?? DEFAULT_DIALECT_SETTINGS.litellmInputIncludesCache,
+  };
+}
+
+export function customMappings(config: ConfigFile | undefined): CustomMapping[] {
+  return (config?.mappings ?? []).map((m) => ({ ...m }));
 }

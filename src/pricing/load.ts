@@ -1,32 +1,50 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { parseConfigText } from '../config/validate.js';
 import { usageError } from '../errors.js';
 import { effectiveTime, type LoadedPricing, PriceBook } from './book.js';
-import { type PricingFileData, pricingFileSchema } from './schema.js';
+import type { PricingFileData } from './schema.js';
 
 /** The price list that ships with tokenspend. */
 export const DEFAULT_PRICING = fileURLToPath(new URL('../../pricing/default.yaml', import.meta.url));
+
+/**
+ * The bundled list, validated at build time (scripts/compile-pricing.mjs). It is used only while
+ * its recorded hash matches pricing/default.yaml; otherwise the YAML is parsed and validated.
+ * This keeps YAML and zod (~25 MB of memory) out of the common path.
+ */
+const COMPILED_DEFAULT = fileURLToPath(new URL('./default.json', import.meta.url));
 
 /** The bundled price list by a stable name rather than an install path. */
 export function displayPath(path: string): string {
   return path === DEFAULT_PRICING ? '(bundled) pricing/default.yaml' : path;
 }
 
-/** Reads and validates one price file; problems are usage errors naming file and path. */
-export async function loadPricingFile(path: string): Promise<LoadedPricing> {
-  let bytes: Buffer;
+async function readBytes(path: string): Promise<Buffer> {
   try {
-    bytes = await readFile(path);
+    return await readFile(path);
   } catch (e) {
     throw usageError(`${path}: cannot read the pricing file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  return parsePricing(bytes.toString('utf8'), path, createHash('sha256').update(bytes).digest('hex'));
+}
+
+/** Reads and validates one price file; problems are usage errors naming file and path. */
+export async function loadPricingFile(path: string): Promise<LoadedPricing> {
+  const bytes = await readBytes(path);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  if (path === DEFAULT_PRICING) {
+    const compiled = await readFile(COMPILED_DEFAULT, 'utf8').catch(() => undefined);
+    if (compiled !== undefined) {
+      const { sha256: compiledSha, data } = JSON.parse(compiled) as { sha256: string; data: PricingFileData };
+      if (compiledSha === sha256) return { info: { path, version: data.version, sha256, currency: data.currency }, data };
+    }
+  }
+  return parsePricing(bytes.toString('utf8'), path, sha256);
 }
 
 /** Validates price-file text (YAML or JSON). */
-export function parsePricing(text: string, path: string, sha256: string): LoadedPricing {
+export async function parsePricing(text: string, path: string, sha256: string): Promise<LoadedPricing> {
+  const [{ parseConfigText }, { pricingFileSchema }] = await Promise.all([import('../config/validate.js'), import('./schema.js')]);
   const data = parseConfigText(text, path, pricingFileSchema);
   checkSemantics(data, path);
   return { info: { path, version: data.version, sha256, currency: data.currency }, data };

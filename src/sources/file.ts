@@ -39,7 +39,7 @@ export async function readFileSource(spec: SourceSpec, options: FileSourceOption
       if ((e as { exitCode?: number }).exitCode !== undefined) throw e;
       throw sourceError(`${path}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    stream = createReadStream(path, { highWaterMark: 1 << 20 });
+    stream = createReadStream(path, { highWaterMark: 1 << 16 });
     if (path.endsWith('.gz')) stream = stream.pipe(createGunzip());
   }
   let timestamped = false;

@@ -5,9 +5,9 @@ import { configJsonSchema, pricingJsonSchema } from '../../src/pricing/json-sche
 import { parsePricing } from '../../src/pricing/load.js';
 
 const load = (text: string, path = 'p.yaml') => parsePricing(text, path, 'sha');
-const problem = (text: string): string => {
+const problem = async (text: string): Promise<string> => {
   try {
-    load(text);
+    await load(text);
   } catch (e) {
     return (e as Error).message;
   }
@@ -27,8 +27,8 @@ models:
 `;
 
 describe('pricing files', () => {
-  it('reads YAML numbers and strings as exact decimals and dates as UTC midnight', () => {
-    const book = new PriceBook([load(BASE)]);
+  it('reads YAML numbers and strings as exact decimals and dates as UTC midnight', async () => {
+    const book = new PriceBook([await load(BASE)]);
     const m = book.resolve('acme-large');
     expect(m?.rates.map((r) => r.text)).toEqual([
       { input: '2.00', output: '8' },
@@ -39,20 +39,20 @@ describe('pricing files', () => {
     expect(rateAt(m!, Date.parse('2025-12-31T00:00:00Z'))).toBeUndefined();
   });
 
-  it('resolves exact ids and aliases first, then whole-name patterns, never fuzzy', () => {
-    const book = new PriceBook([load(BASE)]);
+  it('resolves exact ids and aliases first, then whole-name patterns, never fuzzy', async () => {
+    const book = new PriceBook([await load(BASE)]);
     expect(book.resolve('ACME-LARGE-2026-01-01')?.id).toBe('acme-large');
     expect(book.resolve('acme-large-2027')?.id).toBe('acme-large');
     expect(book.resolve('acme-large-2027-preview')).toBeUndefined();
     expect(book.resolve('acme')).toBeUndefined();
   });
 
-  it('lets a later file override a model, keeping the names it does not restate', () => {
-    const discount = load(
+  it('lets a later file override a model, keeping the names it does not restate', async () => {
+    const discount = await load(
       'version: "acme-contract"\ncurrency: USD\nmodels:\n  acme-large:\n    provider: acme\n    prices:\n      - { from: 2026-01-01, input: "1.00" }\n',
       'contract.yaml',
     );
-    const book = new PriceBook([load(BASE), discount]);
+    const book = new PriceBook([await load(BASE), discount]);
     const m = book.resolve('acme-large-2026-01-01');
     expect(m?.file).toBe('contract.yaml');
     expect(m?.rates).toHaveLength(1);
@@ -70,18 +70,18 @@ describe('pricing files', () => {
       'version: "1"\ncurrency: USD\nmodels:\n  x: [\n',
       'p.yaml:5:1: not valid YAML or JSON: Flow sequence in block collection must be sufficiently indented and end with a ]',
     ],
-  ])('rejects a bad file with file, path and expectation (%#)', (text, expected) => {
-    expect(problem(text)).toContain(expected);
+  ])('rejects a bad file with file, path and expectation (%#)', async (text, expected) => {
+    expect(await problem(text)).toContain(expected);
   });
 
-  it('the bundled list is valid and has dated changes', () => {
-    const book = new PriceBook([load(readFileSync('pricing/default.yaml', 'utf8'))]);
+  it('the bundled list is valid and has dated changes', async () => {
+    const book = new PriceBook([await load(readFileSync('pricing/default.yaml', 'utf8'))]);
     expect(book.resolve('o3')?.rates.length).toBeGreaterThan(1);
     expect(book.resolve('us.anthropic.claude-sonnet-4-5-20250929-v1:0')?.id).toBe('claude-sonnet-4-5-20250929');
     expect(book.resolve('claude-3-5-sonnet-v2@20241022')?.id).toBe('claude-3-5-sonnet-20241022');
   });
 
-  it('the committed JSON Schemas are the ones generated from the zod schemas (npm run gen:schema)', () => {
+  it('the committed JSON Schemas are the ones generated from the zod schemas (npm run gen:schema)', async () => {
     expect(JSON.parse(readFileSync('pricing/schema.json', 'utf8'))).toEqual(pricingJsonSchema());
     expect(JSON.parse(readFileSync('docs/config.schema.json', 'utf8'))).toEqual(configJsonSchema());
   });
