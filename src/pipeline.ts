@@ -81,7 +81,8 @@ export async function computeReport(input: ReportInput, book: PriceBook, ctx: Pi
   }
 
   const range = store.dataRange;
-  const anchor = input.now ?? (range && isRelative(input.window) ? range.last : ctx.clock());
+  const anchoredToData = input.now === undefined && range !== undefined && isRelative(input.window);
+  const anchor = input.now ?? (anchoredToData ? range.last : ctx.clock());
   let window = scrapeWindow ?? resolveWindow(input.window, anchor, input.timezone);
   if (range) window = boundToData(window, range.first, range.last, input.step, input.timezone);
   const buckets = bucketEdges(window, input.step, input.timezone);
@@ -103,6 +104,7 @@ export async function computeReport(input: ReportInput, book: PriceBook, ctx: Pi
     sources,
     top: input.top,
     now: anchor,
+    anchoredToData,
   });
 }
 

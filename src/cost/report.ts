@@ -41,6 +41,7 @@ export interface SourceInfo {
 export interface CostReport {
   window: Window;
   timezone: string;
+  anchoredToData: boolean;
   /** True when some data was a snapshot without timestamps: totals since the counters started. */
   lifetime: boolean;
   step: string | undefined;
@@ -67,6 +68,8 @@ export interface CostOptions {
   top: number | undefined;
   /** Instant used to pick prices for a slice with no finite start (lifetime snapshots). */
   now: number;
+  /** A relative window (7d, today…) was anchored at the last sample rather than the clock. */
+  anchoredToData: boolean;
 }
 
 function zeroCost(): Record<TokenType, bigint> {
@@ -148,6 +151,7 @@ export function buildCostReport(usage: Usage, book: PriceBook, options: CostOpti
   return {
     window: options.window,
     timezone: options.timezone,
+    anchoredToData: options.anchoredToData,
     lifetime: options.lifetime,
     step: options.step,
     buckets: options.bucketEdges,

@@ -112,5 +112,6 @@ export function describeWindow(report: CostReport): string {
   if (report.lifetime && !Number.isFinite(w.start)) return 'lifetime totals (since each counter started)';
   const from = Number.isFinite(w.start) ? formatLocal(w.start, report.timezone) : 'first sample';
   const to = Number.isFinite(w.end) ? formatLocal(w.end, report.timezone) : 'last sample';
-  return `${from} → ${to} ${report.timezone} (${w.label})`;
+  const label = report.anchoredToData ? `${w.label} up to the last sample` : w.label;
+  return `${from} → ${to} ${report.timezone} (${label})`;
 }

@@ -29,6 +29,7 @@ export function reportJson(report: CostReport, decimals = 6): object {
       label: report.window.label,
       timezone: report.timezone,
       lifetime: report.lifetime,
+      anchoredToData: report.anchoredToData,
     },
     step: report.step ?? null,
     currency: report.currency,

@@ -217,3 +217,11 @@ describe('pricing command', () => {
     expect(ids).toContain('deepseek-chat');
   });
 });
+
+describe('golden output (checked by hand: each row\'s parts add up to its total, rows to the grand total)', () => {
+  it('the demo report as Markdown', async () => {
+    const r = await run(['report', '--file', 'fixtures/demo/history.om.gz', '--window', '7d', '--by', 'gateway,model', '--format', 'markdown']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(readFileSync('fixtures/golden/demo-7d-gateway-model.md', 'utf8'));
+  });
+});
