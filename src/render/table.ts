@@ -58,6 +58,5 @@ export function renderTable(report: CostReport, options: RenderOptions): string 
 }
 
 function stripAnsi(s: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching the ANSI escape itself
   return s.replace(/\u001b\[[0-9;]*m/g, '');
 }

@@ -218,9 +218,19 @@ describe('pricing command', () => {
   });
 });
 
-describe('golden output (checked by hand: each row\'s parts add up to its total, rows to the grand total)', () => {
+describe("golden output (checked by hand: each row's parts add up to its total, rows to the grand total)", () => {
   it('the demo report as Markdown', async () => {
-    const r = await run(['report', '--file', 'fixtures/demo/history.om.gz', '--window', '7d', '--by', 'gateway,model', '--format', 'markdown']);
+    const r = await run([
+      'report',
+      '--file',
+      'fixtures/demo/history.om.gz',
+      '--window',
+      '7d',
+      '--by',
+      'gateway,model',
+      '--format',
+      'markdown',
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(readFileSync('fixtures/golden/demo-7d-gateway-model.md', 'utf8'));
   });
