@@ -24,7 +24,9 @@ Exit codes:
 
 const ENVIRONMENT = `
 Environment:
-  TOKENSPEND_BEARER_TOKEN  bearer token for --scrape targets (or --bearer-token-file)
+  TOKENSPEND_PROMETHEUS_URL      default for --prometheus (when no --file or --scrape)
+  TOKENSPEND_BEARER_TOKEN        bearer token for --prometheus and --scrape (or --bearer-token-file)
+  TOKENSPEND_BASIC_AUTH_PASSWORD password for --basic-auth-user
   NO_COLOR, FORCE_COLOR    colour control; COLUMNS sets the table width`;
 
 function collect(value: string, previous: string[]): string[] {
@@ -44,6 +46,14 @@ function context(): CommandContext {
     clock: Date.now,
     color: force || (tty && !noColor),
     width: Number.isInteger(columns) && columns > 20 ? columns : (process.stdout.columns ?? 120),
+  };
+}
+
+function connectionEnv() {
+  return {
+    bearerToken: process.env.TOKENSPEND_BEARER_TOKEN,
+    prometheusUrl: process.env.TOKENSPEND_PROMETHEUS_URL,
+    basicAuthPassword: process.env.TOKENSPEND_BASIC_AUTH_PASSWORD,
   };
 }
 
@@ -73,6 +83,7 @@ pricingOptions(
   program
     .command('report')
     .description('cost per group (model, feature, team, gateway, any label) over a window')
+    .option('--prometheus <url>', 'Prometheus-compatible API (Prometheus, Thanos, Mimir, VictoriaMetrics), with any path prefix')
     .addOption(
       new Option('--file <[name=]path>', 'Prometheus text or OpenMetrics file, - for stdin (repeatable); NAME becomes the gateway')
         .default([])
@@ -105,15 +116,24 @@ pricingOptions(
     .option('--config <file>', 'config file (YAML or JSON): pricing, timezone, dialect settings, custom metric mappings')
     .option('--strict', 'exit 4 when any usage is unpriced', false)
     .option('--lookback <duration>', "how far before the window a sample still counts as a series' baseline (default: all data)")
-    .option('--timeout <duration>', 'per-request timeout for --scrape', '10s')
+    .option('--timeout <duration>', 'per-request timeout for --scrape and --prometheus', '30s')
+    .option('--retries <n>', '--prometheus: retries for connection errors, 429 and 502/503/504 (with backoff)', '3')
+    .option(
+      '--basic-auth-user <user>',
+      '--prometheus: basic auth user (password from TOKENSPEND_BASIC_AUTH_PASSWORD or --basic-auth-password-file)',
+    )
+    .option('--basic-auth-password-file <file>', 'file holding the basic auth password')
+    .option('--ca-file <file>', 'CA certificate(s) to trust for https')
+    .option('--insecure-skip-verify', 'do not verify the server certificate (prints a warning)')
     .addOption(new Option('--header <header>', "extra HTTP header for --scrape, 'Name: value' (repeatable)").default([]).argParser(collect))
-    .option('--bearer-token-file <file>', 'file holding a bearer token for --scrape'),
+    .option('--bearer-token-file <file>', 'file holding a bearer token for --scrape and --prometheus'),
 )
   .addHelpText(
     'after',
     `
 Examples:
-  tokenspend report --file fixtures/demo/history.om --window 7d --by gateway,model
+  tokenspend report --prometheus http://127.0.0.1:9090 --window lastweek --step 1d --by team,model
+  tokenspend report --file fixtures/demo/history.om.gz --window 7d --by gateway,model
   tokenspend report --file gw1=./gw1.prom --file gw2=./gw2.prom --by gateway,model
   tokenspend report --scrape http://127.0.0.1:15020/metrics --by model --format json
   tokenspend report --file history.om --window 7d --step 1d --by model,feature --format csv --output week.csv
@@ -124,7 +144,9 @@ ${EXIT_CODES}`,
       import('./config/resolve.js'),
       import('./commands/report.js'),
     ]);
-    const options = await resolveReportOptions(flags, { bearerToken: process.env.TOKENSPEND_BEARER_TOKEN });
+    const options = await resolveReportOptions(flags, connectionEnv());
+    if (flags.insecureSkipVerify)
+      process.stderr.write('tokenspend: warning: --insecure-skip-verify: the server certificate is NOT verified\n');
     await run(reportCommand(options, context()));
   });
 

@@ -12,6 +12,9 @@ import type { PriceBook } from './pricing/book.js';
 import { readFileSource } from './sources/file.js';
 import { type ScrapeAuth, scrapeTargets } from './sources/scrape.js';
 import type { SourceSpec } from './sources/spec.js';
+import type { PrometheusConnection } from './sources/prometheus/client.js';
+import { readPrometheus } from './sources/prometheus/source.js';
+import { DIALECTS } from './dialects/registry.js';
 
 /** Everything a report needs, resolved from flags, config file and environment. */
 export interface ReportInput {
@@ -27,9 +30,14 @@ export interface ReportInput {
   dialect: string | undefined;
   dialectSettings: DialectSettings;
   mappings: CustomMapping[];
-  lookbackMs: number;
+  /** Undefined: all the data for files and scrapes, 7 days for a Prometheus server. */
+  lookbackMs: number | undefined;
   scrape: { timeoutMs: number; auth: ScrapeAuth; intervalMs: number | undefined };
+  prometheus?: PrometheusConnection | undefined;
 }
+
+/** Default look-back on a server: a series with no sample in the 7 days before the window is new. */
+export const SERVER_LOOKBACK_MS = 7 * 86_400_000;
 
 export interface PipelineContext {
   stdin?: Readable | undefined;
@@ -42,8 +50,9 @@ export async function computeReport(input: ReportInput, book: PriceBook, ctx: Pi
   const extra = input.mappings.length > 0 ? [customDialect(input.mappings)] : [];
   const classifier = new Classifier({ forced: input.dialect, extra, settings: input.dialectSettings });
   const store = new UsageStore({ by: input.by, matchers: input.matchers, classifier });
+  if (input.prometheus) return computeFromServer(input, input.prometheus, book, ctx, classifier, store);
   if (input.sources.length === 0) {
-    throw usageError('no data source', 'give --file PATH (or - for stdin) or --scrape URL; see tokenspend report --help');
+    throw usageError('no data source', 'give --prometheus URL, --file PATH (or - for stdin) or --scrape URL; see tokenspend report --help');
   }
 
   const sources: SourceInfo[] = [];
@@ -70,15 +79,7 @@ export async function computeReport(input: ReportInput, book: PriceBook, ctx: Pi
     }
   }
 
-  if (classifier.seen.size === 0) {
-    const lookalikes = [...classifier.lookalikes];
-    throw incompleteError(
-      'no token series of a known dialect matched',
-      lookalikes.length > 0
-        ? `metrics that look like token counters: ${lookalikes.join(', ')}; map them in a config file (mappings) or check --dialect`
-        : `supported: agentgateway, envoy-ai-gateway, otel-semconv, otel-counters, llm-tokens, litellm, vllm, kong${input.dialect ? `; --dialect ${input.dialect} may be wrong` : ''}`,
-    );
-  }
+  checkMatched(classifier, input.dialect);
 
   const range = store.dataRange;
   const anchoredToData = input.now === undefined && range !== undefined && isRelative(input.window);
@@ -87,7 +88,7 @@ export async function computeReport(input: ReportInput, book: PriceBook, ctx: Pi
   if (range) window = boundToData(window, range.first, range.last, input.step, input.timezone);
   const buckets = bucketEdges(window, input.step, input.timezone);
   const edges = refineEdges(buckets, book.changeTimes());
-  const usage = store.account(edges, input.lookbackMs);
+  const usage = store.account(edges, input.lookbackMs ?? Number.POSITIVE_INFINITY);
 
   if (range && usage.coverage.samples === 0 && !store.hasSnapshot) {
     throw incompleteError(
@@ -106,6 +107,62 @@ export async function computeReport(input: ReportInput, book: PriceBook, ctx: Pi
     now: anchor,
     anchoredToData,
   });
+}
+
+/** Exits 4 when no series of a known dialect was read, naming look-alikes. */
+function checkMatched(classifier: Classifier, dialect: string | undefined): void {
+  if (classifier.seen.size > 0) return;
+  const lookalikes = [...classifier.lookalikes];
+  throw incompleteError(
+    'no token series of a known dialect matched',
+    lookalikes.length > 0
+      ? `metrics that look like token counters: ${lookalikes.join(', ')}; map them in a config file (mappings) or check --dialect`
+      : `supported: ${DIALECTS.map((d) => d.id).join(', ')}${dialect ? `; --dialect ${dialect} may be wrong` : ''}`,
+  );
+}
+
+/** The same pipeline with the ledger's work done on a Prometheus-compatible server. */
+async function computeFromServer(
+  input: ReportInput,
+  conn: PrometheusConnection,
+  book: PriceBook,
+  ctx: PipelineContext,
+  classifier: Classifier,
+  store: UsageStore,
+): Promise<CostReport> {
+  if (input.sources.length > 0) throw usageError('--prometheus cannot be combined with --file or --scrape');
+  const spec =
+    input.window.window === undefined && input.window.since === undefined && input.window.until === undefined
+      ? { window: '7d' }
+      : input.window;
+  const anchor = input.now ?? ctx.clock();
+  const window = resolveWindow(spec, anchor, input.timezone);
+  if (!Number.isFinite(window.start) || !Number.isFinite(window.end)) {
+    throw usageError(
+      'a report from a Prometheus server needs a bounded window',
+      'give --window 7d (or month, lastmonth…) or --since and --until',
+    );
+  }
+  if (window.end > ctx.clock() + 60_000) window.end = Math.max(window.start + 1, ctx.clock());
+  const buckets = bucketEdges(window, input.step, input.timezone);
+  const edges = refineEdges(buckets, book.changeTimes());
+  const lookbackMs = input.lookbackMs ?? SERVER_LOOKBACK_MS;
+  const reading = await readPrometheus(conn, { classifier, store, edges, lookbackMs, ...(ctx.sleep ? { sleep: ctx.sleep } : {}) });
+  checkMatched(classifier, input.dialect);
+  const usage = store.account(edges, lookbackMs);
+  const report = buildCostReport(usage, book, {
+    window,
+    timezone: input.timezone,
+    lifetime: false,
+    step: input.step?.label,
+    bucketEdges: buckets,
+    sources: [reading.source],
+    top: input.top,
+    now: anchor,
+    anchoredToData: false,
+  });
+  report.findings.push(...reading.findings);
+  return report;
 }
 
 function describeBounds(w: Window): string {

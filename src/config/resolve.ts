@@ -9,6 +9,7 @@ import { FORMATS, type Format } from '../render/index.js';
 import { parseHeaders, readTokenFile } from '../sources/scrape.js';
 import { parseSourceArg } from '../sources/spec.js';
 import type { ConfigFile } from './config-file.js';
+import type { PrometheusConnection } from '../sources/prometheus/client.js';
 
 /** The flags of `report` as commander gives them. */
 export interface ReportFlags {
@@ -36,11 +37,19 @@ export interface ReportFlags {
   header: string[];
   bearerTokenFile?: string;
   lookback?: string;
+  prometheus?: string;
+  basicAuthUser?: string;
+  basicAuthPasswordFile?: string;
+  caFile?: string;
+  insecureSkipVerify?: boolean;
+  retries?: string;
 }
 
 /** What cli.ts reads from the environment for a command. */
 export interface Environment {
   bearerToken?: string | undefined;
+  prometheusUrl?: string | undefined;
+  basicAuthPassword?: string | undefined;
 }
 
 function positiveDuration(text: string, flag: string): number {
@@ -70,6 +79,34 @@ export function parseBy(text: string | undefined): string[] {
   return dims;
 }
 
+/** Connection options for --prometheus; secrets come from the environment or files only. */
+export async function prometheusConnection(
+  url: string,
+  flags: Pick<ReportFlags, 'basicAuthUser' | 'basicAuthPasswordFile' | 'caFile' | 'insecureSkipVerify' | 'retries'>,
+  env: Environment,
+  headers: Record<string, string>,
+  bearerToken: string | undefined,
+  timeoutMs: number,
+): Promise<PrometheusConnection> {
+  let basicAuth: PrometheusConnection['basicAuth'];
+  if (flags.basicAuthUser !== undefined) {
+    const password = flags.basicAuthPasswordFile ? await readTokenFile(flags.basicAuthPasswordFile) : env.basicAuthPassword;
+    if (password === undefined)
+      throw usageError('--basic-auth-user needs a password', 'set TOKENSPEND_BASIC_AUTH_PASSWORD or give --basic-auth-password-file');
+    basicAuth = { user: flags.basicAuthUser, password };
+  }
+  return {
+    url,
+    headers,
+    bearerToken,
+    basicAuth,
+    caFile: flags.caFile,
+    insecureSkipVerify: flags.insecureSkipVerify === true,
+    timeoutMs,
+    retries: flags.retries === undefined ? 3 : wholeNumber(flags.retries, '--retries', 0),
+  };
+}
+
 /** Defaults ← config file ← the flags given; everything downstream reads only the result. */
 export async function resolveReportOptions(flags: ReportFlags, env: Environment): Promise<ReportCommandOptions> {
   // zod and the YAML parser load only when there is a config file to read.
@@ -79,6 +116,11 @@ export async function resolveReportOptions(flags: ReportFlags, env: Environment)
   if (flags.interval !== undefined && flags.scrape.length === 0) throw usageError('--interval goes with --scrape');
   const lookbackText = flags.lookback ?? config?.lookback;
   const bearerToken = flags.bearerTokenFile ? await readTokenFile(flags.bearerTokenFile) : env.bearerToken;
+  const headers = parseHeaders(flags.header);
+  const timeoutMs = positiveDuration(flags.timeout, '--timeout');
+  const prometheusUrl = flags.prometheus ?? (sources.length === 0 ? env.prometheusUrl : undefined);
+  const prometheus =
+    prometheusUrl === undefined ? undefined : await prometheusConnection(prometheusUrl, flags, env, headers, bearerToken, timeoutMs);
   return {
     input: {
       sources,
@@ -92,10 +134,11 @@ export async function resolveReportOptions(flags: ReportFlags, env: Environment)
       dialect: flags.dialect ?? config?.dialect,
       dialectSettings: dialectSettings(config),
       mappings: customMappings(config),
-      lookbackMs: lookbackText === undefined ? Number.POSITIVE_INFINITY : positiveDuration(lookbackText, '--lookback'),
+      lookbackMs: lookbackText === undefined ? undefined : positiveDuration(lookbackText, '--lookback'),
+      prometheus,
       scrape: {
-        timeoutMs: positiveDuration(flags.timeout, '--timeout'),
-        auth: { headers: parseHeaders(flags.header), bearerToken },
+        timeoutMs,
+        auth: { headers, bearerToken },
         intervalMs: flags.interval === undefined ? undefined : positiveDuration(flags.interval, '--interval'),
       },
     },

@@ -35,6 +35,10 @@ export interface SourceInfo {
   name: string | undefined;
   location: string;
   timestamped: boolean;
+  /** Prometheus-compatible servers: what answered, and which token metrics it had. */
+  server?: { flavour: string; version: string | null; metrics: string[] };
+  /** HTTP requests made and bytes received. */
+  requests?: { requests: number; bytes: number; retries: number };
 }
 
 /** The one result every renderer, budget check and forecast consumes. */

@@ -67,6 +67,14 @@ export interface StoreOptions {
 export class UsageStore {
   private readonly series = new Map<string, Series | null>();
   private readonly snapshotCells = new Map<string, RawCell>();
+  private readonly accounted: {
+    group: string[];
+    model: string | undefined;
+    inclusive: boolean;
+    type: RawTokenType;
+    perSlice: Float64Array;
+  }[] = [];
+  private readonly accountedCoverage = emptyCoverage();
   private readonly snapshotCoverage = emptyCoverage();
   private untypedSeries = 0;
   private first = Number.POSITIVE_INFINITY;
@@ -130,6 +138,23 @@ export class UsageStore {
     cell.raw[c.type] += sample.value;
   }
 
+  /**
+   * Adds a series whose tokens per slice were already accounted elsewhere (on a Prometheus
+   * server); `perSlice` must be cut by the same edges that `account` will get.
+   */
+  addAccounted(name: string, labels: Labels, source: string | undefined, perSlice: Float64Array, coverage: Coverage): void {
+    const c = this.options.classifier.classify(name, labels);
+    if (!c) return;
+    const group = this.groupOf(c, labels, source);
+    if (group === undefined) return;
+    if (c.type === undefined) {
+      this.untypedSeries++;
+      return;
+    }
+    addCoverage(this.accountedCoverage, coverage);
+    this.accounted.push({ group, model: c.model, inclusive: c.inputIncludesCache, type: c.type, perSlice });
+  }
+
   private newSeries(sample: Sample, source: string | undefined): Series | null {
     const c = this.options.classifier.classify(sample.name, sample.labels);
     if (!c) return null;
@@ -167,6 +192,14 @@ export class UsageStore {
         const tokens = perSlice[i] as number;
         if (tokens === 0) continue;
         cellFor(cells, s.group, s.model, s.inclusive, i).raw[s.type] += tokens;
+      }
+    }
+    addCoverage(coverage, this.accountedCoverage);
+    for (const a of this.accounted) {
+      if (a.perSlice.length !== edges.length - 1) throw new Error('accounted series were cut by other edges');
+      for (let i = 0; i < a.perSlice.length; i++) {
+        const tokens = a.perSlice[i] as number;
+        if (tokens !== 0) cellFor(cells, a.group, a.model, a.inclusive, i).raw[a.type] += tokens;
       }
     }
     if (this.snapshotCoverage.series > 0) {

@@ -33,7 +33,14 @@ export function reportJson(report: CostReport, decimals = 6): object {
     },
     step: report.step ?? null,
     currency: report.currency,
-    source: report.sources.map((s) => ({ kind: s.kind, name: s.name ?? null, location: s.location, timestamped: s.timestamped })),
+    source: report.sources.map((s) => ({
+      kind: s.kind,
+      name: s.name ?? null,
+      location: s.location,
+      timestamped: s.timestamped,
+      ...(s.server ? { server: s.server } : {}),
+      ...(s.requests ? { requests: s.requests } : {}),
+    })),
     dialects: report.dialects,
     pricing: {
       files: report.pricing.map((p) => ({ path: displayPath(p.path), version: p.version, sha256: p.sha256 })),
