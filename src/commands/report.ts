@@ -27,5 +27,7 @@ export async function reportCommand(options: ReportCommandOptions, ctx: CommandC
   if (options.strict && report.totals.unpricedTokens > 0) {
     throw incompleteError(`--strict: ${report.totals.unpricedTokens} tokens are unpriced`, 'add the models to a --pricing file');
   }
+  const incomplete = report.findings.find((f) => f.severity === 'error');
+  if (options.strict && incomplete) throw incompleteError(`--strict: ${incomplete.message}`);
   return 0;
 }

@@ -23,7 +23,7 @@ export function input(overrides: Partial<ReportInput> & { files?: string[] } = {
     dialect: undefined,
     dialectSettings: DEFAULT_DIALECT_SETTINGS,
     mappings: [],
-    lookbackMs: Number.POSITIVE_INFINITY,
+    lookbackMs: undefined,
     scrape: { timeoutMs: 5000, auth: { headers: {} }, intervalMs: undefined },
     ...rest,
   };

@@ -1,0 +1,163 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { afterAll, describe, expect, it } from 'vitest';
+import { closedPort, run, serve } from '../helpers/cli.js';
+
+// Faults a real server will not produce on demand, from a local fake API. Everything a real
+// server can answer is tested against Prometheus and VictoriaMetrics in test/integration.
+
+const WINDOW = ['--since', '2026-11-01T00:00:00Z', '--until', '2026-11-02T00:00:00Z'];
+const START = Date.parse('2026-11-01T00:00:00Z') / 1000;
+const END = Date.parse('2026-11-02T00:00:00Z') / 1000;
+
+/** A valid answer for one counter that went from 100 to 1,100 during the window. */
+function goodMatrix(warnings?: string[]): string {
+  return JSON.stringify({
+    status: 'success',
+    data: {
+      resultType: 'matrix',
+      result: [
+        {
+          metric: { __tokenspend_q: 'last', __tokenspend_name: 'llm_tokens_in', model: 'gpt-4o-mini' },
+          values: [
+            [START, '100'],
+            [END, '1100'],
+          ],
+        },
+        { metric: { __tokenspend_q: 'count', __tokenspend_name: 'llm_tokens_in', model: 'gpt-4o-mini' }, values: [[END, '2880']] },
+      ],
+    },
+    ...(warnings ? { warnings } : {}),
+  });
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
+
+/** A fake API: build info and metric names always work; query_range is up to `rangeHandler`. */
+async function fakeApi(rangeHandler: Handler) {
+  return serve((req, res) => {
+    let body = '';
+    req.on('data', (d) => {
+      body += d;
+    });
+    req.on('end', () => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      if (path.endsWith('/api/v1/status/buildinfo')) return res.end(JSON.stringify({ status: 'success', data: { version: '2.42.0' } }));
+      if (path.endsWith('/api/v1/label/__name__/values')) return res.end(JSON.stringify({ status: 'success', data: ['llm_tokens_in', 'up'] }));
+      if (path.endsWith('/api/v1/query_range')) return rangeHandler(req, res, body);
+      res.statusCode = 404;
+      res.end('not found');
+    });
+  });
+}
+
+const servers: { close: () => Promise<void> }[] = [];
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+async function api(handler: Handler) {
+  const s = await fakeApi(handler);
+  servers.push(s);
+  return s.url;
+}
+
+describe('--prometheus faults', () => {
+  it('retries a 503 (honouring Retry-After) and then reports', async () => {
+    let calls = 0;
+    const url = await api((_req, res) => {
+      calls++;
+      if (calls === 1) {
+        res.statusCode = 503;
+        res.setHeader('retry-after', '0');
+        return res.end('overloaded');
+      }
+      res.end(goodMatrix());
+    });
+    const r = await run(['report', '--prometheus', url, ...WINDOW, '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).totals.tokens.input).toBe(1000);
+    expect(calls).toBe(2);
+  });
+
+  it('exits 3 with one line when the server hangs past --timeout', async () => {
+    const url = await api(() => undefined);
+    const r = await run(['report', '--prometheus', url, ...WINDOW, '--timeout', '300ms', '--retries', '0']);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^tokenspend: http:\/\/127\.0\.0\.1:\d+\/api\/v1\/query_range: no answer within 0\.3s \(--timeout\)\n$/);
+  });
+
+  it('exits 3 on a truncated body', async () => {
+    const url = await api((_req, res) => res.end(goodMatrix().slice(0, 60)));
+    const r = await run(['report', '--prometheus', url, ...WINDOW]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('malformed response (not JSON, or cut short)');
+  });
+
+  it('exits 3 on a non-JSON 502 after retries', async () => {
+    let calls = 0;
+    const url = await api((_req, res) => {
+      calls++;
+      res.statusCode = 502;
+      res.end('<html>Bad Gateway</html>');
+    });
+    const r = await run(['report', '--prometheus', url, ...WINDOW, '--retries', '2']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('HTTP 502: <html>Bad Gateway</html>');
+    expect(calls).toBe(3);
+  });
+
+  it('exits 3 with the server message on a PromQL error, without retrying', async () => {
+    let calls = 0;
+    const url = await api((_req, res) => {
+      calls++;
+      res.statusCode = 422;
+      res.end(JSON.stringify({ status: 'error', errorType: 'execution', error: 'query processing would load too many samples into memory' }));
+    });
+    const r = await run(['report', '--prometheus', url, ...WINDOW]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('execution: query processing would load too many samples into memory');
+    expect(calls).toBe(1);
+  });
+
+  it('passes server warnings to stderr and JSON; a partial response is exit 4 under --strict', async () => {
+    const url = await api((_req, res) => res.end(goodMatrix(['PromQL warning: partial response due to store "eu-1" unavailable'])));
+    const r = await run(['report', '--prometheus', url, ...WINDOW, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const codes = JSON.parse(r.stdout).warnings.map((w: any) => w.code);
+    expect(codes).toEqual(expect.arrayContaining(['SERVER_WARNING', 'PARTIAL_RESPONSE']));
+    expect(r.stderr).toContain('partial response due to store "eu-1" unavailable');
+    const strict = await run(['report', '--prometheus', url, ...WINDOW, '--format', 'json', '--strict']);
+    expect(strict.code).toBe(4);
+    expect(JSON.parse(strict.stdout).totals.tokens.input).toBe(1000);
+  });
+
+  it('exits 3 when nothing listens', async () => {
+    const port = await closedPort();
+    const r = await run(['report', '--prometheus', `http://127.0.0.1:${port}`, ...WINDOW, '--retries', '0']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('connection refused');
+  });
+
+  it('exits 4 when the server has no token metric, naming look-alikes', async () => {
+    const s = await serve((req, res) => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      if (path.endsWith('/api/v1/status/buildinfo')) return res.end(JSON.stringify({ status: 'success', data: { version: '2.42.0' } }));
+      res.end(JSON.stringify({ status: 'success', data: ['up', 'my_app_tokens_total'] }));
+    });
+    servers.push(s);
+    const r = await run(['report', '--prometheus', s.url, ...WINDOW]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('my_app_tokens_total');
+  });
+
+  it('never shows credentials: URL userinfo and tokens are redacted', async () => {
+    const port = await closedPort();
+    const r = await run(['report', '--prometheus', `http://admin:hunter2@127.0.0.1:${port}`, ...WINDOW, '--retries', '0'], {
+      env: { TOKENSPEND_BEARER_TOKEN: 'tok-123' },
+    });
+    expect(r.code).toBe(3);
+    expect(r.stderr).not.toContain('hunter2');
+    expect(r.stderr).not.toContain('tok-123');
+  });
+});

@@ -1,0 +1,109 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { type History, openMetricsLines } from '../generators/history.js';
+import { closedPort } from './cli.js';
+
+const exec = promisify(execFile);
+
+export interface RunningServer {
+  url: string;
+  stop: () => Promise<void>;
+}
+
+async function waitReady(url: string, child: ChildProcess, log: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited early: ${log()}`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server at ${url} did not become ready: ${log()}`);
+}
+
+function start(cmd: string, args: string[], readyUrl: string, dir: string, base: string): Promise<RunningServer> {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d) => {
+    stderr = (stderr + d).slice(-4000);
+  });
+  return waitReady(readyUrl, child, () => stderr).then(() => ({
+    url: base,
+    stop: async () => {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  }));
+}
+
+/** Prometheus 2.x on 127.0.0.1 with `history` backfilled by promtool. */
+export async function startPrometheus(history: History): Promise<RunningServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'tokenspend-prom-'));
+  const om = join(dir, 'history.om');
+  writeFileSync(om, `${[...openMetricsLines(history)].join('\n')}\n`);
+  const data = join(dir, 'data');
+  await exec('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=720h', om, data], { maxBuffer: 64 << 20 });
+  rmSync(om);
+  writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1h\n');
+  const port = await closedPort();
+  const base = `http://127.0.0.1:${port}`;
+  return start(
+    'prometheus',
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${data}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--storage.tsdb.retention.time=100y',
+      '--log.level=warn',
+    ],
+    `${base}/-/ready`,
+    dir,
+    base,
+  );
+}
+
+/** VictoriaMetrics single-node on 127.0.0.1 with `history` imported through its API. */
+export async function startVictoriaMetrics(history: History): Promise<RunningServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'tokenspend-vm-'));
+  const port = await closedPort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = await start(
+    'victoria-metrics',
+    [`-storageDataPath=${join(dir, 'data')}`, `-httpListenAddr=127.0.0.1:${port}`, '-retentionPeriod=100y', '-loggerLevel=ERROR'],
+    `${base}/health`,
+    dir,
+    base,
+  );
+  // Prometheus text with millisecond timestamps, one request.
+  const lines: string[] = [];
+  for (const line of openMetricsLines(history)) {
+    if (line.startsWith('#')) continue;
+    const i = line.lastIndexOf(' ');
+    lines.push(`${line.slice(0, i)} ${Math.round(Number(line.slice(i + 1)) * 1000)}`);
+  }
+  const res = await fetch(`${base}/api/v1/import/prometheus`, { method: 'POST', body: `${lines.join('\n')}\n` });
+  if (!res.ok) throw new Error(`import failed: HTTP ${res.status} ${await res.text()}`);
+  await fetch(`${base}/internal/force_flush`);
+  // Wait until every series is searchable.
+  const want = history.series.length;
+  const first = Math.min(...history.series.map((s) => s.times[0] ?? Number.POSITIVE_INFINITY)) / 1000;
+  for (let i = 0; i < 100; i++) {
+    const q = new URLSearchParams({ 'match[]': '{__name__=~".+"}', start: String(first) });
+    const r = await fetch(`${base}/api/v1/series?${q}`);
+    const body = (await r.json()) as { data: unknown[] };
+    if (body.data.length >= want) return server;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await server.stop();
+  throw new Error('imported series did not become searchable');
+}
