@@ -150,6 +150,44 @@ ${EXIT_CODES}`,
     await run(reportCommand(options, context()));
   });
 
+pricingOptions(
+  program
+    .command('doctor')
+    .description('check a Prometheus-compatible server: connectivity, dialects, labels, models and prices, cardinality, retention')
+    .option('--prometheus <url>', 'Prometheus-compatible API (default: TOKENSPEND_PROMETHEUS_URL)')
+    .option('--lookback <duration>', 'how far back to look for token series', '7d')
+    .option('--dialect <id>', 'read only this dialect')
+    .option('--config <file>', 'config file (custom metric mappings, dialect settings)')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('--timeout <duration>', 'per-request timeout', '30s')
+    .option('--retries <n>', 'retries for connection errors, 429 and 502/503/504', '3')
+    .addOption(new Option('--header <header>', "extra HTTP header, 'Name: value' (repeatable)").default([]).argParser(collect))
+    .option('--bearer-token-file <file>', 'file holding a bearer token')
+    .option('--basic-auth-user <user>', 'basic auth user (password from TOKENSPEND_BASIC_AUTH_PASSWORD or --basic-auth-password-file)')
+    .option('--basic-auth-password-file <file>', 'file holding the basic auth password')
+    .option('--ca-file <file>', 'CA certificate(s) to trust for https')
+    .option('--insecure-skip-verify', 'do not verify the server certificate (prints a warning)'),
+)
+  .addHelpText('after', `\nExample:\n  tokenspend doctor --prometheus http://127.0.0.1:9090\n${EXIT_CODES}`)
+  .action(async (flags: ReportFlags & { format: 'table' | 'json' }) => {
+    const [{ resolveReportOptions }, { doctorCommand }] = await Promise.all([
+      import('./config/resolve.js'),
+      import('./commands/doctor.js'),
+    ]);
+    const options = await resolveReportOptions(
+      { ...flags, file: [], scrape: [], match: [], format: 'table', strict: false },
+      connectionEnv(),
+    );
+    if (flags.insecureSkipVerify)
+      process.stderr.write('tokenspend: warning: --insecure-skip-verify: the server certificate is NOT verified\n');
+    await run(
+      doctorCommand(
+        { input: options.input, pricingFiles: options.pricingFiles, noDefaultPricing: options.noDefaultPricing, format: flags.format },
+        context(),
+      ),
+    );
+  });
+
 const pricing = program.command('pricing').description('list, show and validate prices');
 
 pricingOptions(pricing.command('list').description('every priced model with the rates in force now'))

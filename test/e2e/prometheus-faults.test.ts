@@ -42,7 +42,8 @@ async function fakeApi(rangeHandler: Handler) {
     req.on('end', () => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       if (path.endsWith('/api/v1/status/buildinfo')) return res.end(JSON.stringify({ status: 'success', data: { version: '2.42.0' } }));
-      if (path.endsWith('/api/v1/label/__name__/values')) return res.end(JSON.stringify({ status: 'success', data: ['llm_tokens_in', 'up'] }));
+      if (path.endsWith('/api/v1/label/__name__/values'))
+        return res.end(JSON.stringify({ status: 'success', data: ['llm_tokens_in', 'up'] }));
       if (path.endsWith('/api/v1/query_range')) return rangeHandler(req, res, body);
       res.statusCode = 404;
       res.end('not found');
@@ -112,7 +113,9 @@ describe('--prometheus faults', () => {
     const url = await api((_req, res) => {
       calls++;
       res.statusCode = 422;
-      res.end(JSON.stringify({ status: 'error', errorType: 'execution', error: 'query processing would load too many samples into memory' }));
+      res.end(
+        JSON.stringify({ status: 'error', errorType: 'execution', error: 'query processing would load too many samples into memory' }),
+      );
     });
     const r = await run(['report', '--prometheus', url, ...WINDOW]);
     expect(r.code).toBe(3);

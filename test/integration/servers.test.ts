@@ -3,6 +3,7 @@ import { parseStep } from '../../src/ledger/windows.js';
 import { PrometheusClient } from '../../src/sources/prometheus/client.js';
 import { demoSpec, type History, simulate, type Truth } from '../generators/history.js';
 import { reportAsJson } from '../helpers/report.js';
+import { run } from '../helpers/cli.js';
 import { type RunningServer, startPrometheus, startVictoriaMetrics } from '../helpers/servers.js';
 
 // The demo simulation covers what the issue asks of a test history: three gateways, several
@@ -63,6 +64,7 @@ describe.each([
     for (const r of json.rows) for (const v of Object.values(r.tokens)) expect(Number.isInteger(v)).toBe(true);
     expect(json.coverage.resets).toBeGreaterThan(0);
     expect(json.coverage.births).toBeGreaterThan(0);
+    expect(json.coverage.gaps).toBeGreaterThan(0);
     expect(json.coverage.series).toBe(history.series.length);
     expect(json.source[0].server.metrics).toEqual(['agentgateway_gen_ai_client_token_usage_sum']);
   });
@@ -102,7 +104,10 @@ describe.each([
     let fractional = 0;
     for (const day of ['2026-11-08', '2026-11-16', '2026-11-19']) {
       const end = Date.parse(`${day}T00:00:00Z`) + 86_400_000;
-      const res = await client.query('sum by (gen_ai_response_model) (increase(agentgateway_gen_ai_client_token_usage_sum{gen_ai_token_type="output"}[1d]))', end);
+      const res = await client.query(
+        'sum by (gen_ai_response_model) (increase(agentgateway_gen_ai_client_token_usage_sum{gen_ai_token_type="output"}[1d]))',
+        end,
+      );
       for (const r of res.result as any[]) {
         const v = Number(r.value[1]);
         naiveAll += v;
@@ -114,5 +119,32 @@ describe.each([
     // but loses the increment across each day edge (too few). Either way more than 0.1% off.
     expect(Math.abs(naiveAll - truthAll) / truthAll).toBeGreaterThan(0.001);
     expect(fractional > 0).toBe(name.startsWith('Prometheus'));
+  });
+});
+
+describe('doctor against a real Prometheus', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startPrometheus(history);
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('finds the dialect, the labels, the models and their prices, and suggests a command', async () => {
+    // The history ends on 2026-11-21; look back far enough from today.
+    const r = await run(['doctor', '--prometheus', server.url, '--lookback', '30d']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('agentgateway_gen_ai_client_token_usage_sum: 25 series read as agentgateway');
+    expect(r.stdout).toContain('llama-3.1-70b-instruct (2) → unpriced');
+    expect(r.stdout).toContain('gpt-4o-mini-2024-07-18 (6) → gpt-4o-mini');
+    expect(r.stdout).toContain('feature (5)');
+    expect(r.stdout).toMatch(/Try:\n {2}tokenspend report --prometheus http:\/\/127\.0\.0\.1:\d+ --window 7d --step 1d --by model,feature/);
+  });
+
+  it('exits 4 and says what is missing when the server has no token metric in the look-back', async () => {
+    const r = await run(['doctor', '--prometheus', server.url, '--lookback', '1h', '--format', 'json']);
+    expect(r.code).toBe(4);
+    expect(JSON.parse(r.stdout).findings.map((f: any) => f.code)).toContain('NO_TOKEN_METRICS');
   });
 });

@@ -173,7 +173,7 @@ export async function accountOnServer(input: ServerAccountingInput): Promise<Ser
       s.perSlice[i] = b - a;
       if (b - a !== Math.floor(b - a)) s.coverage.fractionalIncrements++;
     }
-    s.coverage.gaps += countGaps(s.count);
+    s.coverage.gaps += countGaps(s.count, edges);
   }
 
   // 3. Raw samples where needed.
@@ -203,16 +203,27 @@ function ingestRange(
   }
 }
 
-/** Slices with under a third of the series' usual samples, between slices that have them. */
-function countGaps(count: Float64Array): number {
-  const present = [...count].filter((c) => c > 0).sort((a, b) => a - b);
-  if (present.length < 3) return 0;
-  const usual = present[present.length >> 1] as number;
-  let gaps = 0;
+/**
+ * Slices with clearly fewer samples than the series' usual scrape interval predicts (missed
+ * scrapes), between its first and last slice with samples. Nothing is lost over a gap; it is noted.
+ */
+function countGaps(count: Float64Array, edges: readonly number[]): number {
+  const intervals: number[] = [];
+  for (let i = 0; i < count.length; i++) {
+    const c = count[i] as number;
+    if (c > 0) intervals.push(((edges[i + 1] as number) - (edges[i] as number)) / c);
+  }
+  if (intervals.length < 3) return 0;
+  intervals.sort((a, b) => a - b);
+  const usual = intervals[intervals.length >> 1] as number;
   const first = count.findIndex((c) => c > 0);
   let last = count.length - 1;
   while (last > 0 && count[last] === 0) last--;
-  for (let i = first + 1; i < last; i++) if ((count[i] as number) < usual / 3) gaps++;
+  let gaps = 0;
+  for (let i = first + 1; i < last; i++) {
+    const expected = ((edges[i + 1] as number) - (edges[i] as number)) / usual;
+    if ((count[i] as number) < expected - Math.max(2, 0.05 * expected)) gaps++;
+  }
   return gaps;
 }
 

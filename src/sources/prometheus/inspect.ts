@@ -1,0 +1,140 @@
+import type { Classifier } from '../../dialects/detect.js';
+import { type Finding, finding } from '../../findings.js';
+import type { PriceBook } from '../../pricing/book.js';
+import { selector } from './account.js';
+import type { PrometheusClient, VectorSample } from './client.js';
+
+/** Labels with more distinct values than this make `--by` tables (and Prometheus) suffer. */
+export const CARDINALITY_WARNING = 1000;
+
+const RETENTION_PROBES: [string, number][] = [
+  ['1d', 86_400_000],
+  ['7d', 7 * 86_400_000],
+  ['30d', 30 * 86_400_000],
+  ['90d', 90 * 86_400_000],
+  ['365d', 365 * 86_400_000],
+];
+
+export interface DoctorResult {
+  server: { url: string; flavour: string; version: string | null };
+  metrics: { name: string; dialect: string; series: number }[];
+  labels: { name: string; values: number }[];
+  models: { name: string; series: number; pricedAs: string | null }[];
+  /** The furthest probe back that still has data, e.g. "30d". */
+  retention: string | null;
+  findings: Finding[];
+  suggestion: string | null;
+}
+
+/** What a new user needs to get from "nothing shows" to a working report command. */
+export async function inspectServer(
+  client: PrometheusClient,
+  classifier: Classifier,
+  book: PriceBook,
+  now: number,
+  lookbackMs: number,
+): Promise<DoctorResult> {
+  const findings: Finding[] = [];
+  const info = await client.buildInfo();
+  findings.push(
+    finding(
+      'SERVER',
+      'info',
+      `connected to ${client.where}: ${info.flavour === 'prometheus' ? `Prometheus-compatible ${info.version}` : info.flavour}`,
+    ),
+  );
+  const names = (await client.metricNames(now - lookbackMs, now)).filter((n) => classifier.acceptName(n));
+  const result: DoctorResult = {
+    server: { url: client.where, flavour: info.flavour, version: info.version ?? null },
+    metrics: [],
+    labels: [],
+    models: [],
+    retention: null,
+    findings,
+    suggestion: null,
+  };
+  if (names.length === 0) {
+    const lookalikes = [...classifier.lookalikes];
+    findings.push(
+      finding(
+        'NO_TOKEN_METRICS',
+        'error',
+        `no token metric of a known dialect in the last ${Math.round(lookbackMs / 86_400_000)} days` +
+          (lookalikes.length > 0
+            ? `; these look like token counters: ${lookalikes.join(', ')} (map them with a config file's mappings)`
+            : ''),
+      ),
+    );
+    return result;
+  }
+
+  const labelValues = new Map<string, Set<string>>();
+  const models = new Map<string, number>();
+  for (const name of names) {
+    const series = await client.series([selector(name)], now - lookbackMs, now);
+    const dialects = new Map<string, number>();
+    for (const s of series) {
+      const { __name__: _, ...labels } = s;
+      const c = classifier.classify(name, labels);
+      if (!c) continue;
+      dialects.set(c.dialect, (dialects.get(c.dialect) ?? 0) + 1);
+      if (c.model !== undefined) models.set(c.model, (models.get(c.model) ?? 0) + 1);
+      for (const [k, v] of Object.entries(labels)) {
+        let set = labelValues.get(k);
+        if (!set) labelValues.set(k, (set = new Set()));
+        set.add(v);
+      }
+    }
+    for (const [dialect, count] of dialects) result.metrics.push({ name, dialect, series: count });
+  }
+  result.labels = [...labelValues.entries()].map(([name, v]) => ({ name, values: v.size })).sort((a, b) => a.name.localeCompare(b.name));
+  result.models = [...models.entries()]
+    .map(([name, series]) => ({ name, series, pricedAs: book.resolve(name)?.id ?? null }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+
+  for (const m of result.metrics) findings.push(finding('DIALECT', 'info', `${m.name}: ${m.series} series read as ${m.dialect}`));
+  for (const l of result.labels) {
+    if (l.values > CARDINALITY_WARNING) {
+      findings.push(
+        finding(
+          'HIGH_CARDINALITY',
+          'warning',
+          `label ${l.name} has ${l.values.toLocaleString('en-US')} values: fine for --match, heavy for --by`,
+        ),
+      );
+    }
+  }
+  const unpriced = result.models.filter((m) => m.pricedAs === null);
+  if (unpriced.length > 0) {
+    findings.push(
+      finding(
+        'UNPRICED_MODELS',
+        'warning',
+        `no price for ${unpriced.map((m) => m.name).join(', ')}: they will show as unpriced; add them to a --pricing file`,
+      ),
+    );
+  }
+
+  // How far back data goes: one query probing several offsets at once.
+  const probe = RETENTION_PROBES.map(
+    ([label, ms]) =>
+      `label_replace(count(last_over_time(${selector(names[0] as string)}[1h] offset ${ms}ms)), "probe", "${label}", "", "")`,
+  ).join(' or ');
+  const res = await client.query(probe, now);
+  const found = new Set((res.result as VectorSample[]).map((r) => r.metric.probe));
+  for (const [label] of RETENTION_PROBES) if (found.has(label)) result.retention = label;
+  findings.push(
+    finding(
+      'RETENTION',
+      result.retention === null || result.retention === '1d' ? 'warning' : 'info',
+      result.retention === null
+        ? 'no token samples older than one day: the server keeps little history'
+        : `token samples go back at least ${result.retention}`,
+    ),
+  );
+
+  const candidates = ['team', 'feature', 'team_alias', 'tenant', 'route', 'gateway'];
+  const extra = candidates.find((c) => labelValues.has(c) && (labelValues.get(c)?.size ?? 0) <= CARDINALITY_WARNING);
+  result.suggestion = `tokenspend report --prometheus ${client.where} --window 7d --step 1d --by model${extra ? `,${extra}` : ''}`;
+  return result;
+}
