@@ -74,7 +74,8 @@ export async function inspectServer(
     const series = await client.series([selector(name)], now - lookbackMs, now);
     const dialects = new Map<string, number>();
     for (const s of series) {
-      const { __name__: _, ...labels } = s;
+      const labels = { ...s };
+      delete labels.__name__;
       const c = classifier.classify(name, labels);
       if (!c) continue;
       dialects.set(c.dialect, (dialects.get(c.dialect) ?? 0) + 1);
