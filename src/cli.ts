@@ -115,7 +115,11 @@ pricingOptions(
     )
     .option('--config <file>', 'config file (YAML or JSON): pricing, timezone, dialect settings, custom metric mappings')
     .option('--strict', 'exit 4 when any usage is unpriced', false)
-    .option('--lookback <duration>', "how far before the window a sample still counts as a series' baseline (default: all data)")
+    .option(
+      '--lookback <duration>',
+      "how far before the window a sample still counts as a series' baseline (default: all data; 7d on a server)",
+    )
+    .option('--count-samples', '--prometheus: also count samples per slice for coverage and gaps (the server reads the data twice)')
     .option('--timeout <duration>', 'per-request timeout for --scrape and --prometheus', '30s')
     .option('--retries <n>', '--prometheus: retries for connection errors, 429 and 502/503/504 (with backoff)', '3')
     .option(

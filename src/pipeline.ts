@@ -34,6 +34,8 @@ export interface ReportInput {
   lookbackMs: number | undefined;
   scrape: { timeoutMs: number; auth: ScrapeAuth; intervalMs: number | undefined };
   prometheus?: PrometheusConnection | undefined;
+  /** On a server, also count samples per slice (coverage, gaps): the server reads the data twice. */
+  countSamples?: boolean | undefined;
 }
 
 /** Default look-back on a server: a series with no sample in the 7 days before the window is new. */
@@ -147,7 +149,14 @@ async function computeFromServer(
   const buckets = bucketEdges(window, input.step, input.timezone);
   const edges = refineEdges(buckets, book.changeTimes());
   const lookbackMs = input.lookbackMs ?? SERVER_LOOKBACK_MS;
-  const reading = await readPrometheus(conn, { classifier, store, edges, lookbackMs, ...(ctx.sleep ? { sleep: ctx.sleep } : {}) });
+  const reading = await readPrometheus(conn, {
+    classifier,
+    store,
+    edges,
+    lookbackMs,
+    countSamples: input.countSamples === true,
+    ...(ctx.sleep ? { sleep: ctx.sleep } : {}),
+  });
   checkMatched(classifier, input.dialect);
   const usage = store.account(edges, lookbackMs);
   const report = buildCostReport(usage, book, {

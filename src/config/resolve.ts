@@ -43,6 +43,7 @@ export interface ReportFlags {
   caFile?: string;
   insecureSkipVerify?: boolean;
   retries?: string;
+  countSamples?: boolean;
 }
 
 /** What cli.ts reads from the environment for a command. */
@@ -136,6 +137,7 @@ export async function resolveReportOptions(flags: ReportFlags, env: Environment)
       mappings: customMappings(config),
       lookbackMs: lookbackText === undefined ? undefined : positiveDuration(lookbackText, '--lookback'),
       prometheus,
+      countSamples: flags.countSamples === true,
       scrape: {
         timeoutMs,
         auth: { headers, bearerToken },

@@ -39,6 +39,8 @@ export interface SourceInfo {
   server?: { flavour: string; version: string | null; metrics: string[] };
   /** HTTP requests made and bytes received. */
   requests?: { requests: number; bytes: number; retries: number };
+  /** False where samples were not counted (servers without --count-samples): no sample or gap figures. */
+  samplesCounted?: boolean;
 }
 
 /** The one result every renderer, budget check and forecast consumes. */

@@ -68,7 +68,7 @@ export function reportJson(report: CostReport, decimals = 6): object {
       totalCost: money(display.totals.total),
       unpricedTokens: report.totals.unpricedTokens,
     },
-    coverage: report.coverage,
+    coverage: report.sources.some((s) => s.samplesCounted === false) ? { ...report.coverage, samples: null, gaps: null } : report.coverage,
     warnings: report.findings.map((f) => ({ code: f.code, severity: f.severity, message: f.message })),
   };
 }

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExpositionParser } from '../../src/sources/exposition.js';
 import { writeBigExposition } from './exposition-gen.js';
+import { BENCH_DAYS, BENCH_START, benchPrometheus } from './prometheus.js';
+import { closedPort } from '../helpers/cli.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const bin = join(root, 'bin', 'tokenspend.js');
@@ -70,15 +72,131 @@ function startup(args: string[], runs: number): number {
   return median(times);
 }
 
+/** `npm run bench -- prometheus` runs one part; no argument runs all. */
+const parts = new Set(process.argv.slice(2));
+const want = (part: string) => parts.size === 0 || parts.has(part);
+
+async function prometheusBench(row: (what: string, value: string, baseline: string, ratio: string) => void): Promise<void> {
+  const server = await benchPrometheus(work, await closedPort());
+  try {
+    const start = BENCH_START;
+    const end = BENCH_START + BENCH_DAYS * 86_400_000;
+    const since = new Date(start).toISOString();
+    const until = new Date(end).toISOString();
+    const naiveQuery = 'sum by (model) (increase(llm_tokens_in_total[30d])) + sum by (model) (increase(llm_tokens_out_total[30d]))';
+    const baseline = async () => {
+      const t0 = performance.now();
+      const res = await fetch(`${server.url}/api/v1/query`, {
+        method: 'POST',
+        body: new URLSearchParams({ query: naiveQuery, time: String(end / 1000) }),
+      });
+      const body = (await res.json()) as { status: string; data: { result: { value: [number, string] }[] } };
+      if (body.status !== 'success') throw new Error(`baseline query failed: ${JSON.stringify(body).slice(0, 300)}`);
+      return { ms: performance.now() - t0, total: body.data.result.reduce((a, r) => a + Number(r.value[1]), 0) };
+    };
+    const report = async (by: string) => {
+      const r = await measureChild(`process.argv.splice(1, 0, 'tokenspend'); await import(${JSON.stringify(bin)});`, [
+        'report',
+        '--prometheus',
+        server.url,
+        '--since',
+        since,
+        '--until',
+        until,
+        '--step',
+        '1d',
+        '--by',
+        by,
+        '--format',
+        'json',
+      ]);
+      const json = JSON.parse(r.out) as {
+        totals: { tokens: { input: number; output: number } };
+        source: { requests: { requests: number; bytes: number } }[];
+        coverage: { series: number };
+      };
+      const src = json.source[0]?.requests ?? { requests: 0, bytes: 0 };
+      return {
+        ms: r.ms,
+        rssMb: r.rssMb,
+        requests: src.requests,
+        bytes: src.bytes,
+        total: json.totals.tokens.input + json.totals.tokens.output,
+        series: json.coverage.series,
+      };
+    };
+    await baseline(); // warm the page cache for both
+    const b: number[] = [];
+    const m: Awaited<ReturnType<typeof report>>[] = [];
+    const a: Awaited<ReturnType<typeof report>>[] = [];
+    let naiveTotal = 0;
+    for (let i = 0; i < 3; i++) {
+      const x = await baseline();
+      b.push(x.ms);
+      naiveTotal = x.total;
+      m.push(await report('model'));
+      a.push(await report('model,feature,gateway'));
+    }
+    const base = median(b);
+    const mid = (xs: { ms: number }[]) => median(xs.map((x) => x.ms));
+    const first = m[0] as Awaited<ReturnType<typeof report>>;
+    const all = a[0] as Awaited<ReturnType<typeof report>>;
+    row(
+      `30-day daily report on Prometheus, \`--by model\` (${first.series} series, 86.4 M samples)`,
+      `${(mid(m) / 1000).toFixed(2)} s, ${first.requests} requests, ${(first.bytes / 1e6).toFixed(2)} MB received`,
+      `one \`sum by (model) (increase(…[30d]))\`: ${(base / 1000).toFixed(2)} s`,
+      `${(mid(m) / base).toFixed(2)}×`,
+    );
+    row(
+      '… `--by model,feature,gateway` (500 groups)',
+      `${(mid(a) / 1000).toFixed(2)} s, ${all.requests} requests, ${(all.bytes / 1e6).toFixed(2)} MB received`,
+      `same: ${(base / 1000).toFixed(2)} s`,
+      `${(mid(a) / base).toFixed(2)}×`,
+    );
+    // The recipe users copy for daily numbers: increase(…[1d]) at each midnight, summed.
+    const daily = await fetch(`${server.url}/api/v1/query_range`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        query: 'sum(increase(llm_tokens_in_total[1d])) + sum(increase(llm_tokens_out_total[1d]))',
+        start: String(start / 1000 + 86_400),
+        end: String(end / 1000),
+        step: '86400',
+      }),
+    });
+    const dailyBody = (await daily.json()) as { data: { result: { values: [number, string][] }[] } };
+    const dailyTotal = (dailyBody.data.result[0]?.values ?? []).reduce((s2, [, v]) => s2 + Number(v), 0);
+    const diff = (x: number) =>
+      `${x - first.total >= 0 ? '+' : ''}${Math.round(x - first.total).toLocaleString('en-US')} tokens (${(((x - first.total) / first.total) * 100).toFixed(4)}%)`;
+    row(
+      'tokens counted over the 30 days (input + output), exact',
+      first.total.toLocaleString('en-US'),
+      `\`increase(…[30d])\`: ${diff(naiveTotal)}; 30 daily \`increase(…[1d])\`: ${diff(dailyTotal)}`,
+      'tokenspend: integer, reset- and birth-aware',
+    );
+  } finally {
+    await server.stop();
+  }
+}
+
 async function main(): Promise<void> {
+  const rows: string[] = [];
+  const row = (what: string, value: string, baseline: string, ratio: string) =>
+    rows.push(`| ${what} | ${value} | ${baseline} | ${ratio} |`);
+  if (want('parser') || want('report') || want('startup')) await fileBench(row);
+  if (want('prometheus')) await prometheusBench(row);
+  const node = process.version;
+  const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU';
+  process.stdout.write(
+    `\nNode ${node}, ${cpu}, ${new Date().toISOString().slice(0, 10)}\n\n| measure | tokenspend | baseline (same run) | ratio |\n|---|---|---|---|\n${rows.join('\n')}\n`,
+  );
+}
+
+async function fileBench(row: (what: string, value: string, baseline: string, ratio: string) => void): Promise<void> {
   if (!existsSync(big)) {
     process.stderr.write(`generating ${big} (${lines} lines)…\n`);
     await writeBigExposition(big, lines);
   }
   const mb = statSync(big).size / 1e6;
-  const rows: string[] = [];
-  const row = (what: string, value: string, baseline: string, ratio: string) =>
-    rows.push(`| ${what} | ${value} | ${baseline} | ${ratio} |`);
 
   // 1. Parser alone, in-process, streaming (best of 3), against parse-prometheus-text-format.
   const ours = Math.max(await parserThroughput(big), await parserThroughput(big), await parserThroughput(big));
@@ -135,12 +253,6 @@ async function main(): Promise<void> {
     `${median(version).toFixed(0)} ms`,
     `\`node -e 0\` ${b.toFixed(0)} ms`,
     `${(median(version) / b).toFixed(2)}×`,
-  );
-
-  const node = process.version;
-  const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU';
-  process.stdout.write(
-    `\nNode ${node}, ${cpu}, ${new Date().toISOString().slice(0, 10)}\n\n| measure | tokenspend | baseline (same run) | ratio |\n|---|---|---|---|\n${rows.join('\n')}\n`,
   );
 }
 

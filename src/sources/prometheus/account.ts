@@ -8,16 +8,19 @@ import type { MatrixSeries, PrometheusClient, ServerFlavour } from './client.js'
  *
  * The window's slices are cut into runs of equal length S. For each run one range query, per
  * chunk of at most 11,000 points, asks the server for every token series at every edge t:
- * - `last`: the last sample in (t − S, t] (the counter's reading at t);
- * - `count`: how many samples fell in the slice (coverage, gaps);
- * - `resets > 0`: only where a counter went down in [t − 2S, t] — the slice's own pairs and the
- *   pair across its start, sparse in the answer.
+ * - `last`: the last sample in the hour before t (the counter's reading at t);
+ * - `resets`: how often the counter went down in the slice or across its start (the reading
+ *   window before it is included); its presence also says the series had samples there;
+ * - with `countSamples`, `count`: samples in the slice (coverage and gaps).
+ * Each sample is read about once (twice with `countSamples`), as by one `increase(…[30d])`.
  * A slice is exact from the readings alone when the series had a reading at both ends and no
- * reset: its tokens are last(t) − last(t − S). Everything else (a reset; a series with no reading
- * at the slice start, which is either born there or has an older baseline) is an anomaly: its raw
- * samples are fetched, for all anomalous series of one metric at once, narrowed by the labels
- * they share, and accounted like a file. The number of requests depends on the runs and on the
- * anomalies, never on the number of models, groups or buckets.
+ * reset: its tokens are last(t) − last(t − S). A series with no reading at the slice start is
+ * born there when it has no sample within the look-back either (one narrowed query per slice and
+ * metric), and then its reading is all usage. Everything else (a reset, an old baseline, samples
+ * but no reading at the slice end) is an anomaly: raw samples are fetched, for all anomalous
+ * series of one metric at once, narrowed by the labels they share, and accounted like a file.
+ * The number of requests depends on the runs and on the anomalies, never on the number of
+ * models, groups or buckets.
  */
 
 export interface ServerAccountingInput {
@@ -29,6 +32,8 @@ export interface ServerAccountingInput {
   lookbackMs: number;
   /** Most points per series in one range query (Prometheus refuses more than 11,000). */
   maxPoints?: number;
+  /** Also count samples per slice (coverage and gaps); the server reads the data once more. */
+  countSamples?: boolean;
 }
 
 export interface SeriesUsage {
@@ -57,18 +62,25 @@ function tag(expr: string, label: string, value: string): string {
   return `label_replace(${expr}, ${JSON.stringify(label)}, ${JSON.stringify(value)}, "", "")`;
 }
 
-/** The one query of a run: readings, sample counts and resets of every named metric. */
-export function runQuery(names: readonly string[], stepMs: number, flavour: ServerFlavour): string {
+/** How far before an edge a sample still counts as the reading there (at most one slice). */
+export function readingWindow(stepMs: number): number {
+  return Math.min(stepMs, 3_600_000);
+}
+
+/** The one query of a run: readings, resets (and sample counts) of every named metric. */
+export function runQuery(names: readonly string[], stepMs: number, flavour: ServerFlavour, countSamples = false): string {
   // Prometheus 2.x range selectors are closed [t − r, t]; VictoriaMetrics' are (t − r, t].
   const open = flavour === 'victoriametrics' ? 0 : 1;
-  const slice = duration(stepMs - open);
-  const twoSlices = duration(2 * stepMs - open);
+  const reading = readingWindow(stepMs);
+  // The slice and the reading window before it: the slice's own pairs and the one across its
+  // start. resets() answers for every series with a sample there, so it also says "present".
+  const withStart = duration(stepMs + reading - open);
   const parts: string[] = [];
   for (const name of names) {
     const sel = selector(name);
-    parts.push(tag(tag(`last_over_time(${sel}[${duration(stepMs)}])`, Q, 'last'), N, name));
-    parts.push(tag(tag(`count_over_time(${sel}[${slice}])`, Q, 'count'), N, name));
-    parts.push(tag(tag(`resets(${sel}[${twoSlices}]) > 0`, Q, 'resets'), N, name));
+    parts.push(tag(tag(`last_over_time(${sel}[${duration(reading)}])`, Q, 'last'), N, name));
+    parts.push(tag(tag(`resets(${sel}[${withStart}])`, Q, 'resets'), N, name));
+    if (countSamples) parts.push(tag(tag(`count_over_time(${sel}[${duration(stepMs - open)}])`, Q, 'count'), N, name));
   }
   return parts.join(' or ');
 }
@@ -99,7 +111,11 @@ interface SeriesState {
   /** Reading at each edge; NaN where there was none. */
   last: Float64Array;
   count: Float64Array;
+  /** Slices with a sample in them or in the reading window before them. */
+  present: Set<number>;
   anomalous: Set<number>;
+  /** Slices with a reading at the end but none at the start: born there, or an older baseline. */
+  unbased: Set<number>;
   perSlice: Float64Array;
   coverage: Coverage;
 }
@@ -138,7 +154,9 @@ export async function accountOnServer(input: ServerAccountingInput): Promise<Ser
         labels,
         last: new Float64Array(edges.length).fill(Number.NaN),
         count: new Float64Array(slices),
+        present: new Set(),
         anomalous: new Set(),
+        unbased: new Set(),
         perSlice: new Float64Array(slices),
         coverage: emptyCoverage(),
       };
@@ -154,7 +172,8 @@ export async function accountOnServer(input: ServerAccountingInput): Promise<Ser
       const n = Math.min(maxPoints - 1, run.slices - from);
       const firstEdge = run.first + from;
       const start = edges[firstEdge] as number;
-      const result = await client.queryRange(runQuery(names, run.stepMs, input.flavour), start, start + n * run.stepMs, run.stepMs);
+      const query = runQuery(names, run.stepMs, input.flavour, input.countSamples);
+      const result = await client.queryRange(query, start, start + n * run.stepMs, run.stepMs);
       for (const series of result) ingestRange(series, state, start, run.stepMs, firstEdge, n);
     }
   }
@@ -165,18 +184,30 @@ export async function accountOnServer(input: ServerAccountingInput): Promise<Ser
       const a = s.last[i] as number;
       const b = s.last[i + 1] as number;
       s.coverage.samples += s.count[i] as number;
-      if (Number.isNaN(b)) continue; // no sample in the slice: nothing used
-      if (Number.isNaN(a) || s.anomalous.has(i) || b < a) {
+      if (Number.isNaN(b)) {
+        // No reading at the end: nothing used, unless samples fell earlier in the slice.
+        if (s.present.has(i)) s.anomalous.add(i);
+        continue;
+      }
+      if (s.anomalous.has(i)) continue;
+      if (Number.isNaN(a)) {
+        s.unbased.add(i);
+        continue;
+      }
+      if (b < a) {
         s.anomalous.add(i);
         continue;
       }
       s.perSlice[i] = b - a;
       if (b - a !== Math.floor(b - a)) s.coverage.fractionalIncrements++;
     }
-    s.coverage.gaps += countGaps(s.count, edges);
+    if (input.countSamples) s.coverage.gaps += countGaps(s.count, edges);
   }
 
-  // 3. Raw samples where needed.
+  // 3. Births: a series with no reading at a slice start and no reset inside is new if it has no
+  //    sample within the look-back either; then its reading is all usage. Otherwise: raw samples.
+  await settleBirths(input, [...states.values()]);
+  // 4. Raw samples where needed.
   await settleAnomalies(input, [...states.values()]);
   return [...states.values()].map((s) => ({ name: s.name, labels: s.labels, perSlice: s.perSlice, coverage: s.coverage }));
 }
@@ -199,7 +230,10 @@ function ingestRange(
     const edge = firstEdge + k;
     if (q === 'last') s.last[edge] = parseValue(v);
     else if (k > 0 && q === 'count') s.count[edge - 1] = Number(v);
-    else if (k > 0 && q === 'resets') s.anomalous.add(edge - 1);
+    else if (k > 0 && q === 'resets') {
+      s.present.add(edge - 1);
+      if (Number(v) > 0) s.anomalous.add(edge - 1);
+    }
   }
 }
 
@@ -248,6 +282,50 @@ function ranges(indices: Iterable<number>): [number, number][] {
   return out;
 }
 
+async function settleBirths(input: ServerAccountingInput, all: SeriesState[]): Promise<void> {
+  const { client, edges, lookbackMs } = input;
+  const groups = new Map<string, SeriesState[]>();
+  for (const s of all) {
+    for (const i of s.unbased) {
+      const key = `${i}\u0000${s.name}`;
+      const list = groups.get(key) ?? [];
+      list.push(s);
+      groups.set(key, list);
+    }
+  }
+  for (const [key, list] of groups) {
+    const i = Number(key.slice(0, key.indexOf('\u0000')));
+    const name = (list[0] as SeriesState).name;
+    const baselines = await lastWithin(client, name, sharedLabels(list), edges[i] as number, lookbackMs);
+    for (const s of list) {
+      if (baselines.has(seriesKey(name, s.labels))) {
+        s.anomalous.add(i);
+      } else {
+        s.perSlice[i] = s.last[i + 1] as number;
+        s.coverage.births++;
+      }
+    }
+  }
+}
+
+/** The last sample at or before `at` within the look-back, per series of a narrowed selector. */
+async function lastWithin(
+  client: PrometheusClient,
+  name: string,
+  matchers: Labels,
+  at: number,
+  lookbackMs: number,
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (!(lookbackMs > 0)) return out;
+  const look = Number.isFinite(lookbackMs) ? lookbackMs : 365 * 86_400_000;
+  const res = await client.query(`last_over_time(${selector(name, matchers)}[${duration(look)}])`, at);
+  for (const r of res.result) {
+    if ('value' in r) out.set(seriesKey(name, stripOurs(r.metric)), parseValue(r.value[1]));
+  }
+  return out;
+}
+
 async function settleAnomalies(input: ServerAccountingInput, all: SeriesState[]): Promise<void> {
   const { client, edges, lookbackMs } = input;
   const byName = new Map<string, SeriesState[]>();
@@ -265,14 +343,7 @@ async function settleAnomalies(input: ServerAccountingInput, all: SeriesState[])
       const sel = selector(name, sharedLabels(involved));
       // Baselines for series with no reading at the range start: the last sample within the look-back.
       const needBaseline = involved.some((s) => Number.isNaN(s.last[i] as number));
-      const baselines = new Map<string, number>();
-      if (needBaseline && lookbackMs > 0) {
-        const look = Number.isFinite(lookbackMs) ? lookbackMs : 365 * 86_400_000;
-        const res = await client.query(`last_over_time(${sel}[${duration(look)}])`, from);
-        for (const r of res.result) {
-          if ('value' in r) baselines.set(seriesKey(name, stripOurs(r.metric)), parseValue(r.value[1]));
-        }
-      }
+      const baselines = needBaseline ? await lastWithin(client, name, sharedLabels(involved), from, lookbackMs) : new Map<string, number>();
       // Raw samples of (from, to]; one second more on the left for closed selectors, cut off below.
       const raw = await client.query(`${sel}[${duration(to - from + 1000)}]`, to);
       if (raw.resultType !== 'matrix') throw sourceError(`${client.where}: expected raw samples (a matrix) for ${sel}`);

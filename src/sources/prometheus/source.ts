@@ -19,6 +19,7 @@ export async function readPrometheus(
     store: UsageStore;
     edges: readonly number[];
     lookbackMs: number;
+    countSamples: boolean;
     sleep?: (ms: number) => Promise<void>;
   },
 ): Promise<PrometheusReading> {
@@ -37,7 +38,14 @@ export async function readPrometheus(
         : 'run tokenspend doctor to see what the server has',
     );
   }
-  const usages = await accountOnServer({ client, flavour: info.flavour, names, edges: options.edges, lookbackMs: options.lookbackMs });
+  const usages = await accountOnServer({
+    client,
+    flavour: info.flavour,
+    names,
+    edges: options.edges,
+    lookbackMs: options.lookbackMs,
+    countSamples: options.countSamples,
+  });
   for (const u of usages) options.store.addAccounted(u.name, u.labels, undefined, u.perSlice, u.coverage);
   const findings: Finding[] = client.notes.warnings.map((w) => finding('SERVER_WARNING', 'warning', `${client.where}: ${w}`));
   if (client.notes.partial) {
@@ -57,6 +65,7 @@ export async function readPrometheus(
       timestamped: true,
       server: { flavour: info.flavour, version: info.version ?? null, metrics: names },
       requests: { ...client.stats },
+      samplesCounted: options.countSamples,
     },
     findings,
   };
