@@ -164,3 +164,69 @@ describe('--prometheus faults', () => {
     expect(r.stderr).not.toContain('tok-123');
   });
 });
+
+describe('--prometheus connection options', () => {
+  it('trusts a private CA with --ca-file, refuses without it, and --insecure-skip-verify warns', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { createServer } = await import('node:https');
+    const dir = mkdtempSync(join(tmpdir(), 'tokenspend-tls-'));
+    const key = join(dir, 'key.pem');
+    const cert = join(dir, 'cert.pem');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '2',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
+    const seen: (string | undefined)[] = [];
+    const server = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
+      seen.push(req.headers.authorization);
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      req.resume();
+      req.on('end', () => {
+        if (path.endsWith('/api/v1/status/buildinfo')) return res.end(JSON.stringify({ status: 'success', data: { version: '2.42.0' } }));
+        if (path.endsWith('/api/v1/label/__name__/values')) return res.end(JSON.stringify({ status: 'success', data: ['llm_tokens_in'] }));
+        res.end(goodMatrix());
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `https://127.0.0.1:${(server.address() as { port: number }).port}/prometheus`;
+    try {
+      const untrusted = await run(['report', '--prometheus', url, ...WINDOW, '--retries', '0']);
+      expect(untrusted.code).toBe(3);
+      expect(untrusted.stderr).toContain('TLS certificate not trusted');
+      const trusted = await run(
+        ['report', '--prometheus', url, ...WINDOW, '--ca-file', cert, '--format', 'json', '--basic-auth-user', 'finops'],
+        {
+          env: { TOKENSPEND_BASIC_AUTH_PASSWORD: 'pw' },
+        },
+      );
+      expect(trusted.code).toBe(0);
+      expect(JSON.parse(trusted.stdout).totals.tokens.input).toBe(1000);
+      expect(seen.at(-1)).toBe(`Basic ${Buffer.from('finops:pw').toString('base64')}`);
+      const insecure = await run(['report', '--prometheus', url, ...WINDOW, '--insecure-skip-verify', '--format', 'json']);
+      expect(insecure.code).toBe(0);
+      expect(insecure.stderr).toContain('--insecure-skip-verify: the server certificate is NOT verified');
+    } finally {
+      server.close();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStep } from '../../src/ledger/windows.js';
+import { accountOnServer } from '../../src/sources/prometheus/account.js';
 import { PrometheusClient } from '../../src/sources/prometheus/client.js';
 import { demoSpec, type History, simulate, type Truth } from '../generators/history.js';
 import { reportAsJson } from '../helpers/report.js';
@@ -84,6 +85,41 @@ describe.each([
     expect(byAll.source[0].requests.requests).toBe(byModel.source[0].requests.requests);
     // Daily steps over whole days: buildinfo, metric names, one range query, and the anomalies.
     expect(byModel.source[0].requests.requests).toBeLessThanOrEqual(10);
+  });
+
+  it.each([
+    ['Berlin calendar days', { timezone: 'Europe/Berlin', window: { since: SINCE, until: UNTIL }, step: '1d' }],
+    ['a rolling week in 6-hour steps', { timezone: 'UTC', window: { window: '7d' }, step: '6h', now: '2026-11-19T13:21:05Z' }],
+    [
+      'a window starting mid-history, one bucket',
+      { timezone: 'UTC', window: { since: '2026-11-12T07:00:00Z', until: '2026-11-18T19:30:00Z' } },
+    ],
+  ])('agrees to the token with the file ledger over %s', async (_label, o: any) => {
+    const common = {
+      by: ['gateway', 'model'],
+      timezone: o.timezone,
+      window: o.window,
+      ...(o.step ? { step: parseStep(o.step) } : {}),
+      ...(o.now ? { now: Date.parse(o.now) } : {}),
+    };
+    const fromServer = await reportAsJson({ ...common, prometheus: connection(server.url) });
+    const fromFile = await reportAsJson({ ...common, files: ['fixtures/demo/history.om.gz'], lookbackMs: 7 * 86_400_000 });
+    const rows = (j: any) => j.rows.map((r: any) => ({ start: r.start, group: r.group, tokens: r.tokens, totalCost: r.totalCost }));
+    expect(rows(fromServer)).toEqual(rows(fromFile));
+    expect(fromServer.totals).toEqual(fromFile.totals);
+  });
+
+  it('splits long ranges into chunks without changing a token', async () => {
+    const client = new PrometheusClient(connection(server.url));
+    const edges: number[] = [];
+    for (let t = Date.parse(SINCE); t <= Date.parse(UNTIL); t += 3_600_000) edges.push(t);
+    const flavour = (await client.buildInfo()).flavour;
+    const names = ['agentgateway_gen_ai_client_token_usage_sum'];
+    const whole = await accountOnServer({ client, flavour, names, edges, lookbackMs: 7 * 86_400_000 });
+    const chunked = await accountOnServer({ client, flavour, names, edges, lookbackMs: 7 * 86_400_000, maxPoints: 50 });
+    const bySeries = (us: typeof whole) => Object.fromEntries(us.map((u) => [JSON.stringify(u.labels), [...u.perSlice]]));
+    expect(bySeries(chunked)).toEqual(bySeries(whole));
+    expect(whole.reduce((a, u) => a + u.perSlice.reduce((x, y) => x + y, 0), 0)).toBeGreaterThan(0);
   });
 
   it('counts a sparse feature and a model born mid-window in full', async () => {
