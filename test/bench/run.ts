@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExpositionParser } from '../../src/sources/exposition.js';
 import { writeBigExposition } from './exposition-gen.js';
+import { forecastQuality } from './forecast.js';
 import { BENCH_DAYS, BENCH_START, benchPrometheus } from './prometheus.js';
 import { closedPort } from '../helpers/cli.js';
 
@@ -178,11 +179,32 @@ async function prometheusBench(row: (what: string, value: string, baseline: stri
   }
 }
 
+function forecastBench(row: (what: string, value: string, baseline: string, ratio: string) => void): void {
+  for (const seed of [42, 7]) {
+    const q = forecastQuality(240, 30, 0.8, 'auto', seed);
+    row(
+      `forecast, 240 generated daily-spend series (seed ${seed}): MASE of days 1–7 (oracle ${q.maseOracle.toFixed(2)})`,
+      `${q.maseOurs.toFixed(3)} (${Object.entries(q.methods)
+        .map(([m, n]) => `${m} ${n}`)
+        .join(', ')})`,
+      `run-rate (mean of last 7 days) ${q.maseBaseline.toFixed(3)}`,
+      `${(q.maseOurs / q.maseBaseline).toFixed(2)}×`,
+    );
+    row(
+      `… 30-day total: mean absolute error; share inside the 80% interval`,
+      `${(q.totalErrorOurs * 100).toFixed(1)}%; ${(q.coverage * 100).toFixed(1)}% covered`,
+      `run-rate ${(q.totalErrorBaseline * 100).toFixed(1)}%`,
+      `${(q.totalErrorOurs / q.totalErrorBaseline).toFixed(2)}×`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const rows: string[] = [];
   const row = (what: string, value: string, baseline: string, ratio: string) =>
     rows.push(`| ${what} | ${value} | ${baseline} | ${ratio} |`);
   if (want('parser') || want('report') || want('startup')) await fileBench(row);
+  if (want('forecast')) forecastBench(row);
   if (want('prometheus')) await prometheusBench(row);
   const node = process.version;
   const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU';
