@@ -19,7 +19,8 @@ Exit codes:
   2  usage or configuration error: bad flags, invalid pricing or config file
   3  data source failure: unreachable, timeout, HTTP error, malformed data
   4  incomplete data: no matching series, no samples in the window,
-     unpriced usage under --strict
+     unpriced usage or a partial response under --strict; for budgets:
+     a scope with no data, unpriced usage in scope, too little history
  70  internal error (a bug: please report it with the stack trace)`;
 
 const ENVIRONMENT = `
@@ -45,6 +46,7 @@ function context(): CommandContext {
     stdin: process.stdin,
     clock: Date.now,
     color: force || (tty && !noColor),
+    tty,
     width: Number.isInteger(columns) && columns > 20 ? columns : (process.stdout.columns ?? 120),
   };
 }
@@ -71,18 +73,9 @@ function pricingOptions(cmd: Command): Command {
     .option('--no-default-pricing', 'do not load the bundled price list');
 }
 
-const program = new Command('tokenspend')
-  .description('Turn LLM token counters into exact cost reports.')
-  .version(VERSION, '-V, --version')
-  .showHelpAfterError('(run with --help for usage)')
-  .addHelpText('after', `${EXIT_CODES}\n${ENVIRONMENT}`)
-  .exitOverride()
-  .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
-
-pricingOptions(
-  program
-    .command('report')
-    .description('cost per group (model, feature, team, gateway, any label) over a window')
+/** Where the data comes from and how to reach it: shared by report, budget, forecast. */
+function sourceOptions(cmd: Command, scrapeInterval = true): Command {
+  const c = pricingOptions(cmd)
     .option('--prometheus <url>', 'Prometheus-compatible API (Prometheus, Thanos, Mimir, VictoriaMetrics), with any path prefix')
     .addOption(
       new Option('--file <[name=]path>', 'Prometheus text or OpenMetrics file, - for stdin (repeatable); NAME becomes the gateway')
@@ -91,30 +84,14 @@ pricingOptions(
     )
     .addOption(
       new Option('--scrape <[name=]url>', 'a /metrics endpoint to read (repeatable, read concurrently)').default([]).argParser(collect),
-    )
-    .option('--interval <duration>', 'with --scrape: scrape twice this far apart and report the usage between')
-    .option('--by <dimensions>', 'group by: model, provider, operation, gateway, dialect or any label (comma-separated)')
-    .addOption(
-      new Option('--match <selector>', 'keep series where label=value, label!=value, label=~regex or label!~regex (repeatable)')
-        .default([])
-        .argParser(collect),
-    )
-    .option('--top <n>', 'keep the N dearest groups; fold the rest into "(other)"')
-    .option('--window <window>', '24h, 7d, today, yesterday, week, lastweek, month, lastmonth, quarter, all (default: all)')
-    .option('--since <time>', 'window start, RFC 3339 (exclusive)')
-    .option('--until <time>', 'window end, RFC 3339 (inclusive)')
-    .option('--step <step>', 'one row per 1h, 1d, 1w, 1mo (calendar-aligned in --timezone) or any duration')
-    .option('--timezone <zone>', 'IANA zone for calendar windows and steps', undefined)
-    .option('--now <time>', 'anchor for relative windows (default: the last sample of timestamped data, else the clock)')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv', 'markdown']).default('table'))
-    .option('--output <file>', 'write to this file (atomically) instead of stdout')
-    .option('--decimals <n>', 'digits of money (default: 2 in table and markdown, 6 in json and csv)')
+    );
+  if (scrapeInterval) c.option('--interval <duration>', 'with --scrape: scrape twice this far apart and report the usage between');
+  return c
     .option(
       '--dialect <id>',
       'read only this dialect: agentgateway, envoy-ai-gateway, otel-semconv, otel-counters, llm-tokens, litellm, vllm, kong, custom',
     )
     .option('--config <file>', 'config file (YAML or JSON): pricing, timezone, dialect settings, custom metric mappings')
-    .option('--strict', 'exit 4 when any usage is unpriced', false)
     .option(
       '--lookback <duration>',
       "how far before the window a sample still counts as a series' baseline (default: all data; 7d on a server)",
@@ -122,15 +99,60 @@ pricingOptions(
     .option('--count-samples', '--prometheus: also count samples per slice for coverage and gaps (the server reads the data twice)')
     .option('--timeout <duration>', 'per-request timeout for --scrape and --prometheus', '30s')
     .option('--retries <n>', '--prometheus: retries for connection errors, 429 and 502/503/504 (with backoff)', '3')
+    .addOption(new Option('--header <header>', "extra HTTP header, 'Name: value' (repeatable)").default([]).argParser(collect))
+    .option('--bearer-token-file <file>', 'file holding a bearer token for --scrape and --prometheus')
     .option(
       '--basic-auth-user <user>',
       '--prometheus: basic auth user (password from TOKENSPEND_BASIC_AUTH_PASSWORD or --basic-auth-password-file)',
     )
     .option('--basic-auth-password-file <file>', 'file holding the basic auth password')
     .option('--ca-file <file>', 'CA certificate(s) to trust for https')
-    .option('--insecure-skip-verify', 'do not verify the server certificate (prints a warning)')
-    .addOption(new Option('--header <header>', "extra HTTP header for --scrape, 'Name: value' (repeatable)").default([]).argParser(collect))
-    .option('--bearer-token-file <file>', 'file holding a bearer token for --scrape and --prometheus'),
+    .option('--insecure-skip-verify', 'do not verify the server certificate (prints a warning)');
+}
+
+function warnInsecure(flags: { insecureSkipVerify?: boolean }): void {
+  if (flags.insecureSkipVerify)
+    process.stderr.write('tokenspend: warning: --insecure-skip-verify: the server certificate is NOT verified\n');
+}
+
+/** Budget and forecast flags that shape the forecast. */
+function forecastOptions(cmd: Command): Command {
+  return cmd
+    .option('--history <duration>', 'days of daily spend the forecast learns from', '56d')
+    .addOption(new Option('--method <method>', 'forecast method').choices(['auto', 'seasonal', 'holt-winters', 'run-rate']).default('auto'))
+    .option('--interval <percent>', 'prediction interval level, in percent', '80')
+    .option('--force', 'forecast even with less history than the method needs');
+}
+
+const program = new Command('tokenspend')
+  .description('Turn LLM token counters into exact cost reports, forecasts and budget gates.')
+  .version(VERSION, '-V, --version')
+  .showHelpAfterError('(run with --help for usage)')
+  .addHelpText('after', `${EXIT_CODES}\n${ENVIRONMENT}`)
+  .exitOverride()
+  .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
+
+sourceOptions(
+  program
+    .command('report')
+    .description('cost per group (model, feature, team, gateway, any label) over a window')
+    .option('--by <dimensions>', 'group by: model, provider, operation, gateway, dialect or any label (comma-separated)')
+    .addOption(
+      new Option('--match <selector>', 'keep series where label=value, label!=value, label=~regex or label!~regex (repeatable)')
+        .default([])
+        .argParser(collect),
+    )
+    .option('--top <n>', 'keep the N dearest groups; fold the rest into "(other)"')
+    .option('--window <window>', '24h, 7d, today, yesterday, week, lastweek, month, lastmonth, quarter, all (default: all; 7d on a server)')
+    .option('--since <time>', 'window start, RFC 3339 (exclusive)')
+    .option('--until <time>', 'window end, RFC 3339 (inclusive)')
+    .option('--step <step>', 'one row per 1h, 1d, 1w, 1mo (calendar-aligned in --timezone) or any duration')
+    .option('--timezone <zone>', 'IANA zone for calendar windows and steps (default UTC)')
+    .option('--now <time>', 'anchor for relative windows (default: the last sample of timestamped data, else the clock)')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv', 'markdown']).default('table'))
+    .option('--output <file>', 'write to this file (atomically) instead of stdout')
+    .option('--decimals <n>', 'digits of money (default: 2 in table and markdown, 6 in json and csv)')
+    .option('--strict', 'exit 4 when any usage is unpriced or a server answered partially', false),
 )
   .addHelpText(
     'after',
@@ -149,28 +171,149 @@ ${EXIT_CODES}`,
       import('./commands/report.js'),
     ]);
     const options = await resolveReportOptions(flags, connectionEnv());
-    if (flags.insecureSkipVerify)
-      process.stderr.write('tokenspend: warning: --insecure-skip-verify: the server certificate is NOT verified\n');
+    warnInsecure(flags);
     await run(reportCommand(options, context()));
   });
 
-pricingOptions(
+const budget = program.command('budget').description('budgets and the CI gate');
+
+forecastOptions(
+  sourceOptions(
+    budget
+      .command('check')
+      .description('every budget for its current period; exit 1 when one is breached')
+      .requiredOption('--budgets <file>', 'budgets file (YAML or JSON)')
+      .option('--at <time>', 'check as of this time (default: now; for files, the last sample)')
+      .addOption(new Option('--fail-on <what>', 'also fail on a forecast breach or a warning').choices(['breach', 'forecast', 'warn']))
+      .option('--timezone <zone>', "IANA zone for calendar periods (default: the budgets file's, else UTC)")
+      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv', 'markdown']).default('table'))
+      .option('--output <file>', 'write to this file (atomically) instead of stdout'),
+    false,
+  ),
+)
+  .addHelpText(
+    'after',
+    `
+Examples:
+  tokenspend budget check --budgets budgets.yaml --prometheus http://127.0.0.1:9090
+  tokenspend budget check --budgets budgets.yaml --fail-on forecast --format markdown >> "$GITHUB_STEP_SUMMARY"
+${EXIT_CODES}`,
+  )
+  .action(async (flags: ReportFlags & BudgetFlags) => {
+    const [{ resolveReportOptions, resolveForecastFlags }, { budgetCheckCommand }] = await Promise.all([
+      import('./config/resolve.js'),
+      import('./commands/budget.js'),
+    ]);
+    const options = await resolveReportOptions({ ...flags, match: [], strict: false, interval: undefined }, connectionEnv());
+    const f = resolveForecastFlags(flags);
+    warnInsecure(flags);
+    await run(
+      budgetCheckCommand(
+        {
+          budgetsFile: flags.budgets,
+          input: { ...options.input, now: flags.at === undefined ? undefined : f.parseAt(flags.at) },
+          output: options.output,
+          pricingFiles: options.pricingFiles,
+          noDefaultPricing: options.noDefaultPricing,
+          failOn: flags.failOn,
+          historyDays: f.historyDays,
+          method: f.method,
+          level: f.level,
+          force: f.force,
+          timezone: flags.timezone,
+        },
+        context(),
+      ),
+    );
+  });
+
+forecastOptions(
+  sourceOptions(
+    program
+      .command('forecast')
+      .description('period-end spend per group, with a prediction interval and the day a budget runs out')
+      .addOption(
+        new Option('--period <period>', 'the period to forecast to the end of')
+          .choices(['week', 'month', 'quarter', 'year'])
+          .default('month'),
+      )
+      .option('--by <dimensions>', 'group by: model, provider, gateway or any label (comma-separated)')
+      .addOption(new Option('--match <selector>', 'keep series where label=value, … (repeatable)').default([]).argParser(collect))
+      .option('--budget <amount>', 'a limit to forecast the exhaustion date against')
+      .option('--backtest', 'measure the forecast on this data instead: MASE, error of the period total, interval coverage')
+      .option('--at <time>', 'forecast as of this time (default: now; for files, the last sample)')
+      .option('--timezone <zone>', 'IANA zone for days and periods (default UTC)')
+      .option('--no-chart', 'no chart under the table (there is none unless stdout is a terminal)')
+      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv', 'markdown']).default('table'))
+      .option('--output <file>', 'write to this file (atomically) instead of stdout'),
+    false,
+  ),
+)
+  .addHelpText(
+    'after',
+    `
+Examples:
+  tokenspend forecast --period month --by team --prometheus http://127.0.0.1:9090
+  tokenspend forecast --period month --backtest --file fixtures/demo/history.om.gz
+  tokenspend forecast --period month --budget 500 --match team=search
+${EXIT_CODES}`,
+  )
+  .action(async (flags: ReportFlags & ForecastFlags) => {
+    const [{ resolveReportOptions, resolveForecastFlags }, { forecastCommand }] = await Promise.all([
+      import('./config/resolve.js'),
+      import('./commands/forecast.js'),
+    ]);
+    const options = await resolveReportOptions({ ...flags, strict: false, interval: undefined }, connectionEnv());
+    const f = resolveForecastFlags(flags);
+    warnInsecure(flags);
+    await run(
+      forecastCommand(
+        {
+          input: { ...options.input, now: flags.at === undefined ? undefined : f.parseAt(flags.at) },
+          output: options.output,
+          pricingFiles: options.pricingFiles,
+          noDefaultPricing: options.noDefaultPricing,
+          period: flags.period,
+          budget: flags.budget,
+          backtest: flags.backtest === true,
+          chart: flags.chart !== false,
+          historyDays: f.historyDays,
+          method: f.method,
+          level: f.level,
+          force: f.force,
+        },
+        { ...context(), color: context().color && options.output.output === undefined },
+      ),
+    );
+  });
+
+interface BudgetFlags {
+  budgets: string;
+  at?: string;
+  failOn?: 'breach' | 'forecast' | 'warn';
+  history: string;
+  method: string;
+  interval: string;
+  force?: boolean;
+}
+
+interface ForecastFlags {
+  period: 'week' | 'month' | 'quarter' | 'year';
+  budget?: string;
+  backtest?: boolean;
+  at?: string;
+  chart?: boolean;
+  history: string;
+  method: string;
+  interval: string;
+  force?: boolean;
+}
+
+sourceOptions(
   program
     .command('doctor')
     .description('check a Prometheus-compatible server: connectivity, dialects, labels, models and prices, cardinality, retention')
-    .option('--prometheus <url>', 'Prometheus-compatible API (default: TOKENSPEND_PROMETHEUS_URL)')
-    .option('--lookback <duration>', 'how far back to look for token series', '7d')
-    .option('--dialect <id>', 'read only this dialect')
-    .option('--config <file>', 'config file (custom metric mappings, dialect settings)')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
-    .option('--timeout <duration>', 'per-request timeout', '30s')
-    .option('--retries <n>', 'retries for connection errors, 429 and 502/503/504', '3')
-    .addOption(new Option('--header <header>', "extra HTTP header, 'Name: value' (repeatable)").default([]).argParser(collect))
-    .option('--bearer-token-file <file>', 'file holding a bearer token')
-    .option('--basic-auth-user <user>', 'basic auth user (password from TOKENSPEND_BASIC_AUTH_PASSWORD or --basic-auth-password-file)')
-    .option('--basic-auth-password-file <file>', 'file holding the basic auth password')
-    .option('--ca-file <file>', 'CA certificate(s) to trust for https')
-    .option('--insecure-skip-verify', 'do not verify the server certificate (prints a warning)'),
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table')),
 )
   .addHelpText('after', `\nExample:\n  tokenspend doctor --prometheus http://127.0.0.1:9090\n${EXIT_CODES}`)
   .action(async (flags: ReportFlags & { format: 'table' | 'json' }) => {
@@ -179,11 +322,10 @@ pricingOptions(
       import('./commands/doctor.js'),
     ]);
     const options = await resolveReportOptions(
-      { ...flags, file: [], scrape: [], match: [], format: 'table', strict: false },
+      { ...flags, lookback: flags.lookback ?? '7d', match: [], format: 'table', strict: false },
       connectionEnv(),
     );
-    if (flags.insecureSkipVerify)
-      process.stderr.write('tokenspend: warning: --insecure-skip-verify: the server certificate is NOT verified\n');
+    warnInsecure(flags);
     await run(
       doctorCommand(
         { input: options.input, pricingFiles: options.pricingFiles, noDefaultPricing: options.noDefaultPricing, format: flags.format },
@@ -225,7 +367,7 @@ pricing
   });
 
 // commander's own errors exit with its codes; route them all through ours.
-for (const cmd of [program, ...program.commands, ...pricing.commands]) {
+for (const cmd of [program, ...program.commands, ...pricing.commands, ...budget.commands]) {
   cmd.exitOverride().configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
 }
 

@@ -34,6 +34,13 @@ export interface ReportInput {
   lookbackMs: number | undefined;
   scrape: { timeoutMs: number; auth: ScrapeAuth; intervalMs: number | undefined };
   prometheus?: PrometheusConnection | undefined;
+  /** More bucket edges (period starts, burn-rate windows) for budgets; ignored outside the window. */
+  extraEdges?: readonly number[] | undefined;
+  /**
+   * Budgets and forecasts: the window and extra edges as a function of the anchor ("now", or the
+   * end of timestamped data), instead of `window`.
+   */
+  plan?: ((anchor: number) => { window: Window; extraEdges: number[] }) | undefined;
   /** On a server, also count samples per slice (coverage, gaps): the server reads the data twice. */
   countSamples?: boolean | undefined;
 }
@@ -84,11 +91,12 @@ export async function computeReport(input: ReportInput, book: PriceBook, ctx: Pi
   checkMatched(classifier, input.dialect);
 
   const range = store.dataRange;
-  const anchoredToData = input.now === undefined && range !== undefined && isRelative(input.window);
+  const anchoredToData = input.now === undefined && range !== undefined && (isRelative(input.window) || input.plan !== undefined);
   const anchor = input.now ?? (anchoredToData ? range.last : ctx.clock());
-  let window = scrapeWindow ?? resolveWindow(input.window, anchor, input.timezone);
+  const planned = input.plan?.(anchor);
+  let window = planned?.window ?? scrapeWindow ?? resolveWindow(input.window, anchor, input.timezone);
   if (range) window = boundToData(window, range.first, range.last, input.step, input.timezone);
-  const buckets = bucketEdges(window, input.step, input.timezone);
+  const buckets = refineEdges(bucketEdges(window, input.step, input.timezone), planned?.extraEdges ?? input.extraEdges ?? []);
   const edges = refineEdges(buckets, book.changeTimes());
   const usage = store.account(edges, input.lookbackMs ?? Number.POSITIVE_INFINITY);
 
@@ -138,7 +146,8 @@ async function computeFromServer(
       ? { window: '7d' }
       : input.window;
   const anchor = input.now ?? ctx.clock();
-  const window = resolveWindow(spec, anchor, input.timezone);
+  const planned = input.plan?.(anchor);
+  const window = planned?.window ?? resolveWindow(spec, anchor, input.timezone);
   if (!Number.isFinite(window.start) || !Number.isFinite(window.end)) {
     throw usageError(
       'a report from a Prometheus server needs a bounded window',
@@ -146,7 +155,7 @@ async function computeFromServer(
     );
   }
   if (window.end > ctx.clock() + 60_000) window.end = Math.max(window.start + 1, ctx.clock());
-  const buckets = bucketEdges(window, input.step, input.timezone);
+  const buckets = refineEdges(bucketEdges(window, input.step, input.timezone), planned?.extraEdges ?? input.extraEdges ?? []);
   const edges = refineEdges(buckets, book.changeTimes());
   const lookbackMs = input.lookbackMs ?? SERVER_LOOKBACK_MS;
   const reading = await readPrometheus(conn, {

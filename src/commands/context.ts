@@ -8,6 +8,8 @@ export interface CommandContext {
   clock: () => number;
   /** stdout is a terminal that takes colour (TTY, no NO_COLOR, or FORCE_COLOR). */
   color: boolean;
+  /** stdout is a terminal (charts are drawn only there). */
+  tty: boolean;
   /** Terminal width (COLUMNS, the TTY's, or 120). */
   width: number;
 }

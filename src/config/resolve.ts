@@ -9,13 +9,14 @@ import { FORMATS, type Format } from '../render/index.js';
 import { parseHeaders, readTokenFile } from '../sources/scrape.js';
 import { parseSourceArg } from '../sources/spec.js';
 import type { ConfigFile } from './config-file.js';
+import type { MethodChoice } from '../forecast/forecast.js';
 import type { PrometheusConnection } from '../sources/prometheus/client.js';
 
 /** The flags of `report` as commander gives them. */
 export interface ReportFlags {
   file: string[];
   scrape: string[];
-  interval?: string;
+  interval?: string | undefined;
   by?: string;
   match: string[];
   top?: string;
@@ -78,6 +79,21 @@ export function parseBy(text: string | undefined): string[] {
   }
   if (new Set(dims).size !== dims.length) throw usageError(`--by: a dimension is repeated in "${text}"`);
   return dims;
+}
+
+/** Flags shared by forecast and budget check. */
+export function resolveForecastFlags(flags: { history: string; method: string; interval: string; force?: boolean | undefined }) {
+  const history = parseDuration(flags.history);
+  if (history === undefined || history < 86_400_000) throw usageError(`--history: expected whole days like 28d, got "${flags.history}"`);
+  const level = Number(flags.interval);
+  if (!(level > 0 && level < 100)) throw usageError(`--interval: expected a percentage between 0 and 100 like 80, got "${flags.interval}"`);
+  return {
+    historyDays: Math.round(history / 86_400_000),
+    method: flags.method as MethodChoice,
+    level: level / 100,
+    force: flags.force === true,
+    parseAt: (text: string) => parseTime(text, '--at'),
+  };
 }
 
 /** Connection options for --prometheus; secrets come from the environment or files only. */

@@ -59,6 +59,8 @@ export interface CostReport {
   totals: ReportTotals;
   coverage: Coverage;
   dialects: Record<string, number>;
+  /** Every group with at least one series, whether or not it used anything in the window. */
+  groups: string[][];
   sources: SourceInfo[];
   pricing: PricingFileInfo[];
   findings: Finding[];
@@ -167,6 +169,7 @@ export function buildCostReport(usage: Usage, book: PriceBook, options: CostOpti
     totals,
     coverage: usage.coverage,
     dialects: usage.dialects,
+    groups: usage.groups,
     sources: options.sources,
     pricing: book.files,
     findings,

@@ -9,7 +9,7 @@ export interface ForecastResult {
   daily: number[];
   /** Sum of `daily`. */
   total: number;
-  /** Prediction interval of `total` at the requested level, from back-test errors. */
+  /** Prediction interval of `total` at the requested level, from back-test errors; NaN when too few origins. */
   lower: number;
   upper: number;
   /** How many back-test origins the interval rests on. */
@@ -64,6 +64,8 @@ export function minimumHistory(method: MethodChoice): number {
   return method === 'auto' ? MIN_HISTORY['run-rate'] : MIN_HISTORY[method];
 }
 
+/** Fewest back-test origins an interval may rest on. */
+const MIN_ORIGINS = 5;
 /** Back-test origins used for choosing a method and for the interval. */
 const ORIGINS = 60;
 /** Another method must beat the seasonal profile's back-test error by this much to replace it. */
@@ -72,21 +74,26 @@ const SWITCH_MARGIN = 0.85;
 /**
  * Half-width, in log space, of the `level` interval of an `horizon`-day total: the conformal
  * quantile of the absolute back-test errors at that horizon, and at least the two-week errors
- * grown with the square root of the horizon (long horizons have few independent origins, and
- * level shifts the history never showed).
+ * (one-week, when the history is short) grown with the square root of the horizon (long horizons have few independent origins,
+ * and level shifts the history never showed). Only horizons with enough origins count.
  */
 function logHalfWidth(history: readonly number[], method: MethodName, horizon: number, level: number): { width: number; origins: number } {
-  const at = (h: number) => {
+  let width = Number.NaN;
+  let origins = 0;
+  // One week counts only when neither the horizon itself nor two weeks have enough origins.
+  for (const h of [horizon, 14, 7]) {
+    if (h > horizon || (h !== horizon && horizon <= h)) continue;
+    if (h === 7 && !Number.isNaN(width)) break;
     const e = rollingErrors(history, method, h, ORIGINS)
       .logRatios.map(Math.abs)
       .sort((a, b) => a - b);
     const n = e.length;
-    return { q: n > 0 ? quantile(e, Math.min(1, (level * (n + 1)) / n)) : 0, n };
-  };
-  const own = at(horizon);
-  if (horizon <= 14) return { width: own.q, origins: own.n };
-  const twoWeeks = at(14);
-  return { width: Math.max(own.q, twoWeeks.q * Math.sqrt(horizon / 14)), origins: own.n };
+    if (n < MIN_ORIGINS) continue;
+    const q = quantile(e, Math.min(1, (level * (n + 1)) / n)) * Math.sqrt(horizon / h);
+    width = Number.isNaN(width) ? q : Math.max(width, q);
+    origins = Math.max(origins, n);
+  }
+  return { width, origins };
 }
 
 /**
@@ -101,7 +108,8 @@ export function forecastDaily(history: readonly number[], horizon: number, metho
   } else {
     const candidates = METHODS.filter((m) => history.length >= MIN_HISTORY[m] + SEASON);
     chosen = candidates.includes('seasonal') ? 'seasonal' : 'run-rate';
-    const judge = Math.max(SEASON, Math.min(horizon, 28));
+    // Judge on a horizon the history has room for, at least a week (so weekdays even out).
+    const judge = Math.max(SEASON, Math.min(horizon, 28, history.length - MIN_HISTORY.seasonal - MIN_ORIGINS));
     const base = rollingErrors(history, chosen, judge, ORIGINS).dailyMae;
     for (const m of candidates) {
       if (m === chosen) continue;
@@ -112,5 +120,7 @@ export function forecastDaily(history: readonly number[], horizon: number, metho
   const total = daily.reduce((a, b) => a + b, 0);
   if (horizon <= 0) return { method: chosen, daily, total: 0, lower: 0, upper: 0, origins: 0 };
   const { width, origins } = logHalfWidth(history, chosen, horizon, level);
+  // Too few back-test origins say nothing about the error: no interval rather than a false one.
+  if (Number.isNaN(width)) return { method: chosen, daily, total, lower: Number.NaN, upper: Number.NaN, origins };
   return { method: chosen, daily, total, lower: total * Math.exp(-width), upper: total * Math.exp(width), origins };
 }

@@ -27,6 +27,8 @@ export interface Usage {
   /** Dialect id → series it read. */
   dialects: Record<string, number>;
   findings: Finding[];
+  /** Every group (values of the `--by` dimensions) with at least one series, used or not. */
+  groups: string[][];
 }
 
 type RawCounts = Record<RawTokenType, number>;
@@ -77,6 +79,7 @@ export class UsageStore {
   private readonly accountedCoverage = emptyCoverage();
   private readonly snapshotCoverage = emptyCoverage();
   private untypedSeries = 0;
+  private readonly groupsSeen = new Map<string, string[]>();
   private first = Number.POSITIVE_INFINITY;
   private last = Number.NEGATIVE_INFINITY;
 
@@ -172,7 +175,10 @@ export class UsageStore {
     for (const m of this.options.matchers) {
       if (!m.test(dimension(m.label, c, labels, source))) return undefined;
     }
-    return this.options.by.map((d) => dimension(d, c, labels, source));
+    const group = this.options.by.map((d) => dimension(d, c, labels, source));
+    const key = group.join('\u0000');
+    if (!this.groupsSeen.has(key)) this.groupsSeen.set(key, group);
+    return group;
   }
 
   /**
@@ -252,6 +258,7 @@ export class UsageStore {
       coverage,
       dialects: Object.fromEntries(this.options.classifier.seen),
       findings,
+      groups: [...this.groupsSeen.values()],
     };
   }
 }

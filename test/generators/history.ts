@@ -263,3 +263,30 @@ export function demoSpec(): HistorySpec {
     gaps: { 'gw-us': [start + 5 * DAY + 13 * 3_600_000, start + 5 * DAY + 15 * 3_600_000] },
   };
 }
+
+/** A longer, simpler history for forecasts and back-tests: two gateways, 63 days, 30-minute scrapes. */
+export function longSpec(): HistorySpec {
+  const start = Date.UTC(2026, 8, 14); // a Monday
+  const stream = (gateway: string, model: string, feature: string, peakPerHour: number): Stream => ({
+    gateway,
+    provider: 'openai',
+    requestModel: model,
+    responseModel: model,
+    feature,
+    peakPerHour,
+    meanInput: 1500,
+    meanOutput: 300,
+    cachedShare: 0.25,
+    cacheWriteShare: 0,
+  });
+  return {
+    seed: 63,
+    start,
+    end: start + 63 * DAY,
+    intervalMs: 30 * 60_000,
+    offsetMs: 11_000,
+    streams: [stream('gw-a', 'gpt-4o-mini-2024-07-18', 'search', 900), stream('gw-b', 'gpt-4.1-2025-04-14', 'chat', 120)],
+    restarts: {},
+    gaps: {},
+  };
+}

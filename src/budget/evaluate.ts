@@ -1,0 +1,283 @@
+import { decimalToFemto, femtoToNumber, type Scope, scopeOf } from '../cost/scope.js';
+import type { CostReport } from '../cost/report.js';
+import { ExitCode } from '../errors.js';
+import { type Finding, finding } from '../findings.js';
+import type { MethodChoice } from '../forecast/forecast.js';
+import { dayEdges, forecastToPeriodEnd, projectedExhaustion } from '../forecast/period.js';
+import { addCalendar, DURATION, startOf } from '../ledger/time.js';
+import type { Budget, Budgets, Period } from './load.js';
+
+export type BudgetStatus = 'ok' | 'warn' | 'breached' | 'breached-by-forecast' | 'no-data';
+
+export interface BudgetForecast {
+  method: string;
+  /** Projected spend at the period end (spent so far + forecast), with its interval. */
+  total: number;
+  lower: number;
+  upper: number;
+  level: number;
+}
+
+export interface BudgetResult {
+  budget: string;
+  /** `name` or `name[gateway=gw-eu]` for budgets expanded with `each`. */
+  instance: string;
+  scope: string;
+  period: { label: string; start: number; end: number };
+  spent: bigint;
+  limit: bigint;
+  warnAt: bigint | undefined;
+  forecast: BudgetForecast | undefined;
+  /** When the limit was or is projected to be reached (start of that day), if within the period. */
+  exhaustion: number | undefined;
+  burn: { factor: number; windows: { window: string; spent: bigint; ratio: number }[] } | undefined;
+  status: BudgetStatus;
+  /** This result fails the gate (with the reason in `findings`). */
+  fails: boolean;
+  findings: Finding[];
+}
+
+export interface EvaluateOptions {
+  at: number;
+  /** Days of history the forecasts use. */
+  historyDays: number;
+  method: MethodChoice;
+  /** Interval level, e.g. 0.8. */
+  level: number;
+  /** `--fail-on`: stricter than each budget's own setting. */
+  failOn: 'breach' | 'forecast' | 'warn' | undefined;
+  /** Forecast even with too little history. */
+  force: boolean;
+}
+
+/** Time range of a period containing `at`: (start, end]. */
+export function periodBounds(period: Period, at: number, zone: string): { start: number; end: number } {
+  if (period.kind === 'rolling') return { start: at - period.ms, end: at };
+  const start = startOf(at - 1, period.unit, zone);
+  return { start, end: addCalendar(start, period.unit, 1, zone) };
+}
+
+/** Every edge a budget check needs besides whole days: period starts, burn windows, `at`. */
+export function budgetEdges(budgets: Budgets, at: number): number[] {
+  const edges = new Set<number>([at]);
+  for (const b of budgets.budgets) {
+    if (b.period) edges.add(periodBounds(b.period, at, budgets.timezone).start);
+    for (const w of b.burn?.windowsMs ?? []) edges.add(at - w);
+  }
+  return [...edges];
+}
+
+/** How far back the data must reach: the earliest period start, or the forecast history. */
+export function historyStart(budgets: Budgets, options: EvaluateOptions): number {
+  let start = startOf(options.at - 1, 'day', budgets.timezone) - options.historyDays * DURATION.DAY;
+  for (const b of budgets.budgets) if (b.period) start = Math.min(start, periodBounds(b.period, options.at, budgets.timezone).start);
+  return start;
+}
+
+function describeScope(b: Budget, extra: Record<string, string>): string {
+  const parts = [...b.matchers.map((m) => `${m.label}${m.op}${m.value}`), ...Object.entries(extra).map(([k, v]) => `${k}=${v}`)];
+  return parts.length > 0 ? parts.join(', ') : 'all';
+}
+
+/** Evaluates every budget against one report that holds all their scopes (grouped by their labels). */
+export function evaluateBudgets(budgets: Budgets, report: CostReport, options: EvaluateOptions): BudgetResult[] {
+  const results: BudgetResult[] = [];
+  for (const b of budgets.budgets) {
+    const spend = b.burn ? budgets.budgets.find((x) => x.name === b.burn?.of) : b;
+    if (!spend?.period || spend.limit === undefined) continue;
+    const matchers = b.burn && b.matchers.length === 0 ? spend.matchers : b.matchers;
+    const each = b.each ?? (b.burn ? spend.each : undefined);
+    const instances: Record<string, string>[] = [];
+    if (each === undefined) {
+      instances.push({});
+    } else {
+      const i = report.by.indexOf(each);
+      const values = new Set<string>();
+      const base = scopeOf(report, matchers);
+      if (base.hasSeries) for (const g of report.groups) values.add(g[i] ?? '');
+      for (const v of [...values].sort()) if (scopeOf(report, matchers, { [each]: v }).hasSeries) instances.push({ [each]: v });
+      if (instances.length === 0) instances.push({});
+    }
+    for (const extra of instances) {
+      const scope = scopeOf(report, matchers, extra);
+      const instance =
+        Object.keys(extra).length > 0
+          ? `${b.name}[${Object.entries(extra)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(',')}]`
+          : b.name;
+      const common = { budget: b.name, instance, scope: describeScope({ ...b, matchers }, extra) };
+      results.push(
+        b.burn
+          ? evaluateBurn(b, spend as Budget & { period: Period; limit: string }, scope, common, budgets, options)
+          : evaluateSpend(b as Budget & { period: Period; limit: string }, scope, common, budgets, options),
+      );
+    }
+  }
+  return results;
+}
+
+type Common = { budget: string; instance: string; scope: string };
+
+function noData(common: Common, period: BudgetResult['period'], limit: bigint): BudgetResult {
+  return {
+    ...common,
+    period,
+    spent: 0n,
+    limit,
+    warnAt: undefined,
+    forecast: undefined,
+    exhaustion: undefined,
+    burn: undefined,
+    status: 'no-data',
+    fails: true,
+    findings: [
+      finding('NO_DATA', 'error', `${common.instance}: no series match its scope (${common.scope}); a gate cannot pass on missing data`),
+    ],
+  };
+}
+
+function evaluateSpend(
+  b: Budget & { period: Period; limit: string },
+  scope: Scope,
+  common: Common,
+  budgets: Budgets,
+  options: EvaluateOptions,
+): BudgetResult {
+  const zone = budgets.timezone;
+  const { start, end } = periodBounds(b.period, options.at, zone);
+  const period = { label: b.period.label, start, end };
+  const limit = decimalToFemto(b.limit);
+  if (!scope.hasSeries) return noData(common, period, limit);
+  const until = Math.min(end, options.at);
+  const spent = scope.costBetween(start, until);
+  const warnAt = b.warn === undefined ? undefined : (limit * BigInt(Math.round(b.warn * 1e6))) / 1_000_000n;
+  const findings: Finding[] = [];
+  const unpriced = scope.unpricedBetween(start, until);
+  if (unpriced > 0) {
+    findings.push(
+      finding(
+        'UNPRICED_IN_SCOPE',
+        'error',
+        `${common.instance}: ${unpriced.toLocaleString('en-US')} tokens in scope have no price, so the spend is not known`,
+      ),
+    );
+  }
+
+  // Forecast to the period end (calendar periods that have not ended).
+  let forecast: BudgetForecast | undefined;
+  let exhaustion: number | undefined;
+  const wantsForecast = b.forecast || b.failOn === 'forecast' || options.failOn === 'forecast';
+  if (b.period.kind === 'calendar' && end > options.at) {
+    const f = forecastToPeriodEnd(scope, spent, { ...options, periodEnd: end, zone }, common.instance, wantsForecast);
+    findings.push(...f.findings);
+    if (f.forecast) {
+      const { method, total, lower, upper, level } = f.forecast;
+      forecast = { method, total, lower, upper, level };
+      if (spent < limit) exhaustion = projectedExhaustion(femtoToNumber(spent), f.forecast, femtoToNumber(limit));
+    }
+  }
+  if (spent >= limit) {
+    // When did it run out? The first day the running total reached the limit.
+    const edges = dayEdges(start, until, zone);
+    let cumulative = 0n;
+    for (let i = 0; i + 1 < edges.length; i++) {
+      cumulative += scope.costBetween(edges[i] as number, edges[i + 1] as number);
+      if (cumulative >= limit) {
+        exhaustion = edges[i] as number;
+        break;
+      }
+    }
+  }
+
+  let status: BudgetStatus = 'ok';
+  if (spent >= limit) status = 'breached';
+  else if (forecast && forecast.total > femtoToNumber(limit)) status = 'breached-by-forecast';
+  else if (warnAt !== undefined && spent >= warnAt) status = 'warn';
+  const failOn = strictest(b.failOn, options.failOn);
+  const fails =
+    status === 'breached' ||
+    (status === 'breached-by-forecast' && failOn !== 'breach') ||
+    (failOn === 'warn' && (status === 'warn' || status === 'breached-by-forecast')) ||
+    findings.some((f) => f.severity === 'error');
+  if (status === 'breached') findings.push(finding('BUDGET_EXCEEDED', 'error', `${common.instance}: spent more than its limit`));
+  if (status === 'breached-by-forecast')
+    findings.push(
+      finding(
+        'FORECAST_EXCEEDS',
+        failOn === 'breach' ? 'warning' : 'error',
+        `${common.instance}: the forecast for the period end exceeds the limit`,
+      ),
+    );
+  if (status === 'warn')
+    findings.push(finding('BUDGET_WARN', failOn === 'warn' ? 'error' : 'warning', `${common.instance}: past its warning level`));
+  return { ...common, period, spent, limit, warnAt, forecast, exhaustion, burn: undefined, status, fails, findings };
+}
+
+function strictest(a: 'breach' | 'forecast' | 'warn', b: 'breach' | 'forecast' | 'warn' | undefined): 'breach' | 'forecast' | 'warn' {
+  const rank = { breach: 0, forecast: 1, warn: 2 };
+  return b !== undefined && rank[b] > rank[a] ? b : a;
+}
+
+function evaluateBurn(
+  b: Budget,
+  of: Budget & { period: Period; limit: string },
+  scope: Scope,
+  common: Common,
+  budgets: Budgets,
+  options: EvaluateOptions,
+): BudgetResult {
+  const burn = b.burn as NonNullable<Budget['burn']>;
+  const { start, end } = periodBounds(of.period, options.at, budgets.timezone);
+  const period = { label: `burn ×${burn.factor} of ${of.name}`, start, end };
+  const limit = decimalToFemto(of.limit);
+  if (!scope.hasSeries) return noData(common, period, limit);
+  const periodMs = end - start;
+  // Allowed spend per ms is limit / period; a window burns at ratio = (spent / window) ÷ that.
+  const windows = burn.windowsMs.map((w, i) => {
+    const spent = scope.costBetween(options.at - w, options.at);
+    const ratio = (femtoToNumber(spent) * periodMs) / (w * femtoToNumber(limit));
+    return { window: burn.windows[i] as string, spent, ratio };
+  });
+  const breached = windows.every((w) => w.ratio >= burn.factor);
+  const findings: Finding[] = [];
+  const unpriced = windows.length > 0 ? scope.unpricedBetween(options.at - Math.max(...burn.windowsMs), options.at) : 0;
+  if (unpriced > 0)
+    findings.push(
+      finding('UNPRICED_IN_SCOPE', 'error', `${common.instance}: ${unpriced.toLocaleString('en-US')} tokens in scope have no price`),
+    );
+  if (breached) {
+    findings.push(
+      finding(
+        'BURN_RATE',
+        'error',
+        `${common.instance}: spending at ${windows.map((w) => `${w.ratio.toFixed(1)}× over ${w.window}`).join(' and ')} the rate ${of.name} allows (alert at ${burn.factor}×)`,
+      ),
+    );
+  }
+  return {
+    ...common,
+    period,
+    spent: windows[0]?.spent ?? 0n,
+    limit,
+    warnAt: undefined,
+    forecast: undefined,
+    exhaustion: undefined,
+    burn: { factor: burn.factor, windows },
+    status: breached ? 'breached' : 'ok',
+    fails: breached || unpriced > 0,
+    findings,
+  };
+}
+
+/**
+ * The gate's exit code, decided in one place: a certain breach is 1; otherwise missing or
+ * unpriced data is 4; otherwise a forecast or warn breach that was asked to fail is 1; else 0.
+ */
+export function gateExitCode(results: readonly BudgetResult[]): number {
+  if (results.some((r) => r.status === 'breached')) return ExitCode.budgetBreached;
+  const incomplete = ['NO_DATA', 'UNPRICED_IN_SCOPE', 'TOO_LITTLE_HISTORY'];
+  if (results.some((r) => r.findings.some((f) => f.severity === 'error' && incomplete.includes(f.code)))) return ExitCode.incomplete;
+  if (results.some((r) => r.fails)) return ExitCode.budgetBreached;
+  return ExitCode.ok;
+}

@@ -1,0 +1,63 @@
+import type { Matcher } from '../ledger/matchers.js';
+import { sumTokens } from '../model.js';
+import { FEMTO_DECIMALS } from './money.js';
+import type { CostReport, ReportRow } from './report.js';
+
+/** The rows of a report that one budget or forecast looks at, and sums over time ranges. */
+export interface Scope {
+  /** Exact cost (femto-units) of the buckets inside (from, to]. */
+  costBetween(from: number, to: number): bigint;
+  /** Tokens without a price inside (from, to]. */
+  unpricedBetween(from: number, to: number): number;
+  /** Cost per day for days (edges[i], edges[i+1]], in currency units (floats, for forecasting). */
+  daily(dayEdges: readonly number[]): number[];
+  /** True when at least one series is in scope, used or not. */
+  hasSeries: boolean;
+}
+
+/** Femto-units as a float of currency units (for forecasts and shares, never for totals). */
+export function femtoToNumber(femto: bigint): number {
+  return Number(femto) / 10 ** FEMTO_DECIMALS;
+}
+
+/** "12.5" → femto-units. */
+export function decimalToFemto(decimal: string): bigint {
+  const [whole, frac = ''] = decimal.split('.');
+  return (
+    BigInt(whole as string) * 10n ** BigInt(FEMTO_DECIMALS) + BigInt((frac.slice(0, FEMTO_DECIMALS) || '0').padEnd(FEMTO_DECIMALS, '0'))
+  );
+}
+
+/** Rows and groups of `report` whose `--by` values satisfy every matcher (and `extra`). */
+export function scopeOf(report: CostReport, matchers: readonly Matcher[], extra: Record<string, string> = {}): Scope {
+  const index = new Map(report.by.map((d, i) => [d, i]));
+  const accepts = (values: (d: string) => string) =>
+    matchers.every((m) => m.test(values(m.label))) && Object.entries(extra).every(([k, v]) => values(k) === v);
+  const rows = report.rows.filter((r) => accepts((d) => r.group[d] ?? ''));
+  const hasSeries = report.groups.some((g) => accepts((d) => g[index.get(d) ?? -1] ?? ''));
+  const inside = (r: ReportRow, from: number, to: number): boolean => {
+    if (r.bucket === undefined) return true;
+    const start = report.buckets[r.bucket] as number;
+    const end = report.buckets[r.bucket + 1] as number;
+    return start >= from && end <= to;
+  };
+  return {
+    hasSeries,
+    costBetween(from, to) {
+      let sum = 0n;
+      for (const r of rows) if (r.totalCost !== null && inside(r, from, to)) sum += r.totalCost;
+      return sum;
+    },
+    unpricedBetween(from, to) {
+      let sum = 0;
+      for (const r of rows) if (r.totalCost === null && inside(r, from, to)) sum += sumTokens(r.tokens);
+      return sum;
+    },
+    daily(dayEdges) {
+      const out: number[] = [];
+      for (let i = 0; i + 1 < dayEdges.length; i++)
+        out.push(femtoToNumber(this.costBetween(dayEdges[i] as number, dayEdges[i + 1] as number)));
+      return out;
+    },
+  };
+}

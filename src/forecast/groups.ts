@@ -1,0 +1,97 @@
+import { decimalToFemto, femtoToNumber, scopeOf } from '../cost/scope.js';
+import type { CostReport } from '../cost/report.js';
+import type { Finding } from '../findings.js';
+import { type Backtest, backtest, backtestMinimum } from './backtest.js';
+import type { MethodChoice } from './forecast.js';
+import { dailyHistory, forecastToPeriodEnd, type PeriodForecast, projectedExhaustion } from './period.js';
+
+export interface GroupForecast {
+  group: Record<string, string>;
+  spent: bigint;
+  forecast: PeriodForecast | undefined;
+  /** When spend reaches `--budget`, if it does within the period. */
+  exhaustion: number | undefined;
+  findings: Finding[];
+}
+
+export interface ForecastReport {
+  at: number;
+  timezone: string;
+  currency: string;
+  period: { label: string; start: number; end: number };
+  by: readonly string[];
+  budget: string | undefined;
+  groups: GroupForecast[];
+  /** Daily spend of all groups together before today, for the chart. */
+  history: number[];
+}
+
+export interface ForecastGroupsOptions {
+  at: number;
+  period: { label: string; start: number; end: number };
+  timezone: string;
+  historyDays: number;
+  method: MethodChoice;
+  level: number;
+  force: boolean;
+  budget: string | undefined;
+}
+
+/** Forecasts the period end for every group of a report (grouped by `--by`, daily buckets). */
+export function forecastGroups(report: CostReport, options: ForecastGroupsOptions): ForecastReport {
+  const groups: GroupForecast[] = [];
+  const values = report.by.length === 0 ? [[]] : [...new Map(report.groups.map((g) => [g.join('\u0000'), g])).values()];
+  for (const g of values) {
+    const extra = Object.fromEntries(report.by.map((d, i) => [d, g[i] ?? '']));
+    const scope = scopeOf(report, [], extra);
+    const spent = scope.costBetween(options.period.start, options.at);
+    const who = report.by.length === 0 ? 'all' : report.by.map((d) => `${d}=${extra[d]}`).join(', ');
+    const { forecast, findings } = forecastToPeriodEnd(
+      scope,
+      spent,
+      { ...options, periodEnd: options.period.end, zone: options.timezone },
+      who,
+      true,
+    );
+    const exhaustion =
+      forecast && options.budget !== undefined && spent < decimalToFemto(options.budget)
+        ? projectedExhaustion(femtoToNumber(spent), forecast, Number(options.budget))
+        : undefined;
+    groups.push({ group: extra, spent, forecast, exhaustion, findings });
+  }
+  groups.sort((a, b) => (b.forecast?.total ?? 0) - (a.forecast?.total ?? 0));
+  return {
+    at: options.at,
+    timezone: options.timezone,
+    currency: report.currency,
+    period: options.period,
+    by: report.by,
+    budget: options.budget,
+    groups,
+    history: dailyHistory(scopeOf(report, []), options.at, options.timezone, options.historyDays),
+  };
+}
+
+/** `forecast --backtest`: the methods scored on all groups' total daily spend. */
+export function backtestTotal(
+  report: CostReport,
+  options: ForecastGroupsOptions,
+): { backtest: Backtest | undefined; days: number; needed: number } {
+  const history = dailyHistory(scopeOf(report, []), options.at, options.timezone, options.historyDays);
+  const periodDays = Math.max(1, Math.round((options.period.end - options.period.start) / 86_400_000));
+  const horizon = Math.min(periodDays, Math.max(7, history.length - backtestMinimum(0)));
+  const needed = backtestMinimum(7);
+  if (history.length < needed) return { backtest: undefined, days: history.length, needed };
+  return {
+    backtest: backtest(
+      history,
+      horizon,
+      options.level,
+      [options.method === 'auto' ? 'auto' : options.method, 'run-rate', 'seasonal', 'holt-winters'].filter(
+        (m, i, a) => a.indexOf(m) === i,
+      ) as MethodChoice[],
+    ),
+    days: history.length,
+    needed,
+  };
+}

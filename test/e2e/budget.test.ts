@@ -1,0 +1,245 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { demoSpec, longSpec, openMetricsLines, simulate, type Truth } from '../generators/history.js';
+import { closedPort, run } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tokenspend-budget-'));
+const DEMO = 'fixtures/demo/history.om.gz';
+
+// List prices per 1M tokens (input, cached, cache write, output) of the demo's priced models,
+// typed in from the providers' price pages, not read from pricing/default.yaml.
+const PRICES: Record<string, [number, number, number, number]> = {
+  'gpt-4o-2024-08-06': [2.5, 1.25, 0, 10],
+  'gpt-4o-mini-2024-07-18': [0.15, 0.075, 0, 0.6],
+  'claude-sonnet-4-5-20250929': [3, 0.3, 3.75, 15],
+  'gemini-2.5-flash': [0.3, 0.075, 0, 2.5],
+  'claude-haiku-4-5-20251001': [1, 0.1, 1.25, 5],
+};
+
+/** Cost of the demo's truth for streams matching `keep`, days in [from, to] (YYYY-MM-DD). */
+function truthCost(truth: Truth, keep: (gateway: string, model: string) => boolean, from = '0000', to = '9999'): number {
+  let cost = 0;
+  for (const [day, streams] of Object.entries(truth)) {
+    if (day < from || day > to) continue;
+    for (const [key, t] of Object.entries(streams)) {
+      const [gateway, model] = key.split('|') as [string, string];
+      const p = PRICES[model];
+      if (!p || !keep(gateway, model)) continue;
+      cost += (t.input * p[0] + t.cached_input * p[1] + t.cache_write * p[2] + t.output * p[3]) / 1e6;
+    }
+  }
+  return cost;
+}
+
+function budgets(name: string, yaml: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, yaml);
+  return p;
+}
+
+const truth = simulate(demoSpec()).truth;
+const priced = 'match: ["model!=llama-3.1-70b-instruct"]';
+
+describe('budget check on the demo history (as of its last sample, 2026-11-21 23:40 UTC)', () => {
+  it('exits 0 within budget, and reports the exact month-to-date spend', async () => {
+    const f = budgets('within.yaml', `budgets:\n  - name: all-monthly\n    period: month\n    limit: 100000\n    ${priced}\n`);
+    const r = await run(['budget', 'check', '--budgets', f, '--file', DEMO, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const [b] = JSON.parse(r.stdout).budgets;
+    expect(b.status).toBe('ok');
+    expect(b.period).toEqual({ label: 'month', start: '2026-11-01T00:00:00Z', end: '2026-12-01T00:00:00Z' });
+    expect(b.spent).toBeCloseTo(
+      truthCost(truth, () => true),
+      4,
+    );
+  });
+
+  it('exits 1 on an actual breach, prints the table first, and says when the money ran out', async () => {
+    const f = budgets('breach.yaml', `budgets:\n  - name: us-weekly\n    period: week\n    limit: 500\n    match: { gateway: gw-us }\n`);
+    const r = await run(['budget', 'check', '--budgets', f, '--file', DEMO]);
+    expect(r.code).toBe(1);
+    // The ISO week of 2026-11-21 starts on Monday 2026-11-16.
+    const spent = truthCost(truth, (g) => g === 'gw-us', '2026-11-16', '2026-11-21');
+    expect(r.stdout).toContain(`spent ${Math.floor((spent / 500) * 100)}%`);
+    expect(r.stdout).toMatch(/us-weekly\s+│ gateway=gw-us │ week: 2026-11-16 00:00 → 2026-11-23 00:00/);
+    expect(r.stdout).toContain('breached');
+    // Running totals per day: the first day whose cumulative spend reaches $500.
+    let cumulative = 0;
+    let day = '';
+    for (const d of ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20', '2026-11-21']) {
+      cumulative += truthCost(truth, (g) => g === 'gw-us', d, d);
+      if (cumulative >= 500) {
+        day = d;
+        break;
+      }
+    }
+    expect(r.stdout).toContain(day);
+  });
+
+  it('a forecast breach fails only when asked (budget forecast: true, or --fail-on forecast)', async () => {
+    // Month to date is about $2,400; the month-end forecast is well above $3,000.
+    const yaml = (forecast: boolean) =>
+      `budgets:\n  - name: month\n    period: month\n    limit: 3000\n    ${priced}\n${forecast ? '    forecast: true\n' : ''}`;
+    const plain = await run(['budget', 'check', '--budgets', budgets('fc.yaml', yaml(false)), '--file', DEMO, '--format', 'json']);
+    expect(plain.code).toBe(0);
+    const b = JSON.parse(plain.stdout).budgets[0];
+    expect(b.status).toBe('breached-by-forecast');
+    expect(b.forecast.total).toBeGreaterThan(3000);
+    expect(b.exhaustion).toMatch(/^2026-11-2\d/);
+    const failOn = await run(['budget', 'check', '--budgets', budgets('fc.yaml', yaml(false)), '--file', DEMO, '--fail-on', 'forecast']);
+    expect(failOn.code).toBe(1);
+    const own = await run(['budget', 'check', '--budgets', budgets('fc2.yaml', yaml(true)), '--file', DEMO]);
+    expect(own.code).toBe(1);
+  });
+
+  it('a warning fails only with --fail-on warn', async () => {
+    // The last 7 days cost about $1,211 (without the unpriced model): past 80% of $1,400.
+    const f = budgets('warn.yaml', `budgets:\n  - name: rolling\n    period: 7d\n    limit: 1400\n    warn: 80%\n    ${priced}\n`);
+    const plain = await run(['budget', 'check', '--budgets', f, '--file', DEMO, '--format', 'json']);
+    expect(plain.code).toBe(0);
+    expect(JSON.parse(plain.stdout).budgets[0].status).toBe('warn');
+    const strict = await run(['budget', 'check', '--budgets', f, '--file', DEMO, '--fail-on', 'warn']);
+    expect(strict.code).toBe(1);
+  });
+
+  it('each: expands to one budget per gateway', async () => {
+    const f = budgets(
+      'each.yaml',
+      `budgets:\n  - name: per-gateway\n    period: month\n    limit: 1000\n    each: gateway\n    ${priced}\n`,
+    );
+    const r = await run(['budget', 'check', '--budgets', f, '--file', DEMO, '--format', 'json']);
+    const byInstance = Object.fromEntries(JSON.parse(r.stdout).budgets.map((b: any) => [b.instance, b]));
+    expect(Object.keys(byInstance).sort()).toEqual([
+      'per-gateway[gateway=gw-batch]',
+      'per-gateway[gateway=gw-eu]',
+      'per-gateway[gateway=gw-us]',
+    ]);
+    expect(byInstance['per-gateway[gateway=gw-us]'].status).toBe('breached');
+    expect(byInstance['per-gateway[gateway=gw-eu]'].spent).toBeCloseTo(
+      truthCost(truth, (g) => g === 'gw-eu'),
+      4,
+    );
+    expect(r.code).toBe(1);
+  });
+
+  it('exits 4 when a scope matches no data, or holds unpriced usage', async () => {
+    const none = budgets('none.yaml', `budgets:\n  - name: mars\n    period: month\n    limit: 10\n    match: { gateway: gw-mars }\n`);
+    const r = await run(['budget', 'check', '--budgets', none, '--file', DEMO]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('mars: no series match its scope (gateway=gw-mars)');
+    const unpriced = budgets(
+      'unpriced.yaml',
+      `budgets:\n  - name: batch\n    period: month\n    limit: 100000\n    match: { gateway: gw-batch }\n`,
+    );
+    const u = await run(['budget', 'check', '--budgets', unpriced, '--file', DEMO]);
+    expect(u.code).toBe(4);
+    expect(u.stderr).toContain('tokens in scope have no price');
+  });
+
+  it('exits 4 when a forecast the gate depends on has too little history', async () => {
+    // Claude Haiku on gw-batch started five days before the end of the demo.
+    const f = budgets(
+      'short.yaml',
+      `budgets:\n  - name: haiku\n    period: month\n    limit: 100000\n    forecast: true\n    match: { model: claude-haiku-4-5-20251001 }\n`,
+    );
+    const r = await run(['budget', 'check', '--budgets', f, '--file', DEMO]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/haiku: \d days of spend history, a forecast needs 7/);
+  });
+
+  it('a burn-rate budget breaches when every window burns faster than the factor allows', async () => {
+    // A $30 monthly budget (30 days) allows $1 a day: the ratio over 1d is the day's spend in
+    // dollars, over 6h four times the spend. The demo ends on a Saturday: gw-us spent ~$50 that day.
+    const f = budgets(
+      'burn.yaml',
+      `budgets:\n  - name: us-month\n    period: month\n    limit: 30\n    match: { gateway: gw-us }\n  - name: runaway\n    burn_rate: { windows: [1d, 6h], factor: 14.4, of: us-month }\n`,
+    );
+    const r = await run(['budget', 'check', '--budgets', f, '--file', DEMO, '--format', 'json']);
+    const burn = JSON.parse(r.stdout).budgets.find((b: any) => b.budget === 'runaway');
+    expect(burn.status).toBe('breached');
+    expect(burn.burn.windows.map((w: any) => w.window)).toEqual(['1d', '6h']);
+    expect(burn.burn.windows[0].ratio).toBeCloseTo(burn.burn.windows[0].spent, 4);
+    expect(burn.burn.windows[1].ratio).toBeCloseTo(4 * burn.burn.windows[1].spent, 4);
+    expect(burn.burn.windows[1].ratio).toBeGreaterThan(14.4);
+    expect(r.code).toBe(1);
+  });
+
+  it('exits 2 on an invalid budgets file, one line per problem with its path', async () => {
+    const f = budgets(
+      'bad.yaml',
+      'budgets:\n  - name: a\n    period: fortnight\n    limit: -5\n  - name: b\n    burn_rate: { windows: [1h], factor: 2, of: nope }\n',
+    );
+    const r = await run(['budget', 'check', '--budgets', f, '--file', DEMO]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${f}: budgets[0].period: expected day, week, month, quarter, year or a rolling duration like 7d`);
+    expect(r.stderr).toContain(`${f}: budgets[0].limit: Too small`);
+  });
+
+  it('exits 3 when Prometheus is unreachable', async () => {
+    const f = budgets('prom.yaml', 'budgets:\n  - name: all\n    period: month\n    limit: 10\n');
+    const port = await closedPort();
+    const r = await run(['budget', 'check', '--budgets', f, '--prometheus', `http://127.0.0.1:${port}`, '--retries', '0']);
+    expect(r.code).toBe(3);
+  });
+
+  it('writes a Markdown summary for a GitHub job', async () => {
+    const f = budgets(
+      'md.yaml',
+      `budgets:\n  - name: us-weekly\n    period: week\n    limit: 500\n    match: { gateway: gw-us }\n  - name: eu-monthly\n    period: month\n    limit: 100000\n    match: { gateway: gw-eu }\n`,
+    );
+    const r = await run(['budget', 'check', '--budgets', f, '--file', DEMO, '--format', 'markdown']);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('### LLM budgets: ❌ 1 failing');
+    expect(r.stdout).toContain('| ❌ breached | `us-weekly` | gateway=gw-us |');
+    expect(r.stdout).toContain('| ✅ ok | `eu-monthly` | gateway=gw-eu |');
+  });
+});
+
+describe('forecast', () => {
+  let long: string;
+  beforeAll(() => {
+    long = join(dir, 'long.om');
+    writeFileSync(long, `${[...openMetricsLines(simulate(longSpec()))].join('\n')}\n`);
+  });
+
+  it('forecasts the month end per group with an interval around the point forecast', async () => {
+    const r = await run(['forecast', '--file', long, '--by', 'gateway', '--format', 'json', '--at', '2026-11-10T12:00:00Z']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.period).toEqual({ label: 'month', start: '2026-11-01T00:00:00Z', end: '2026-12-01T00:00:00Z' });
+    for (const g of json.groups) {
+      expect(g.forecast.total).toBeGreaterThan(g.spent);
+      expect(g.forecast.lower).toBeLessThanOrEqual(g.forecast.total);
+      expect(g.forecast.upper).toBeGreaterThanOrEqual(g.forecast.total);
+    }
+    expect(json.groups.map((g: any) => g.group.gateway).sort()).toEqual(['gw-a', 'gw-b']);
+  });
+
+  it('refuses (exit 4) with too little history unless --force', async () => {
+    const r = await run(['forecast', '--file', DEMO, '--by', 'gateway']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('gateway=gw-batch: 5 days of spend history, a forecast needs 7');
+    const forced = await run(['forecast', '--file', DEMO, '--by', 'gateway', '--force', '--format', 'json']);
+    expect(forced.code).toBe(0);
+  });
+
+  it('--backtest scores every method on the data', async () => {
+    const r = await run(['forecast', '--file', long, '--backtest', '--history', '60d', '--format', 'json', '--at', '2026-11-16T00:00:00Z']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.methods.map((m: any) => m.method)).toEqual(['auto', 'run-rate', 'seasonal', 'holt-winters']);
+    for (const m of json.methods) {
+      expect(m.origins).toBeGreaterThan(0);
+      expect(m.mase).toBeGreaterThan(0);
+      expect(m.coverage).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('draws a chart only on a terminal', async () => {
+    const r = await run(['forecast', '--file', long, '--at', '2026-11-10T12:00:00Z']);
+    expect(r.stdout).not.toContain('● spent per day');
+  });
+});
