@@ -45,7 +45,7 @@ function matchersOf(spec: BudgetSpec, path: string, index: number): Matcher[] {
       return parseMatcher(s);
     } catch (e) {
       throw usageError(
-        `${path}: budgets[${index}].match${Array.isArray(m) ? `[${i}]` : ''}: ${(e as Error).message.replace(/^--match: /, '')}`,
+        `${path}: budgets[${index}].match${Array.isArray(m) ? `[${i}]` : ''}: ${(e as Error).message.replace(/^--match:? /, '')}`,
       );
     }
   });

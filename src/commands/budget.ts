@@ -56,7 +56,7 @@ export async function budgetCheckCommand(options: BudgetCheckOptions, ctx: Comma
   const at = report.window.end;
   const results = evaluateBudgets(budgets, report, { ...evaluate, at });
   const text = BUDGET_RENDERERS[options.output.format](
-    { results, at, timezone: budgets.timezone, currency: book.currency },
+    { results, at, timezone: budgets.timezone, currency: book.currency, sources: report.sources },
     { color: ctx.color && options.output.output === undefined, width: ctx.width },
   );
   if (options.output.output === undefined) ctx.stdout(text);

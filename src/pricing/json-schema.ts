@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { budgetsFileSchema } from '../budget/schema.js';
 import { configSchema } from '../config/config-file.js';
 import { pricingFileSchema } from './schema.js';
 
@@ -10,4 +11,9 @@ export function pricingJsonSchema(): object {
 /** JSON Schema of the config file. */
 export function configJsonSchema(): object {
   return { title: 'tokenspend config file', ...z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) };
+}
+
+/** JSON Schema of the budgets file. */
+export function budgetsJsonSchema(): object {
+  return { title: 'tokenspend budgets file', ...z.toJSONSchema(budgetsFileSchema, { io: 'input', unrepresentable: 'any' }) };
 }

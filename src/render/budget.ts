@@ -2,6 +2,7 @@ import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
 import type { BudgetResult } from '../budget/evaluate.js';
+import type { SourceInfo } from '../cost/report.js';
 import { formatUnits, roundToUnits } from '../cost/money.js';
 import { isoTime } from '../ledger/time.js';
 import { formatLocal, formatMoney } from './columns.js';
@@ -13,6 +14,8 @@ export interface BudgetView {
   at: number;
   timezone: string;
   currency: string;
+  /** Where the data came from (with request counts for servers). */
+  sources: SourceInfo[];
 }
 
 /** GitHub refuses job summaries over 1 MiB and comments over 65,536 characters. */
@@ -141,6 +144,12 @@ export function budgetJson(view: BudgetView): object {
     at: isoTime(view.at),
     timezone: view.timezone,
     currency: view.currency,
+    source: view.sources.map((s) => ({
+      kind: s.kind,
+      name: s.name ?? null,
+      location: s.location,
+      ...(s.requests ? { requests: s.requests } : {}),
+    })),
     summary: Object.fromEntries(
       ['ok', 'warn', 'breached', 'breached-by-forecast', 'no-data'].map((s) => [s, view.results.filter((r) => r.status === s).length]),
     ),

@@ -4,7 +4,7 @@
  * `BENCH_LINES=200000 npm run bench`.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +27,7 @@ function median(xs: number[]): number {
 }
 
 /** Runs a Node script in a child and returns wall time and the child's own peak RSS (MB). */
-function measureChild(code: string, args: string[] = []): Promise<{ ms: number; rssMb: number; out: string }> {
+function measureChild(code: string, args: string[] = [], anyExit = false): Promise<{ ms: number; rssMb: number; out: string }> {
   const wrapper = `const t0 = performance.now(); process.on('exit', () => { process.stderr.write('\\nBENCH ' + (performance.now() - t0) + ' ' + process.resourceUsage().maxRSS + '\\n'); }); ${code}`;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', wrapper, '--', ...args], {
@@ -45,7 +45,7 @@ function measureChild(code: string, args: string[] = []): Promise<{ ms: number; 
     child.on('error', reject);
     child.on('close', (status) => {
       const m = /BENCH (\S+) (\d+)/.exec(err);
-      if (!m || status !== 0) return reject(new Error(`child failed (${status}): ${err.slice(0, 500)}`));
+      if (!m || (status !== 0 && !anyExit)) return reject(new Error(`child failed (${status}): ${err.slice(0, 500)}`));
       resolve({ ms: Number(m[1]), rssMb: Number(m[2]) / 1024, out });
     });
   });
@@ -173,6 +173,39 @@ async function prometheusBench(row: (what: string, value: string, baseline: stri
       first.total.toLocaleString('en-US'),
       `\`increase(…[30d])\`: ${diff(naiveTotal)}; 30 daily \`increase(…[1d])\`: ${diff(dailyTotal)}`,
       'tokenspend: integer, reset- and birth-aware',
+    );
+    // Budget check: one budget against twenty over different scopes, same periods.
+    const one = join(work, 'budgets-1.yaml');
+    const twenty = join(work, 'budgets-20.yaml');
+    writeFileSync(one, 'budgets:\n  - name: m0\n    period: month\n    limit: 1000000\n    match: { gateway: gw-0 }\n');
+    const lines = ['budgets:'];
+    for (let i = 0; i < 20; i++)
+      lines.push(
+        `  - name: m${i}\n    period: month\n    limit: ${100000 + i}\n    match: { ${i % 2 ? 'model' : 'gateway'}: ${i % 2 ? `model-${i}` : `gw-${i % 5}`} }`,
+      );
+    writeFileSync(twenty, `${lines.join('\n')}\n`);
+    const check = async (file: string) => {
+      const r = await measureChild(
+        `process.argv.splice(1, 0, 'tokenspend'); await import(${JSON.stringify(bin)});`,
+        ['budget', 'check', '--budgets', file, '--prometheus', server.url, '--at', until, '--format', 'json', '--history', '28d'],
+        true,
+      );
+      const j = JSON.parse(r.out) as { source: { requests: { requests: number; bytes: number } }[] };
+      return { ms: r.ms, requests: j.source[0]?.requests.requests ?? 0 };
+    };
+    const c1 = await check(one);
+    const c20 = await check(twenty);
+    row(
+      '`budget check`, 1 budget (30-day data, month period, 28 days of forecast history)',
+      `${(c1.ms / 1000).toFixed(2)} s, ${c1.requests} requests`,
+      '–',
+      '–',
+    );
+    row(
+      '… 20 budgets over 20 scopes (gateways and models)',
+      `${(c20.ms / 1000).toFixed(2)} s, ${c20.requests} requests`,
+      `1 budget: ${c1.requests} requests`,
+      `${(c20.requests / c1.requests).toFixed(2)}× requests`,
     );
   } finally {
     await server.stop();

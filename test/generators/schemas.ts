@@ -2,9 +2,10 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { configJsonSchema, pricingJsonSchema } from '../../src/pricing/json-schema.js';
+import { budgetsJsonSchema, configJsonSchema, pricingJsonSchema } from '../../src/pricing/json-schema.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 writeFileSync(join(root, 'pricing', 'schema.json'), `${JSON.stringify(pricingJsonSchema(), null, 2)}\n`);
 writeFileSync(join(root, 'docs', 'config.schema.json'), `${JSON.stringify(configJsonSchema(), null, 2)}\n`);
-process.stdout.write('wrote pricing/schema.json and docs/config.schema.json\n');
+writeFileSync(join(root, 'docs', 'budgets.schema.json'), `${JSON.stringify(budgetsJsonSchema(), null, 2)}\n`);
+process.stdout.write('wrote pricing/schema.json, docs/config.schema.json and docs/budgets.schema.json\n');

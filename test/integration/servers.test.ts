@@ -122,6 +122,47 @@ describe.each([
     expect(whole.reduce((a, u) => a + u.perSlice.reduce((x, y) => x + y, 0), 0)).toBeGreaterThan(0);
   });
 
+  it('budget check: 22 budgets over 7 scopes cost the same requests as 4 over one, and agree with the file ledger', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'tokenspend-budgets-'));
+    // Requests depend on the distinct period edges (here month, week and day in Berlin, and the
+    // burn windows), never on how many budgets or scopes share them.
+    const one = join(dir, 'one.yaml');
+    writeFileSync(
+      one,
+      'timezone: Europe/Berlin\nbudgets:\n  - name: m\n    period: month\n    limit: 5000\n    match: { gateway: gw-us }\n  - name: w\n    period: week\n    limit: 900\n    match: { gateway: gw-us }\n  - name: d\n    period: day\n    limit: 200\n    match: { gateway: gw-us }\n  - name: burn\n    burn_rate: { windows: [6h, 1h], factor: 10, of: m }\n',
+    );
+    const many = join(dir, 'many.yaml');
+    const lines = ['timezone: Europe/Berlin', 'budgets:'];
+    const scopes = [
+      '{ gateway: gw-us }',
+      '{ gateway: gw-eu }',
+      '{ feature: chat }',
+      '{ feature: search }',
+      '["model=~gpt-4o.*"]',
+      '{ feature: code-review }',
+    ];
+    let n = 0;
+    for (const period of ['month', 'week', 'day']) {
+      for (const scope of scopes) lines.push(`  - name: b${n++}\n    period: ${period}\n    limit: ${1000 + n}\n    match: ${scope}`);
+    }
+    lines.push('  - name: per-gateway\n    period: week\n    limit: 700\n    each: gateway\n    match: ["model!=llama-3.1-70b-instruct"]');
+    lines.push('  - name: burn\n    burn_rate: { windows: [6h, 1h], factor: 10, of: b0 }');
+    writeFileSync(many, `${lines.join('\n')}\n`);
+    const at = ['--at', '2026-11-21T23:40:37Z', '--format', 'json'];
+    const r1 = await run(['budget', 'check', '--budgets', one, '--prometheus', server.url, ...at]);
+    const r20 = await run(['budget', 'check', '--budgets', many, '--prometheus', server.url, ...at]);
+    const f20 = await run(['budget', 'check', '--budgets', many, '--file', 'fixtures/demo/history.om.gz', ...at]);
+    const j1 = JSON.parse(r1.stdout);
+    const j20 = JSON.parse(r20.stdout);
+    expect(j20.budgets).toHaveLength(18 + 3 + 1);
+    expect(j20.source[0].requests.requests).toBe(j1.source[0].requests.requests);
+    const pick = (j: any) => j.budgets.map((b: any) => [b.instance, b.spent, b.status]);
+    expect(pick(j20)).toEqual(pick(JSON.parse(f20.stdout)));
+  });
+
   it('counts a sparse feature and a model born mid-window in full', async () => {
     const json = await reportAsJson({
       prometheus: connection(server.url),

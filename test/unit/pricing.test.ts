@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PriceBook, rateAt } from '../../src/pricing/book.js';
-import { configJsonSchema, pricingJsonSchema } from '../../src/pricing/json-schema.js';
+import { budgetsJsonSchema, configJsonSchema, pricingJsonSchema } from '../../src/pricing/json-schema.js';
 import { parsePricing } from '../../src/pricing/load.js';
 
 const load = (text: string, path = 'p.yaml') => parsePricing(text, path, 'sha');
@@ -84,5 +84,6 @@ describe('pricing files', () => {
   it('the committed JSON Schemas are the ones generated from the zod schemas (npm run gen:schema)', async () => {
     expect(JSON.parse(readFileSync('pricing/schema.json', 'utf8'))).toEqual(pricingJsonSchema());
     expect(JSON.parse(readFileSync('docs/config.schema.json', 'utf8'))).toEqual(configJsonSchema());
+    expect(JSON.parse(readFileSync('docs/budgets.schema.json', 'utf8'))).toEqual(budgetsJsonSchema());
   });
 });
