@@ -115,6 +115,13 @@ function warnInsecure(flags: { insecureSkipVerify?: boolean }): void {
     process.stderr.write('tokenspend: warning: --insecure-skip-verify: the server certificate is NOT verified\n');
 }
 
+/** `--format table|json|csv|markdown` and `--output FILE`. */
+function outputOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv', 'markdown']).default('table'))
+    .option('--output <file>', 'write to this file (atomically) instead of stdout');
+}
+
 /** Budget and forecast flags that shape the forecast. */
 function forecastOptions(cmd: Command): Command {
   return cmd
@@ -132,27 +139,30 @@ const program = new Command('tokenspend')
   .exitOverride()
   .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
 
-sourceOptions(
-  program
-    .command('report')
-    .description('cost per group (model, feature, team, gateway, any label) over a window')
-    .option('--by <dimensions>', 'group by: model, provider, operation, gateway, dialect or any label (comma-separated)')
-    .addOption(
-      new Option('--match <selector>', 'keep series where label=value, label!=value, label=~regex or label!~regex (repeatable)')
-        .default([])
-        .argParser(collect),
-    )
-    .option('--top <n>', 'keep the N dearest groups; fold the rest into "(other)"')
-    .option('--window <window>', '24h, 7d, today, yesterday, week, lastweek, month, lastmonth, quarter, all (default: all; 7d on a server)')
-    .option('--since <time>', 'window start, RFC 3339 (exclusive)')
-    .option('--until <time>', 'window end, RFC 3339 (inclusive)')
-    .option('--step <step>', 'one row per 1h, 1d, 1w, 1mo (calendar-aligned in --timezone) or any duration')
-    .option('--timezone <zone>', 'IANA zone for calendar windows and steps (default UTC)')
-    .option('--now <time>', 'anchor for relative windows (default: the last sample of timestamped data, else the clock)')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv', 'markdown']).default('table'))
-    .option('--output <file>', 'write to this file (atomically) instead of stdout')
-    .option('--decimals <n>', 'digits of money (default: 2 in table and markdown, 6 in json and csv)')
-    .option('--strict', 'exit 4 when any usage is unpriced or a server answered partially', false),
+outputOptions(
+  sourceOptions(
+    program
+      .command('report')
+      .description('cost per group (model, feature, team, gateway, any label) over a window')
+      .option('--by <dimensions>', 'group by: model, provider, operation, gateway, dialect or any label (comma-separated)')
+      .addOption(
+        new Option('--match <selector>', 'keep series where label=value, label!=value, label=~regex or label!~regex (repeatable)')
+          .default([])
+          .argParser(collect),
+      )
+      .option('--top <n>', 'keep the N dearest groups; fold the rest into "(other)"')
+      .option(
+        '--window <window>',
+        '24h, 7d, today, yesterday, week, lastweek, month, lastmonth, quarter, all (default: all; 7d on a server)',
+      )
+      .option('--since <time>', 'window start, RFC 3339 (exclusive)')
+      .option('--until <time>', 'window end, RFC 3339 (inclusive)')
+      .option('--step <step>', 'one row per 1h, 1d, 1w, 1mo (calendar-aligned in --timezone) or any duration')
+      .option('--timezone <zone>', 'IANA zone for calendar windows and steps (default UTC)')
+      .option('--now <time>', 'anchor for relative windows (default: the last sample of timestamped data, else the clock)')
+      .option('--decimals <n>', 'digits of money (default: 2 in table and markdown, 6 in json and csv)')
+      .option('--strict', 'exit 4 when any usage is unpriced or a server answered partially', false),
+  ),
 )
   .addHelpText(
     'after',
@@ -177,18 +187,18 @@ ${EXIT_CODES}`,
 
 const budget = program.command('budget').description('budgets and the CI gate');
 
-forecastOptions(
-  sourceOptions(
-    budget
-      .command('check')
-      .description('every budget for its current period; exit 1 when one is breached')
-      .requiredOption('--budgets <file>', 'budgets file (YAML or JSON)')
-      .option('--at <time>', 'check as of this time (default: now; for files, the last sample)')
-      .addOption(new Option('--fail-on <what>', 'also fail on a forecast breach or a warning').choices(['breach', 'forecast', 'warn']))
-      .option('--timezone <zone>', "IANA zone for calendar periods (default: the budgets file's, else UTC)")
-      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv', 'markdown']).default('table'))
-      .option('--output <file>', 'write to this file (atomically) instead of stdout'),
-    false,
+outputOptions(
+  forecastOptions(
+    sourceOptions(
+      budget
+        .command('check')
+        .description('every budget for its current period; exit 1 when one is breached')
+        .requiredOption('--budgets <file>', 'budgets file (YAML or JSON)')
+        .option('--at <time>', 'check as of this time (default: now; for files, the last sample)')
+        .addOption(new Option('--fail-on <what>', 'also fail on a forecast breach or a warning').choices(['breach', 'forecast', 'warn']))
+        .option('--timezone <zone>', "IANA zone for calendar periods (default: the budgets file's, else UTC)"),
+      false,
+    ),
   ),
 )
   .addHelpText(
@@ -227,26 +237,26 @@ ${EXIT_CODES}`,
     );
   });
 
-forecastOptions(
-  sourceOptions(
-    program
-      .command('forecast')
-      .description('period-end spend per group, with a prediction interval and the day a budget runs out')
-      .addOption(
-        new Option('--period <period>', 'the period to forecast to the end of')
-          .choices(['week', 'month', 'quarter', 'year'])
-          .default('month'),
-      )
-      .option('--by <dimensions>', 'group by: model, provider, gateway or any label (comma-separated)')
-      .addOption(new Option('--match <selector>', 'keep series where label=value, … (repeatable)').default([]).argParser(collect))
-      .option('--budget <amount>', 'a limit to forecast the exhaustion date against')
-      .option('--backtest', 'measure the forecast on this data instead: MASE, error of the period total, interval coverage')
-      .option('--at <time>', 'forecast as of this time (default: now; for files, the last sample)')
-      .option('--timezone <zone>', 'IANA zone for days and periods (default UTC)')
-      .option('--no-chart', 'no chart under the table (there is none unless stdout is a terminal)')
-      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv', 'markdown']).default('table'))
-      .option('--output <file>', 'write to this file (atomically) instead of stdout'),
-    false,
+outputOptions(
+  forecastOptions(
+    sourceOptions(
+      program
+        .command('forecast')
+        .description('period-end spend per group, with a prediction interval and the day a budget runs out')
+        .addOption(
+          new Option('--period <period>', 'the period to forecast to the end of')
+            .choices(['week', 'month', 'quarter', 'year'])
+            .default('month'),
+        )
+        .option('--by <dimensions>', 'group by: model, provider, gateway or any label (comma-separated)')
+        .addOption(new Option('--match <selector>', 'keep series where label=value, … (repeatable)').default([]).argParser(collect))
+        .option('--budget <amount>', 'a limit to forecast the exhaustion date against')
+        .option('--backtest', 'measure the forecast on this data instead: MASE, error of the period total, interval coverage')
+        .option('--at <time>', 'forecast as of this time (default: now; for files, the last sample)')
+        .option('--timezone <zone>', 'IANA zone for days and periods (default UTC)')
+        .option('--no-chart', 'no chart under the table (there is none unless stdout is a terminal)'),
+      false,
+    ),
   ),
 )
   .addHelpText(
@@ -370,6 +380,12 @@ pricing
 for (const cmd of [program, ...program.commands, ...pricing.commands, ...budget.commands]) {
   cmd.exitOverride().configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
 }
+
+// `tokenspend report | head`: the reader left; there is nobody to tell, so stop quietly.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+});
 
 try {
   await program.parseAsync(process.argv);

@@ -20,6 +20,13 @@ export interface Backtest {
 
 const SEASON = 7;
 
+/** In-sample mean absolute error of the seasonal naive forecast (m = 7): the MASE scale. */
+export function seasonalNaiveMae(history: readonly number[]): number {
+  let sum = 0;
+  for (let i = SEASON; i < history.length; i++) sum += Math.abs((history[i] as number) - (history[i - SEASON] as number));
+  return history.length > SEASON ? sum / (history.length - SEASON) : Number.NaN;
+}
+
 /**
  * Rolls the forecast origin over the history: at each origin, every method forecasts the next
  * `horizon` days from what came before, and is scored on what followed.
@@ -35,9 +42,7 @@ export function backtest(history: readonly number[], horizon: number, level: num
     for (let origin = first; origin + horizon <= history.length; origin++) {
       const past = history.slice(0, origin);
       const future = history.slice(origin, origin + horizon);
-      let scale = 0;
-      for (let i = SEASON; i < past.length; i++) scale += Math.abs((past[i] as number) - (past[i - SEASON] as number));
-      scale /= past.length - SEASON;
+      const scale = seasonalNaiveMae(past);
       const f = forecastDaily(past, horizon, method, level);
       const actual = future.reduce((a, b) => a + b, 0);
       const mae = future.reduce((a, y, i) => a + Math.abs(y - (f.daily[i] as number)), 0) / horizon;

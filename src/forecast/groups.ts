@@ -24,6 +24,9 @@ export interface ForecastReport {
   groups: GroupForecast[];
   /** Daily spend of all groups together before today, for the chart. */
   history: number[];
+  /** All groups' forecast per remaining day, and the interval spread over those days in proportion. */
+  future: number[];
+  band: [number, number][];
 }
 
 export interface ForecastGroupsOptions {
@@ -60,7 +63,24 @@ export function forecastGroups(report: CostReport, options: ForecastGroupsOption
     groups.push({ group: extra, spent, forecast, exhaustion, findings });
   }
   groups.sort((a, b) => (b.forecast?.total ?? 0) - (a.forecast?.total ?? 0));
+  const future: number[] = [];
+  const band: [number, number][] = [];
+  for (const g of groups) {
+    const f = g.forecast;
+    if (!f) continue;
+    const spent = femtoToNumber(g.spent);
+    const ahead = f.total - spent;
+    const low = ahead > 0 && Number.isFinite(f.lower) ? (f.lower - spent) / ahead : 1;
+    const high = ahead > 0 && Number.isFinite(f.upper) ? (f.upper - spent) / ahead : 1;
+    f.future.forEach((v, i) => {
+      future[i] = (future[i] ?? 0) + v;
+      const b = band[i] ?? [0, 0];
+      band[i] = [b[0] + v * low, b[1] + v * high];
+    });
+  }
   return {
+    future,
+    band,
     at: options.at,
     timezone: options.timezone,
     currency: report.currency,

@@ -127,27 +127,7 @@ export function renderForecast(r: ForecastReport, format: Format, options: { col
   for (const g of r.groups) table.push(cells(g));
   const out = [chalk.bold(heading), table.toString()];
   if (options.chart && r.history.length > 0) {
-    const future: number[] = [];
-    const band: [number, number][] = [];
-    const totalDaily = new Map<number, number>();
-    const totalBand = new Map<number, [number, number]>();
-    for (const g of r.groups) {
-      const f = g.forecast;
-      if (!f) continue;
-      const ahead = f.total - Number(formatUnits(roundToUnits(g.spent, 6), 6));
-      const lowShare = ahead > 0 ? (f.lower - (f.total - ahead)) / ahead : 1;
-      const highShare = ahead > 0 ? (f.upper - (f.total - ahead)) / ahead : 1;
-      f.future.forEach((v, i) => {
-        totalDaily.set(i, (totalDaily.get(i) ?? 0) + v);
-        const b = totalBand.get(i) ?? [0, 0];
-        totalBand.set(i, [b[0] + v * lowShare, b[1] + v * highShare]);
-      });
-    }
-    for (const [i, v] of [...totalDaily.entries()].sort((a, b) => a[0] - b[0])) {
-      future.push(v);
-      band.push(totalBand.get(i) as [number, number]);
-    }
-    out.push('', spendChart(r.history, future, band, { width: options.width, label: (v) => money(v, r.currency) }));
+    out.push('', spendChart(r.history, r.future, r.band, { width: options.width, label: (v) => money(v, r.currency) }));
   }
   return `${out.join('\n')}\n`;
 }

@@ -1,3 +1,4 @@
+import { seasonalNaiveMae } from '../../src/forecast/backtest.js';
 import { forecastDaily, type MethodChoice } from '../../src/forecast/forecast.js';
 import { runRate } from '../../src/forecast/methods.js';
 import { spendSeriesWithMeans } from '../generators/spend.js';
@@ -12,13 +13,6 @@ export interface ForecastQuality {
   totalErrorBaseline: number;
   totalErrorOurs: number;
   methods: Record<string, number>;
-}
-
-/** In-sample MAE of the seasonal naive forecast (lag 7): the MASE scale. */
-function seasonalNaiveMae(history: readonly number[]): number {
-  let s = 0;
-  for (let i = 7; i < history.length; i++) s += Math.abs((history[i] as number) - (history[i - 7] as number));
-  return s / (history.length - 7);
 }
 
 /**
