@@ -56,6 +56,7 @@ function connectionEnv() {
     bearerToken: process.env.TOKENSPEND_BEARER_TOKEN,
     prometheusUrl: process.env.TOKENSPEND_PROMETHEUS_URL,
     basicAuthPassword: process.env.TOKENSPEND_BASIC_AUTH_PASSWORD,
+    log: (line: string) => process.stderr.write(`tokenspend: ${line}\n`),
   };
 }
 
@@ -107,7 +108,8 @@ function sourceOptions(cmd: Command, scrapeInterval = true): Command {
     )
     .option('--basic-auth-password-file <file>', 'file holding the basic auth password')
     .option('--ca-file <file>', 'CA certificate(s) to trust for https')
-    .option('--insecure-skip-verify', 'do not verify the server certificate (prints a warning)');
+    .option('--insecure-skip-verify', 'do not verify the server certificate (prints a warning)')
+    .option('--verbose', 'log every request to the server on stderr (credentials are never shown)');
 }
 
 function warnInsecure(flags: { insecureSkipVerify?: boolean }): void {

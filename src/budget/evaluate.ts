@@ -4,10 +4,11 @@ import { ExitCode } from '../errors.js';
 import { type Finding, finding } from '../findings.js';
 import type { MethodChoice } from '../forecast/forecast.js';
 import { dayEdges, forecastToPeriodEnd, projectedExhaustion } from '../forecast/period.js';
-import { addCalendar, DURATION, startOf } from '../ledger/time.js';
+import { addCalendar, startOf } from '../ledger/time.js';
 import type { Budget, Budgets, Period } from './load.js';
 
-export type BudgetStatus = 'ok' | 'warn' | 'breached' | 'breached-by-forecast' | 'no-data';
+/** `incomplete`: usage in scope has no price, so the spend is not known. */
+export type BudgetStatus = 'ok' | 'warn' | 'breached' | 'breached-by-forecast' | 'no-data' | 'incomplete';
 
 export interface BudgetForecast {
   method: string;
@@ -69,7 +70,7 @@ export function budgetEdges(budgets: Budgets, at: number): number[] {
 
 /** How far back the data must reach: the earliest period start, or the forecast history. */
 export function historyStart(budgets: Budgets, options: EvaluateOptions): number {
-  let start = startOf(options.at - 1, 'day', budgets.timezone) - options.historyDays * DURATION.DAY;
+  let start = addCalendar(startOf(options.at - 1, 'day', budgets.timezone), 'day', -options.historyDays, budgets.timezone);
   for (const b of budgets.budgets) if (b.period) start = Math.min(start, periodBounds(b.period, options.at, budgets.timezone).start);
   return start;
 }
@@ -190,7 +191,7 @@ function evaluateSpend(
     }
   }
 
-  let status: BudgetStatus = 'ok';
+  let status: BudgetStatus = unpriced > 0 ? 'incomplete' : 'ok';
   if (spent >= limit) status = 'breached';
   else if (forecast && forecast.total > femtoToNumber(limit)) status = 'breached-by-forecast';
   else if (warnAt !== undefined && spent >= warnAt) status = 'warn';
@@ -264,7 +265,7 @@ function evaluateBurn(
     forecast: undefined,
     exhaustion: undefined,
     burn: { factor: burn.factor, windows },
-    status: breached ? 'breached' : 'ok',
+    status: breached ? 'breached' : unpriced > 0 ? 'incomplete' : 'ok',
     fails: breached || unpriced > 0,
     findings,
   };

@@ -2,7 +2,7 @@ import { periodBounds } from '../budget/evaluate.js';
 import { incompleteError, usageError } from '../errors.js';
 import type { MethodChoice } from '../forecast/forecast.js';
 import { backtestTotal, forecastGroups } from '../forecast/groups.js';
-import { DURATION, startOf } from '../ledger/time.js';
+import { addCalendar, startOf } from '../ledger/time.js';
 import { parseStep } from '../ledger/windows.js';
 import { writeAtomic } from '../output.js';
 import { computeReport, type ReportInput } from '../pipeline.js';
@@ -38,7 +38,7 @@ export async function forecastCommand(options: ForecastCommandOptions, ctx: Comm
     top: undefined,
     plan: (at) => {
       const bounds = periodBounds(period, at, zone);
-      const historyStart = startOf(at - 1, 'day', zone) - options.historyDays * DURATION.DAY;
+      const historyStart = addCalendar(startOf(at - 1, 'day', zone), 'day', -options.historyDays, zone);
       return { window: { start: Math.min(bounds.start, historyStart), end: at, label: options.period }, extraEdges: [bounds.start, at] };
     },
   };

@@ -45,10 +45,13 @@ export interface ReportFlags {
   insecureSkipVerify?: boolean;
   retries?: string;
   countSamples?: boolean;
+  verbose?: boolean;
 }
 
 /** What cli.ts reads from the environment for a command. */
 export interface Environment {
+  /** Where `--verbose` lines go (stderr). */
+  log?: ((line: string) => void) | undefined;
   bearerToken?: string | undefined;
   prometheusUrl?: string | undefined;
   basicAuthPassword?: string | undefined;
@@ -99,7 +102,7 @@ export function resolveForecastFlags(flags: { history: string; method: string; i
 /** Connection options for --prometheus; secrets come from the environment or files only. */
 export async function prometheusConnection(
   url: string,
-  flags: Pick<ReportFlags, 'basicAuthUser' | 'basicAuthPasswordFile' | 'caFile' | 'insecureSkipVerify' | 'retries'>,
+  flags: Pick<ReportFlags, 'basicAuthUser' | 'basicAuthPasswordFile' | 'caFile' | 'insecureSkipVerify' | 'retries' | 'verbose'>,
   env: Environment,
   headers: Record<string, string>,
   bearerToken: string | undefined,
@@ -121,6 +124,7 @@ export async function prometheusConnection(
     insecureSkipVerify: flags.insecureSkipVerify === true,
     timeoutMs,
     retries: flags.retries === undefined ? 3 : wholeNumber(flags.retries, '--retries', 0),
+    log: flags.verbose ? env.log : undefined,
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Scope } from '../cost/scope.js';
 import { femtoToNumber } from '../cost/scope.js';
 import { type Finding, finding } from '../findings.js';
-import { addCalendar, DURATION, startOf } from '../ledger/time.js';
+import { addCalendar, startOf } from '../ledger/time.js';
 import { forecastDaily, type MethodChoice, minimumHistory } from './forecast.js';
 
 export interface PeriodForecastOptions {
@@ -42,7 +42,7 @@ export function dayEdges(from: number, to: number, zone: string): number[] {
 /** The daily history of a scope before today: whole days, from its first day with spend. */
 export function dailyHistory(scope: Scope, at: number, zone: string, historyDays: number): number[] {
   const today = startOf(at - 1, 'day', zone);
-  const history = scope.daily(dayEdges(today - historyDays * DURATION.DAY, today, zone));
+  const history = scope.daily(dayEdges(addCalendar(today, 'day', -historyDays, zone), today, zone));
   const first = history.findIndex((v) => v > 0);
   return first < 0 ? [] : history.slice(first);
 }

@@ -50,7 +50,14 @@ function forecastText(r: BudgetResult, currency: string): string {
   return `${moneyNumber(f.total, currency)} (${moneyNumber(f.lower, currency)}–${moneyNumber(f.upper, currency)})`;
 }
 
-const STATUS_ORDER: Record<BudgetResult['status'], number> = { breached: 0, 'breached-by-forecast': 1, 'no-data': 2, warn: 3, ok: 4 };
+const STATUS_ORDER: Record<BudgetResult['status'], number> = {
+  breached: 0,
+  'breached-by-forecast': 1,
+  'no-data': 2,
+  incomplete: 3,
+  warn: 4,
+  ok: 5,
+};
 
 function sorted(results: BudgetResult[]): BudgetResult[] {
   return [...results].sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || a.instance.localeCompare(b.instance));
@@ -64,10 +71,13 @@ export function renderBudgetTable(view: BudgetView, options: RenderOptions): str
     breached: chalk.red.bold,
     'breached-by-forecast': chalk.red,
     'no-data': chalk.magenta,
+    incomplete: chalk.magenta,
   };
   const table = new Table({
-    head: ['Budget', 'Scope', 'Period', 'Spent', 'Limit', 'Used', 'Forecast (interval)', 'Runs out', 'Status'].map((h) => chalk.bold(h)),
-    colAligns: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'left', 'left'],
+    head: ['Budget', 'Scope', 'Period', 'Spent', 'Limit', 'Used', 'Remaining', 'Forecast (interval)', 'Runs out', 'Status'].map((h) =>
+      chalk.bold(h),
+    ),
+    colAligns: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'left', 'left'],
     style: { head: [], border: [], compact: true },
   });
   for (const r of view.results) {
@@ -78,6 +88,7 @@ export function renderBudgetTable(view: BudgetView, options: RenderOptions): str
       money(r.spent, view.currency),
       r.burn ? `×${r.burn.factor}` : money(r.limit, view.currency),
       r.burn ? r.burn.windows.map((w) => `${w.ratio.toFixed(1)}×/${w.window}`).join(' ') : `${percent(r.spent, r.limit).toFixed(0)}%`,
+      r.burn ? '' : r.spent > r.limit ? `−${money(r.spent - r.limit, view.currency)}` : money(r.limit - r.spent, view.currency),
       forecastText(r, view.currency),
       r.exhaustion === undefined ? '' : formatLocal(r.exhaustion, view.timezone).slice(0, 10),
       paint[r.status](r.status),
@@ -90,7 +101,7 @@ export function renderBudgetTable(view: BudgetView, options: RenderOptions): str
 }
 
 function markdownRow(r: BudgetResult, view: BudgetView): string {
-  const icon = { ok: '✅', warn: '⚠️', breached: '❌', 'breached-by-forecast': '🔶', 'no-data': '❔' }[r.status];
+  const icon = { ok: '✅', warn: '⚠️', breached: '❌', 'breached-by-forecast': '🔶', 'no-data': '❔', incomplete: '❔' }[r.status];
   const cells = [
     `${icon} ${r.status}`,
     `\`${r.instance}\``,

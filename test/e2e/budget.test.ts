@@ -133,8 +133,9 @@ describe('budget check on the demo history (as of its last sample, 2026-11-21 23
       'unpriced.yaml',
       `budgets:\n  - name: batch\n    period: month\n    limit: 100000\n    match: { gateway: gw-batch }\n`,
     );
-    const u = await run(['budget', 'check', '--budgets', unpriced, '--file', DEMO]);
+    const u = await run(['budget', 'check', '--budgets', unpriced, '--file', DEMO, '--format', 'json']);
     expect(u.code).toBe(4);
+    expect(JSON.parse(u.stdout).budgets[0].status).toBe('incomplete');
     expect(u.stderr).toContain('tokens in scope have no price');
   });
 
@@ -216,6 +217,16 @@ describe('forecast', () => {
       expect(g.forecast.upper).toBeGreaterThanOrEqual(g.forecast.total);
     }
     expect(json.groups.map((g: any) => g.group.gateway).sort()).toEqual(['gw-a', 'gw-b']);
+  });
+
+  it('counts whole local days across a DST change (Europe/Berlin, 25 October)', async () => {
+    const at = ['--at', '2026-11-10T12:00:00Z', '--format', 'json', '--history', '56d'];
+    const berlin = JSON.parse((await run(['forecast', '--file', long, '--timezone', 'Europe/Berlin', ...at])).stdout);
+    const utc = JSON.parse((await run(['forecast', '--file', long, ...at])).stdout);
+    expect(berlin.period.start).toBe('2026-10-31T23:00:00Z');
+    expect(berlin.groups[0].forecast.method).toBe(utc.groups[0].forecast.method);
+    expect(berlin.groups[0].forecast.total / utc.groups[0].forecast.total).toBeGreaterThan(0.9);
+    expect(berlin.groups[0].forecast.total / utc.groups[0].forecast.total).toBeLessThan(1.1);
   });
 
   it('refuses (exit 4) with too little history unless --force', async () => {

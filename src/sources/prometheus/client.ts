@@ -16,6 +16,8 @@ export interface PrometheusConnection {
   timeoutMs: number;
   /** Retries after the first attempt, for connection errors, 429 and 502/503/504. */
   retries: number;
+  /** `--verbose`: one line per request (never headers, tokens or URL credentials). */
+  log?: ((line: string) => void) | undefined;
 }
 
 /** One Prometheus API response envelope. */
@@ -136,6 +138,7 @@ export class PrometheusClient {
       let status: number;
       let text: string;
       let retryAfter: string | undefined;
+      const started = Date.now();
       try {
         this.stats.requests++;
         const res = await request(url, {
@@ -152,7 +155,11 @@ export class PrometheusClient {
         retryAfter = Array.isArray(ra) ? ra[0] : ra;
         text = await res.body.text();
         this.stats.bytes += Buffer.byteLength(text);
+        this.conn.log?.(
+          `${method} ${what} → ${status}, ${(Buffer.byteLength(text) / 1024).toFixed(1)} KiB in ${Date.now() - started} ms${typeof form.query === 'string' ? `: ${form.query.length > 300 ? `${form.query.slice(0, 300)}…` : form.query}` : ''}`,
+        );
       } catch (e) {
+        this.conn.log?.(`${method} ${what} → failed after ${Date.now() - started} ms`);
         if (attempt < this.conn.retries && isRetryableNetworkError(e)) {
           await this.backoff(attempt, undefined);
           continue;
