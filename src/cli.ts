@@ -278,6 +278,7 @@ ${EXIT_CODES}`,
     const options = await resolveReportOptions({ ...flags, strict: false, interval: undefined }, connectionEnv());
     const f = resolveForecastFlags(flags);
     warnInsecure(flags);
+    const ctx = context();
     await run(
       forecastCommand(
         {
@@ -294,7 +295,7 @@ ${EXIT_CODES}`,
           level: f.level,
           force: f.force,
         },
-        { ...context(), color: context().color && options.output.output === undefined },
+        { ...ctx, color: ctx.color && options.output.output === undefined },
       ),
     );
   });
