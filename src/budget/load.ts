@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readUserFile } from '../read-file.js';
 import { parseConfigText } from '../config/validate.js';
 import { usageError } from '../errors.js';
 import { type Matcher, parseMatcher } from '../ledger/matchers.js';
@@ -53,13 +53,7 @@ function matchersOf(spec: BudgetSpec, path: string, index: number): Matcher[] {
 
 /** Reads and validates a budgets file (YAML or JSON). Problems are usage errors (exit 2). */
 export async function loadBudgets(path: string): Promise<Budgets> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw usageError(`${path}: cannot read the budgets file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  return parseBudgets(text, path);
+  return parseBudgets((await readUserFile(path, 'budgets file')).toString('utf8'), path);
 }
 
 /** Validates budgets-file text. */

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readUserFile } from '../read-file.js';
 import { z } from 'zod';
-import { usageError } from '../errors.js';
 import { parseConfigText } from './validate.js';
 
 const rawType = z.enum(['input', 'cached_input', 'cache_write', 'output', 'reasoning', 'total']);
@@ -41,11 +40,5 @@ export type ConfigFile = z.output<typeof configSchema>;
 
 /** Reads and validates `--config FILE`. */
 export async function loadConfigFile(path: string): Promise<ConfigFile> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw usageError(`${path}: cannot read the config file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  return parseConfigText(text, path, configSchema);
+  return parseConfigText((await readUserFile(path, 'config file')).toString('utf8'), path, configSchema);
 }

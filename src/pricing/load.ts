@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readUserFile } from '../read-file.js';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { usageError } from '../errors.js';
@@ -20,17 +21,9 @@ export function displayPath(path: string): string {
   return path === DEFAULT_PRICING ? '(bundled) pricing/default.yaml' : path;
 }
 
-async function readBytes(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (e) {
-    throw usageError(`${path}: cannot read the pricing file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
-
 /** Reads and validates one price file; problems are usage errors naming file and path. */
 export async function loadPricingFile(path: string): Promise<LoadedPricing> {
-  const bytes = await readBytes(path);
+  const bytes = await readUserFile(path, 'pricing file');
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   if (path === DEFAULT_PRICING) {
     const compiled = await readFile(COMPILED_DEFAULT, 'utf8').catch(() => undefined);

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readUserFile } from '../read-file.js';
 import type { SourceInfo } from '../cost/report.js';
 import { sourceError, usageError } from '../errors.js';
 import type { UsageStore } from '../ledger/store.js';
@@ -46,11 +46,7 @@ export function parseHeaders(args: readonly string[]): Record<string, string> {
 
 /** Reads a bearer token file (trailing newline trimmed). */
 export async function readTokenFile(path: string): Promise<string> {
-  try {
-    return (await readFile(path, 'utf8')).trim();
-  } catch (e) {
-    throw usageError(`--bearer-token-file ${path}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  return (await readUserFile(path, 'token file')).toString('utf8').trim();
 }
 
 /**

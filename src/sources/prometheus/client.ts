@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readUserFile } from '../../read-file.js';
 import type { Dispatcher } from 'undici';
 import { sourceError, usageError } from '../../errors.js';
 import { describeNetworkError } from '../scrape.js';
@@ -105,14 +105,7 @@ export class PrometheusClient {
   private async agent(): Promise<Dispatcher | undefined> {
     if (this.dispatcher || (!this.conn.caFile && !this.conn.insecureSkipVerify)) return this.dispatcher;
     const { Agent } = await import('undici');
-    let ca: Buffer | undefined;
-    if (this.conn.caFile) {
-      try {
-        ca = await readFile(this.conn.caFile);
-      } catch (e) {
-        throw usageError(`--ca-file ${this.conn.caFile}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-      }
-    }
+    const ca = this.conn.caFile ? await readUserFile(this.conn.caFile, 'CA file (--ca-file)') : undefined;
     this.dispatcher = new Agent({ connect: { ...(ca ? { ca } : {}), rejectUnauthorized: !this.conn.insecureSkipVerify } });
     return this.dispatcher;
   }
