@@ -7,7 +7,9 @@ command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v victoria-metrics >/dev/null 2>&1 || need+=(victoria-metrics)
 [ ${#need[@]} -eq 0 ] && exit 0
-pkgs=$(printf '%s\n' "${need[@]}" | sort -u | tr '\n' ' ')
+declare -A seen=()
+pkgs=''
+for p in "${need[@]}"; do [ -n "${seen[$p]:-}" ] || { seen[$p]=1; pkgs+="$p "; }; done
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing $pkgs for the integration tests…" >&2
   export DEBIAN_FRONTEND=noninteractive
