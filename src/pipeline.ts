@@ -34,11 +34,9 @@ export interface ReportInput {
   lookbackMs: number | undefined;
   scrape: { timeoutMs: number; auth: ScrapeAuth; intervalMs: number | undefined };
   prometheus?: PrometheusConnection | undefined;
-  /** More bucket edges (period starts, burn-rate windows) for budgets; ignored outside the window. */
-  extraEdges?: readonly number[] | undefined;
   /**
-   * Budgets and forecasts: the window and extra edges as a function of the anchor ("now", or the
-   * end of timestamped data), instead of `window`.
+   * Budgets and forecasts: the window and extra bucket edges (period starts, burn-rate windows) as
+   * a function of the anchor ("now", or the end of timestamped data), instead of `window`.
    */
   plan?: ((anchor: number) => { window: Window; extraEdges: number[] }) | undefined;
   /** On a server, also count samples per slice (coverage, gaps): the server reads the data twice. */
@@ -96,7 +94,7 @@ export async function computeReport(input: ReportInput, book: PriceBook, ctx: Pi
   const planned = input.plan?.(anchor);
   let window = planned?.window ?? scrapeWindow ?? resolveWindow(input.window, anchor, input.timezone);
   if (range) window = boundToData(window, range.first, range.last, input.step, input.timezone);
-  const buckets = refineEdges(bucketEdges(window, input.step, input.timezone), planned?.extraEdges ?? input.extraEdges ?? []);
+  const buckets = refineEdges(bucketEdges(window, input.step, input.timezone), planned?.extraEdges ?? []);
   const edges = refineEdges(buckets, book.changeTimes());
   const usage = store.account(edges, input.lookbackMs ?? Number.POSITIVE_INFINITY);
 
@@ -155,7 +153,7 @@ async function computeFromServer(
     );
   }
   if (window.end > ctx.clock() + 60_000) window.end = Math.max(window.start + 1, ctx.clock());
-  const buckets = refineEdges(bucketEdges(window, input.step, input.timezone), planned?.extraEdges ?? input.extraEdges ?? []);
+  const buckets = refineEdges(bucketEdges(window, input.step, input.timezone), planned?.extraEdges ?? []);
   const edges = refineEdges(buckets, book.changeTimes());
   const lookbackMs = input.lookbackMs ?? SERVER_LOOKBACK_MS;
   const reading = await readPrometheus(conn, {

@@ -7,7 +7,7 @@ import { writeAtomic } from '../output.js';
 import { computeReport, type ReportInput } from '../pipeline.js';
 import { loadPriceBook } from '../pricing/load.js';
 import { BUDGET_RENDERERS } from '../render/budget.js';
-import type { CommandContext, OutputOptions } from './context.js';
+import { type CommandContext, type OutputOptions, printFindings } from './context.js';
 
 export interface BudgetCheckOptions {
   budgetsFile: string;
@@ -61,9 +61,11 @@ export async function budgetCheckCommand(options: BudgetCheckOptions, ctx: Comma
   );
   if (options.output.output === undefined) ctx.stdout(text);
   else await writeAtomic(options.output.output, text);
-  for (const r of results)
-    for (const f of r.findings)
-      if (f.severity !== 'info' || options.output.format === 'table') ctx.stderr(`tokenspend: ${f.severity}: ${f.message}\n`);
-  for (const f of report.findings) if (f.severity !== 'info') ctx.stderr(`tokenspend: ${f.severity}: ${f.message}\n`);
+  printFindings(
+    ctx,
+    results.flatMap((r) => r.findings),
+    options.output.format === 'table',
+  );
+  printFindings(ctx, report.findings, false);
   return gateExitCode(results);
 }

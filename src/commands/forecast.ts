@@ -8,7 +8,7 @@ import { writeAtomic } from '../output.js';
 import { computeReport, type ReportInput } from '../pipeline.js';
 import { loadPriceBook } from '../pricing/load.js';
 import { renderBacktest, renderForecast } from '../render/forecast.js';
-import type { CommandContext, OutputOptions } from './context.js';
+import { type CommandContext, type OutputOptions, printFindings } from './context.js';
 
 export interface ForecastCommandOptions {
   input: ReportInput;
@@ -77,9 +77,9 @@ export async function forecastCommand(options: ForecastCommandOptions, ctx: Comm
       chart: options.chart && ctx.tty && options.output.output === undefined,
     }),
   );
-  for (const f of report.findings) if (f.severity !== 'info') ctx.stderr(`tokenspend: ${f.severity}: ${f.message}\n`);
+  printFindings(ctx, report.findings, false);
   const refused = forecast.groups.flatMap((g) => g.findings).filter((f) => f.severity === 'error');
-  for (const f of refused) ctx.stderr(`tokenspend: ${f.severity}: ${f.message}\n`);
+  printFindings(ctx, refused, false);
   if (refused.length > 0)
     throw incompleteError(
       `too little history to forecast ${refused.length} of ${forecast.groups.length} groups`,

@@ -3,7 +3,7 @@ import { writeAtomic } from '../output.js';
 import { computeReport, type ReportInput } from '../pipeline.js';
 import { loadPriceBook } from '../pricing/load.js';
 import { REPORT_RENDERERS } from '../render/index.js';
-import type { CommandContext, OutputOptions } from './context.js';
+import { type CommandContext, type OutputOptions, printFindings } from './context.js';
 
 export interface ReportCommandOptions {
   input: ReportInput;
@@ -21,9 +21,7 @@ export async function reportCommand(options: ReportCommandOptions, ctx: CommandC
   const text = REPORT_RENDERERS[format](report, { color: ctx.color && output === undefined, width: ctx.width, decimals });
   if (output === undefined) ctx.stdout(text);
   else await writeAtomic(output, text);
-  for (const f of report.findings) {
-    if (f.severity !== 'info' || format === 'table') ctx.stderr(`tokenspend: ${f.severity}: ${f.message}\n`);
-  }
+  printFindings(ctx, report.findings, format === 'table');
   if (options.strict && report.totals.unpricedTokens > 0) {
     throw incompleteError(`--strict: ${report.totals.unpricedTokens} tokens are unpriced`, 'add the models to a --pricing file');
   }

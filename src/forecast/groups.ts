@@ -11,6 +11,8 @@ export interface GroupForecast {
   forecast: PeriodForecast | undefined;
   /** When spend reaches `--budget`, if it does within the period. */
   exhaustion: number | undefined;
+  /** With `--budget`: already spent, projected to be reached (on `exhaustion`), or not this period. */
+  budgetOutcome: 'reached' | 'projected' | 'not-this-period' | undefined;
   findings: Finding[];
 }
 
@@ -43,7 +45,8 @@ export interface ForecastGroupsOptions {
 /** Forecasts the period end for every group of a report (grouped by `--by`, daily buckets). */
 export function forecastGroups(report: CostReport, options: ForecastGroupsOptions): ForecastReport {
   const groups: GroupForecast[] = [];
-  const values = report.by.length === 0 ? [[]] : [...new Map(report.groups.map((g) => [g.join('\u0000'), g])).values()];
+  // report.groups holds each group once.
+  const values = report.by.length === 0 ? [[]] : report.groups;
   for (const g of values) {
     const extra = Object.fromEntries(report.by.map((d, i) => [d, g[i] ?? '']));
     const scope = scopeOf(report, [], extra);
@@ -56,11 +59,16 @@ export function forecastGroups(report: CostReport, options: ForecastGroupsOption
       who,
       true,
     );
-    const exhaustion =
-      forecast && options.budget !== undefined && spent < decimalToFemto(options.budget)
-        ? projectedExhaustion(femtoToNumber(spent), forecast, Number(options.budget))
-        : undefined;
-    groups.push({ group: extra, spent, forecast, exhaustion, findings });
+    let exhaustion: number | undefined;
+    let budgetOutcome: GroupForecast['budgetOutcome'];
+    if (options.budget !== undefined) {
+      if (spent >= decimalToFemto(options.budget)) budgetOutcome = 'reached';
+      else if (forecast) {
+        exhaustion = projectedExhaustion(femtoToNumber(spent), forecast, Number(options.budget));
+        budgetOutcome = exhaustion === undefined ? 'not-this-period' : 'projected';
+      }
+    }
+    groups.push({ group: extra, spent, forecast, exhaustion, budgetOutcome, findings });
   }
   groups.sort((a, b) => (b.forecast?.total ?? 0) - (a.forecast?.total ?? 0));
   const future: number[] = [];

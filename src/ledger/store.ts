@@ -329,7 +329,8 @@ function mergeCells(cells: UsageCell[]): UsageCell[] {
   return [...merged.values()];
 }
 
-function seriesKey(name: string, labels: Labels, source: string | undefined): string {
+/** Identity of a series: its source, name and sorted labels. */
+export function seriesKey(name: string, labels: Labels, source: string | undefined): string {
   const keys = Object.keys(labels).sort();
   let key = `${source ?? ''}\u0000${name}`;
   for (const k of keys) key += `\u0000${k}\u0001${labels[k]}`;

@@ -41,6 +41,7 @@ function forecastJson(r: ForecastReport): object {
           }
         : null,
       exhaustion: g.exhaustion === undefined ? null : isoTime(g.exhaustion),
+      budgetOutcome: g.budgetOutcome ?? null,
       findings: g.findings,
     })),
   };
@@ -92,11 +93,13 @@ export function renderForecast(r: ForecastReport, format: Format, options: { col
     g.forecast?.method ?? '',
     ...(r.budget !== undefined
       ? [
-          g.exhaustion === undefined
-            ? g.spent >= BigInt(0) && g.forecast && g.forecast.total < Number(r.budget)
+          g.budgetOutcome === 'reached'
+            ? 'already reached'
+            : g.budgetOutcome === 'not-this-period'
               ? 'not this period'
-              : ''
-            : formatLocal(g.exhaustion, r.timezone).slice(0, 10),
+              : g.exhaustion === undefined
+                ? ''
+                : formatLocal(g.exhaustion, r.timezone).slice(0, 10),
         ]
       : []),
   ];

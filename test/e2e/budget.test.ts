@@ -229,6 +229,19 @@ describe('forecast', () => {
     expect(berlin.groups[0].forecast.total / utc.groups[0].forecast.total).toBeLessThan(1.1);
   });
 
+  it('--budget says per group: already reached, the day it will be, or not this period', async () => {
+    const r = await run(['forecast', '--file', DEMO, '--by', 'gateway', '--force', '--budget', '800', '--format', 'json']);
+    const byGateway = Object.fromEntries(JSON.parse(r.stdout).groups.map((g: any) => [g.group.gateway, g]));
+    // Spent so far in November, from the simulation's own tally: gw-us is past $800, gw-batch far below.
+    expect(truthCost(truth, (g) => g === 'gw-us')).toBeGreaterThan(800);
+    expect(byGateway['gw-us'].budgetOutcome).toBe('reached');
+    expect(byGateway['gw-us'].exhaustion).toBeNull();
+    expect(byGateway['gw-batch'].forecast.total).toBeLessThan(800);
+    expect(byGateway['gw-batch'].budgetOutcome).toBe('not-this-period');
+    expect(byGateway['gw-eu'].budgetOutcome).toBe('projected');
+    expect(byGateway['gw-eu'].exhaustion).toMatch(/^2026-11-(2[2-9]|30)T/);
+  });
+
   it('refuses (exit 4) with too little history unless --force', async () => {
     const r = await run(['forecast', '--file', DEMO, '--by', 'gateway']);
     expect(r.code).toBe(4);

@@ -170,6 +170,30 @@ export function simulate(spec: HistorySpec): History {
   return { series: all, truth };
 }
 
+/** The truth, without stream-days that used nothing (the report has no row for them). */
+export function nonzero(truth: Truth): Truth {
+  const out: Truth = {};
+  for (const [day, streams] of Object.entries(truth)) {
+    for (const [k, t] of Object.entries(streams)) {
+      if (t.input + t.cached_input + t.cache_write + t.output === 0) continue;
+      out[day] ??= {};
+      (out[day] as Truth[string])[k] = t;
+    }
+  }
+  return out;
+}
+
+/** A stepped JSON report (by gateway, model, feature) in the truth's shape. */
+export function byDay(json: { rows: { start: string; group: Record<string, string>; tokens: Truth[string][string] }[] }): Truth {
+  const got: Truth = {};
+  for (const r of json.rows) {
+    const day = (r.start as string).slice(0, 10);
+    got[day] ??= {};
+    (got[day] as Truth[string])[`${r.group.gateway}|${r.group.model}|${r.group.feature}`] = r.tokens;
+  }
+  return got;
+}
+
 function labelsOf(s: Series, dialect: Dialect): string {
   const st = s.stream;
   if (dialect === 'agentgateway') {

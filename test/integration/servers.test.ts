@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStep } from '../../src/ledger/windows.js';
 import { accountOnServer } from '../../src/sources/prometheus/account.js';
 import { PrometheusClient } from '../../src/sources/prometheus/client.js';
-import { demoSpec, type History, simulate, type Truth } from '../generators/history.js';
+import { byDay, demoSpec, type History, nonzero, simulate, type Truth } from '../generators/history.js';
 import { reportAsJson } from '../helpers/report.js';
 import { run } from '../helpers/cli.js';
 import { type RunningServer, startPrometheus, startVictoriaMetrics } from '../helpers/servers.js';
@@ -17,29 +17,6 @@ const UNTIL = '2026-11-22T00:00:00Z';
 
 function connection(url: string) {
   return { url, headers: {}, timeoutMs: 30_000, retries: 1 };
-}
-
-/** The truth, without stream-days that used nothing (the report has no row for them). */
-function nonzero(truth: Truth): Truth {
-  const out: Truth = {};
-  for (const [day, streams] of Object.entries(truth)) {
-    for (const [k, t] of Object.entries(streams)) {
-      if (t.input + t.cached_input + t.cache_write + t.output === 0) continue;
-      out[day] ??= {};
-      (out[day] as Truth[string])[k] = t;
-    }
-  }
-  return out;
-}
-
-function byDay(json: any): Truth {
-  const got: Truth = {};
-  for (const r of json.rows) {
-    const day = (r.start as string).slice(0, 10);
-    got[day] ??= {};
-    (got[day] as Truth[string])[`${r.group.gateway}|${r.group.model}|${r.group.feature}`] = r.tokens;
-  }
-  return got;
 }
 
 describe.each([

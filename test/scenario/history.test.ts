@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseStep } from '../../src/ledger/windows.js';
-import { demoSpec, simulate } from '../generators/history.js';
+import { byDay, demoSpec, nonzero, simulate } from '../generators/history.js';
 import { reportAsJson } from '../helpers/report.js';
 
 const DEMO = 'fixtures/demo/history.om.gz';
@@ -15,23 +15,8 @@ describe('the demo history against the simulation that made it', () => {
   it('gives every (day, gateway, model, feature) its exact tokens: restart, gap, births, sparse feature', async () => {
     const truth = simulate(demoSpec()).truth;
     const json = await reportAsJson({ files: [DEMO], by: ['gateway', 'model', 'feature'], step: parseStep('1d') });
-    const got: Record<string, Record<string, unknown>> = {};
-    for (const r of json.rows) {
-      const day = (r.start as string).slice(0, 10);
-      got[day] ??= {};
-      (got[day] as Record<string, unknown>)[`${r.group.gateway}|${r.group.model}|${r.group.feature}`] = r.tokens;
-    }
     // Days where a stream used nothing have no row; the truth has zeros there.
-    const nonzero: typeof truth = {};
-    for (const [day, streams] of Object.entries(truth)) {
-      for (const [k, t] of Object.entries(streams)) {
-        if (t.input + t.cached_input + t.cache_write + t.output > 0) {
-          nonzero[day] ??= {};
-          (nonzero[day] as Record<string, typeof t>)[k] = t;
-        }
-      }
-    }
-    expect(got).toEqual(nonzero);
+    expect(byDay(json)).toEqual(nonzero(truth));
     expect(json.coverage.resets).toBeGreaterThan(0);
     expect(json.coverage.gaps).toBeGreaterThan(0);
     for (const r of json.rows) for (const v of Object.values(r.tokens)) expect(Number.isInteger(v)).toBe(true);

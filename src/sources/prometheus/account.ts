@@ -1,6 +1,7 @@
 import { sourceError } from '../../errors.js';
 import { accountSeries, type Coverage, emptyCoverage } from '../../ledger/accounting.js';
 import type { Labels } from '../../model.js';
+import { seriesKey } from '../../ledger/store.js';
 import type { MatrixSeries, PrometheusClient, ServerFlavour } from './client.js';
 
 /**
@@ -120,12 +121,6 @@ interface SeriesState {
   coverage: Coverage;
 }
 
-function seriesKey(name: string, labels: Labels): string {
-  let key = name;
-  for (const k of Object.keys(labels).sort()) key += `\u0000${k}\u0001${labels[k]}`;
-  return key;
-}
-
 function stripOurs(metric: Record<string, string>): Labels {
   const labels: Labels = {};
   for (const [k, v] of Object.entries(metric)) if (k !== Q && k !== N && k !== '__name__') labels[k] = v;
@@ -146,7 +141,7 @@ export async function accountOnServer(input: ServerAccountingInput): Promise<Ser
   const slices = edges.length - 1;
   const states = new Map<string, SeriesState>();
   const state = (name: string, labels: Labels): SeriesState => {
-    const key = seriesKey(name, labels);
+    const key = seriesKey(name, labels, undefined);
     let s = states.get(key);
     if (!s) {
       s = {
@@ -298,7 +293,7 @@ async function settleBirths(input: ServerAccountingInput, all: SeriesState[]): P
     const name = (list[0] as SeriesState).name;
     const baselines = await lastWithin(client, name, sharedLabels(list), edges[i] as number, lookbackMs);
     for (const s of list) {
-      if (baselines.has(seriesKey(name, s.labels))) {
+      if (baselines.has(seriesKey(name, s.labels, undefined))) {
         s.anomalous.add(i);
       } else {
         s.perSlice[i] = s.last[i + 1] as number;
@@ -321,7 +316,7 @@ async function lastWithin(
   const look = Number.isFinite(lookbackMs) ? lookbackMs : 365 * 86_400_000;
   const res = await client.query(`last_over_time(${selector(name, matchers)}[${duration(look)}])`, at);
   for (const r of res.result) {
-    if ('value' in r) out.set(seriesKey(name, stripOurs(r.metric)), parseValue(r.value[1]));
+    if ('value' in r) out.set(seriesKey(name, stripOurs(r.metric), undefined), parseValue(r.value[1]));
   }
   return out;
 }
@@ -348,10 +343,10 @@ async function settleAnomalies(input: ServerAccountingInput, all: SeriesState[])
       const raw = await client.query(`${sel}[${duration(to - from + 1000)}]`, to);
       if (raw.resultType !== 'matrix') throw sourceError(`${client.where}: expected raw samples (a matrix) for ${sel}`);
       const samples = new Map<string, MatrixSeries>();
-      for (const r of raw.result as MatrixSeries[]) samples.set(seriesKey(name, stripOurs(r.metric)), r);
+      for (const r of raw.result as MatrixSeries[]) samples.set(seriesKey(name, stripOurs(r.metric), undefined), r);
       const sub = edges.slice(i, j + 2);
       for (const s of involved) {
-        const key = seriesKey(name, s.labels);
+        const key = seriesKey(name, s.labels, undefined);
         const times: number[] = [];
         const values: number[] = [];
         const base = Number.isNaN(s.last[i] as number) ? baselines.get(key) : (s.last[i] as number);
