@@ -8,6 +8,9 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** An internal error (a bug): distinct from every documented code. */
+export const EXIT_INTERNAL = 70;
+
 /** The one error type the CLI maps to an exit code; anything else is a bug and keeps its stack. */
 export class TokenspendError extends Error {
   constructor(

@@ -1,10 +1,43 @@
+/**
+ * Every code a finding can carry. A closed union so that the places that decide exit codes
+ * (the budget gate, `--strict`, doctor) are checked by the compiler when a code is added.
+ */
+export type FindingCode =
+  // data quality (ledger and sources)
+  | 'UNKNOWN_TOKEN_TYPE'
+  | 'FRACTIONAL_TOKENS'
+  | 'INPUT_BELOW_CACHED'
+  | 'LIFETIME_TOTALS'
+  | 'SERVER_WARNING'
+  | 'PARTIAL_RESPONSE'
+  // prices
+  | 'UNPRICED_USAGE'
+  // budgets and forecasts
+  | 'NO_DATA'
+  | 'UNPRICED_IN_SCOPE'
+  | 'TOO_LITTLE_HISTORY'
+  | 'BUDGET_EXCEEDED'
+  | 'FORECAST_EXCEEDS'
+  | 'BUDGET_WARN'
+  | 'BURN_RATE'
+  // doctor
+  | 'SERVER'
+  | 'NO_TOKEN_METRICS'
+  | 'DIALECT'
+  | 'HIGH_CARDINALITY'
+  | 'UNPRICED_MODELS'
+  | 'RETENTION';
+
 /** A coded finding: data-quality notes, unpriced usage, budget results. */
 export interface Finding {
-  code: string;
+  code: FindingCode;
   severity: 'info' | 'warning' | 'error';
   message: string;
 }
 
-export function finding(code: string, severity: Finding['severity'], message: string): Finding {
+export function finding(code: FindingCode, severity: Finding['severity'], message: string): Finding {
   return { code, severity, message };
 }
+
+/** Findings that say the data is incomplete: a gate that sees one of these as an error exits 4. */
+export const INCOMPLETE_DATA: readonly FindingCode[] = ['NO_DATA', 'UNPRICED_IN_SCOPE', 'TOO_LITTLE_HISTORY'];

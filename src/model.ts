@@ -14,6 +14,13 @@ export interface Sample {
 export const TOKEN_TYPES = ['input', 'cached_input', 'cache_write', 'output'] as const;
 export type TokenType = (typeof TOKEN_TYPES)[number];
 
+/**
+ * Token types as sources report them, before cached input is taken out of input: `reasoning` is
+ * part of output and `total` is never priced.
+ */
+export type RawTokenType = TokenType | 'reasoning' | 'total';
+export const RAW_TOKEN_TYPES: readonly RawTokenType[] = ['input', 'cached_input', 'cache_write', 'output', 'reasoning', 'total'];
+
 export type TokenCounts = Record<TokenType, number>;
 
 export function zeroTokens(): TokenCounts {

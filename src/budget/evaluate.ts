@@ -1,11 +1,12 @@
-import { decimalToFemto, femtoToNumber, type Scope, scopeOf } from '../cost/scope.js';
+import { type Scope, scopeOf } from '../cost/scope.js';
 import type { CostReport } from '../cost/report.js';
 import { ExitCode } from '../errors.js';
-import { type Finding, finding } from '../findings.js';
-import type { MethodChoice } from '../forecast/forecast.js';
+import { type Finding, finding, INCOMPLETE_DATA } from '../findings.js';
 import { dayEdges, forecastToPeriodEnd, projectedExhaustion } from '../forecast/period.js';
-import { addCalendar, startOf } from '../ledger/time.js';
-import type { Budget, Budgets, Period } from './load.js';
+import type { ForecastSettings } from '../forecast/settings.js';
+import { type Period, type PeriodPlan, periodBounds } from '../ledger/periods.js';
+import { decimalToFemto, femtoToNumber } from '../money.js';
+import type { Budget, Budgets } from './load.js';
 
 /** `incomplete`: usage in scope has no price, so the spend is not known. */
 export type BudgetStatus = 'ok' | 'warn' | 'breached' | 'breached-by-forecast' | 'no-data' | 'incomplete';
@@ -40,39 +41,20 @@ export interface BudgetResult {
 
 export interface EvaluateOptions {
   at: number;
-  /** Days of history the forecasts use. */
-  historyDays: number;
-  method: MethodChoice;
-  /** Interval level, e.g. 0.8. */
-  level: number;
+  forecast: ForecastSettings;
   /** `--fail-on`: stricter than each budget's own setting. */
   failOn: 'breach' | 'forecast' | 'warn' | undefined;
-  /** Forecast even with too little history. */
-  force: boolean;
 }
 
-/** Time range of a period containing `at`: (start, end]. */
-export function periodBounds(period: Period, at: number, zone: string): { start: number; end: number } {
-  if (period.kind === 'rolling') return { start: at - period.ms, end: at };
-  const start = startOf(at - 1, period.unit, zone);
-  return { start, end: addCalendar(start, period.unit, 1, zone) };
-}
-
-/** Every edge a budget check needs besides whole days: period starts, burn windows, `at`. */
-export function budgetEdges(budgets: Budgets, at: number): number[] {
-  const edges = new Set<number>([at]);
-  for (const b of budgets.budgets) {
-    if (b.period) edges.add(periodBounds(b.period, at, budgets.timezone).start);
-    for (const w of b.burn?.windowsMs ?? []) edges.add(at - w);
-  }
-  return [...edges];
-}
-
-/** How far back the data must reach: the earliest period start, or the forecast history. */
-export function historyStart(budgets: Budgets, options: EvaluateOptions): number {
-  let start = addCalendar(startOf(options.at - 1, 'day', budgets.timezone), 'day', -options.historyDays, budgets.timezone);
-  for (const b of budgets.budgets) if (b.period) start = Math.min(start, periodBounds(b.period, options.at, budgets.timezone).start);
-  return start;
+/** The time a budget check reads: every budget's period, its burn windows, and the forecast history. */
+export function budgetPlan(budgets: Budgets, settings: ForecastSettings): PeriodPlan {
+  return {
+    kind: 'periods',
+    label: 'budgets',
+    periods: budgets.budgets.flatMap((b) => (b.period ? [b.period] : [])),
+    trailingMs: budgets.budgets.flatMap((b) => b.burn?.windowsMs ?? []),
+    historyDays: settings.historyDays,
+  };
 }
 
 function describeScope(b: Budget, extra: Record<string, string>): string {
@@ -170,7 +152,13 @@ function evaluateSpend(
   let exhaustion: number | undefined;
   const wantsForecast = b.forecast || b.failOn === 'forecast' || options.failOn === 'forecast';
   if (b.period.kind === 'calendar' && end > options.at) {
-    const f = forecastToPeriodEnd(scope, spent, { ...options, periodEnd: end, zone }, common.instance, wantsForecast);
+    const f = forecastToPeriodEnd(
+      scope,
+      spent,
+      { at: options.at, periodEnd: end, zone, settings: options.forecast },
+      common.instance,
+      wantsForecast,
+    );
     findings.push(...f.findings);
     if (f.forecast) {
       const { method, total, lower, upper, level } = f.forecast;
@@ -277,8 +265,7 @@ function evaluateBurn(
  */
 export function gateExitCode(results: readonly BudgetResult[]): number {
   if (results.some((r) => r.status === 'breached')) return ExitCode.budgetBreached;
-  const incomplete = ['NO_DATA', 'UNPRICED_IN_SCOPE', 'TOO_LITTLE_HISTORY'];
-  if (results.some((r) => r.findings.some((f) => f.severity === 'error' && incomplete.includes(f.code)))) return ExitCode.incomplete;
+  if (results.some((r) => r.findings.some((f) => f.severity === 'error' && INCOMPLETE_DATA.includes(f.code)))) return ExitCode.incomplete;
   if (results.some((r) => r.fails)) return ExitCode.budgetBreached;
   return ExitCode.ok;
 }

@@ -1,12 +1,10 @@
-import { readUserFile } from '../read-file.js';
-import { parseConfigText } from '../config/validate.js';
+import { readUserFile } from '../files/read.js';
+import { parseConfigText } from '../files/document.js';
 import { usageError } from '../errors.js';
 import { type Matcher, parseMatcher } from '../ledger/matchers.js';
 import { checkTimeZone, parseDuration } from '../ledger/time.js';
-import type { CalendarUnit } from '../ledger/time.js';
+import type { Period } from '../ledger/periods.js';
 import { type BudgetSpec, budgetsFileSchema } from './schema.js';
-
-export type Period = { kind: 'calendar'; unit: CalendarUnit; label: string } | { kind: 'rolling'; ms: number; label: string };
 
 /** A budget after validation, with its matchers parsed. */
 export interface Budget {
@@ -27,6 +25,8 @@ export interface Budget {
 export interface Budgets {
   path: string;
   timezone: string;
+  /** The file names its time zone (else `timezone` is UTC and a config file's zone may apply). */
+  timezoneDeclared: boolean;
   currency: string | undefined;
   budgets: Budget[];
 }
@@ -103,5 +103,5 @@ export function parseBudgets(text: string, path: string): Budgets {
       throw usageError(`${path}: timezone: unknown time zone "${data.timezone}", expected an IANA name such as Europe/Berlin`);
     }
   }
-  return { path, timezone, currency: data.currency, budgets };
+  return { path, timezone, timezoneDeclared: data.timezone !== undefined, currency: data.currency, budgets };
 }

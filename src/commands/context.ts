@@ -1,5 +1,5 @@
-import type { Finding } from '../findings.js';
 import type { Readable } from 'node:stream';
+import type { Finding } from '../findings.js';
 
 /** What a command may use of the outside world; cli.ts builds it from `process`. */
 export interface CommandContext {
@@ -20,9 +20,17 @@ export function printFindings(ctx: CommandContext, findings: readonly Finding[],
   for (const f of findings) if (f.severity !== 'info' || withInfo) ctx.stderr(`tokenspend: ${f.severity}: ${f.message}\n`);
 }
 
-/** Output choices shared by commands that print reports. */
-export interface OutputOptions {
-  format: 'table' | 'json' | 'csv' | 'markdown';
-  output: string | undefined;
-  decimals: number | undefined;
+/** Writes a result to `--output FILE` (atomically) or to stdout. */
+export async function emit(ctx: CommandContext, output: string | undefined, text: string): Promise<void> {
+  if (output === undefined) {
+    ctx.stdout(text);
+    return;
+  }
+  const { writeAtomic } = await import('../files/write.js');
+  await writeAtomic(output, text);
+}
+
+/** Render options for a result going to stdout or a file (colour and charts only on a terminal). */
+export function renderOptionsFor(ctx: CommandContext, output: string | undefined, decimals?: number) {
+  return { color: ctx.color && output === undefined, width: ctx.width, decimals };
 }

@@ -1,35 +1,97 @@
-import { Classifier } from '../dialects/detect.js';
-import { customDialect } from '../dialects/custom.js';
-import type { ReportInput } from '../pipeline.js';
-import { SERVER_LOOKBACK_MS } from '../pipeline.js';
-import { loadPriceBook } from '../pricing/load.js';
-import { renderDoctor } from '../render/doctor.js';
-import { PrometheusClient } from '../sources/prometheus/client.js';
-import { inspectServer } from '../sources/prometheus/inspect.js';
+import type { DialectChoice } from '../pipeline.js';
+import { loadConfig } from '../config/load.js';
+import {
+  type ConnectionFlags,
+  type PricingChoice,
+  type PricingFlags,
+  resolveConnection,
+  resolveDialects,
+  resolveLookback,
+  resolvePricing,
+} from '../config/resolve.js';
 import { ExitCode, usageError } from '../errors.js';
-import type { CommandContext } from './context.js';
+import { CONFIG_OPTIONS, CONNECTION_OPTIONS, DIALECT_OPTIONS, formatOption, PRICING_OPTIONS, type OptionSpec } from '../options.js';
+import { LOOKUP_FORMATS, type LookupFormat } from '../render/formats.js';
+import type { PrometheusConnection } from '../sources/prometheus/client.js';
+import { defineCommand } from './command.js';
 
-export interface DoctorOptions {
-  input: ReportInput;
-  pricingFiles: string[];
-  noDefaultPricing: boolean;
-  format: 'table' | 'json';
+type Flags = ConnectionFlags &
+  PricingFlags & {
+    prometheus?: string;
+    dialect?: string;
+    lookback?: string;
+    config?: string | false;
+    format?: string;
+  };
+
+interface Options {
+  connection: PrometheusConnection;
+  dialects: DialectChoice;
+  lookbackMs: number;
+  pricing: PricingChoice;
+  format: LookupFormat;
 }
+
+const options: OptionSpec[] = [
+  {
+    flags: '--prometheus <url>',
+    description: 'Prometheus-compatible API (Prometheus, Thanos, Mimir, VictoriaMetrics), with any path prefix',
+  },
+  ...DIALECT_OPTIONS.map((o) =>
+    o.flags.startsWith('--lookback') ? { ...o, description: 'how far back to look for token series', defaultText: '7d' } : o,
+  ),
+  ...CONNECTION_OPTIONS,
+  ...PRICING_OPTIONS,
+  ...CONFIG_OPTIONS,
+  formatOption(LOOKUP_FORMATS),
+];
 
 /** `tokenspend doctor`: connectivity, dialects, labels, models and prices, cardinality, retention. */
-export async function doctorCommand(options: DoctorOptions, ctx: CommandContext): Promise<number> {
-  const conn = options.input.prometheus;
-  if (!conn) throw usageError('doctor needs --prometheus URL (or TOKENSPEND_PROMETHEUS_URL)');
-  const book = await loadPriceBook(options.pricingFiles, { noDefault: options.noDefaultPricing });
-  const extra = options.input.mappings.length > 0 ? [customDialect(options.input.mappings)] : [];
-  const classifier = new Classifier({ forced: options.input.dialect, extra, settings: options.input.dialectSettings });
-  const result = await inspectServer(
-    new PrometheusClient(conn),
-    classifier,
-    book,
-    options.input.now ?? ctx.clock(),
-    options.input.lookbackMs ?? SERVER_LOOKBACK_MS,
-  );
-  ctx.stdout(renderDoctor(result, options.format, ctx.color));
-  return result.findings.some((f) => f.code === 'NO_TOKEN_METRICS') ? ExitCode.incomplete : ExitCode.ok;
-}
+export const doctor = defineCommand<Flags, Options>({
+  name: 'doctor',
+  description: 'check a Prometheus-compatible server: connectivity, dialects, labels, models and prices, cardinality, retention',
+  options,
+  examples: ['tokenspend doctor --prometheus http://127.0.0.1:9090'],
+  exitCodes: {
+    [ExitCode.ok]: 'the server answered and has token metrics (warnings are in the output)',
+    [ExitCode.usage]: 'usage or configuration error: no server given, bad flags, invalid config',
+    [ExitCode.source]: 'the server cannot be reached or answered with an error',
+    [ExitCode.incomplete]: 'the server has no token metric of a known dialect in the look-back',
+  },
+  async resolve(flags, env) {
+    const config = await loadConfig(flags.config, env);
+    const url = flags.prometheus ?? env.vars.TOKENSPEND_PROMETHEUS_URL ?? config?.data.connection?.prometheus;
+    if (url === undefined) throw usageError('doctor needs --prometheus URL (or TOKENSPEND_PROMETHEUS_URL)');
+    const { http, retries } = await resolveConnection(flags, env, config);
+    const format = flags.format ?? 'table';
+    if (!(LOOKUP_FORMATS as readonly string[]).includes(format))
+      throw usageError(`--format: expected one of ${LOOKUP_FORMATS.join(', ')}, got "${format}"`);
+    return {
+      connection: { ...http, url, retries },
+      dialects: resolveDialects(flags, config),
+      lookbackMs: resolveLookback(flags, config) ?? 7 * 86_400_000,
+      pricing: resolvePricing(flags, config),
+      format: format as LookupFormat,
+    };
+  },
+  async run(o, ctx) {
+    const [{ Classifier }, { customDialects }, { loadPriceBook }, { PrometheusClient }, { inspectServer }, { DOCTOR_RENDERERS }] =
+      await Promise.all([
+        import('../dialects/classifier.js'),
+        import('../dialects/mappings.js'),
+        import('../pricing/load.js'),
+        import('../sources/prometheus/client.js'),
+        import('../sources/prometheus/inspect.js'),
+        import('../render/doctor.js'),
+      ]);
+    const book = await loadPriceBook(o.pricing.files, { noDefault: o.pricing.noDefault });
+    const classifier = new Classifier({
+      forced: o.dialects.forced,
+      extra: customDialects(o.dialects.mappings),
+      settings: o.dialects.settings,
+    });
+    const result = await inspectServer(new PrometheusClient(o.connection), classifier, book, ctx.clock(), o.lookbackMs);
+    ctx.stdout(DOCTOR_RENDERERS[o.format](result, { color: ctx.color, width: ctx.width }));
+    return result.findings.some((f) => f.code === 'NO_TOKEN_METRICS') ? ExitCode.incomplete : ExitCode.ok;
+  },
+});

@@ -1,89 +1,163 @@
-import { periodBounds } from '../budget/evaluate.js';
-import { incompleteError, usageError } from '../errors.js';
-import type { MethodChoice } from '../forecast/forecast.js';
-import { backtestTotal, forecastGroups } from '../forecast/groups.js';
-import { addCalendar, startOf } from '../ledger/time.js';
-import { parseStep } from '../ledger/windows.js';
-import { writeAtomic } from '../output.js';
-import { computeReport, type ReportInput } from '../pipeline.js';
-import { loadPriceBook } from '../pricing/load.js';
-import { renderBacktest, renderForecast } from '../render/forecast.js';
-import { type CommandContext, type OutputOptions, printFindings } from './context.js';
+import { type DataFlags, type DataOptions, resolveData } from '../config/data.js';
+import {
+  type ForecastFlags,
+  type GroupingFlags,
+  type OutputOptions,
+  resolveForecastSettings,
+  resolveGrouping,
+  resolveInstant,
+  resolveOutput,
+  resolveTimezone,
+} from '../config/resolve.js';
+import { ExitCode, incompleteError, usageError } from '../errors.js';
+import type { ForecastSettings } from '../forecast/settings.js';
+import {
+  BY_OPTION,
+  CONFIG_OPTIONS,
+  CONNECTION_OPTIONS,
+  DIALECT_OPTIONS,
+  FORECAST_OPTIONS,
+  MATCH_OPTION,
+  outputOptions,
+  PRICING_OPTIONS,
+  SOURCE_OPTIONS,
+  TIMEZONE_OPTION,
+  type OptionSpec,
+} from '../options.js';
+import type { Grouping } from '../pipeline.js';
+import { type Format, FORMATS } from '../render/formats.js';
+import { defineCommand } from './command.js';
+import { emit, printFindings, renderOptionsFor } from './context.js';
 
-export interface ForecastCommandOptions {
-  input: ReportInput;
-  output: OutputOptions;
-  pricingFiles: string[];
-  noDefaultPricing: boolean;
-  period: 'week' | 'month' | 'quarter' | 'year';
+const PERIODS = ['week', 'month', 'quarter', 'year'] as const;
+type ForecastPeriod = (typeof PERIODS)[number];
+
+type Flags = DataFlags &
+  GroupingFlags &
+  ForecastFlags & {
+    period?: ForecastPeriod;
+    budget?: string;
+    backtest?: boolean;
+    at?: string;
+    timezone?: string;
+    chart?: boolean;
+    format?: string;
+    output?: string;
+  };
+
+interface Options {
+  data: DataOptions;
+  grouping: Grouping;
+  period: ForecastPeriod;
   budget: string | undefined;
   backtest: boolean;
+  at: number | undefined;
+  timezone: string;
   chart: boolean;
-  historyDays: number;
-  method: MethodChoice;
-  level: number;
-  force: boolean;
+  settings: ForecastSettings;
+  output: OutputOptions<Format>;
 }
 
+const options: OptionSpec[] = [
+  { flags: '--period <period>', description: 'the period to forecast to the end of', choices: PERIODS, defaultText: 'month' },
+  BY_OPTION,
+  MATCH_OPTION,
+  { flags: '--budget <amount>', description: 'a limit to forecast the exhaustion date against' },
+  { flags: '--backtest', description: 'measure the forecast on this data instead: MASE, error of the period total, interval coverage' },
+  { flags: '--at <time>', description: 'forecast as of this time (default: now; for files, the last sample)' },
+  TIMEZONE_OPTION,
+  { flags: '--no-chart', description: 'no chart under the table (there is none unless stdout is a terminal)' },
+  ...FORECAST_OPTIONS,
+  ...SOURCE_OPTIONS,
+  ...DIALECT_OPTIONS,
+  ...CONNECTION_OPTIONS,
+  ...PRICING_OPTIONS,
+  ...CONFIG_OPTIONS,
+  ...outputOptions(FORMATS),
+];
+
 /** `tokenspend forecast`: period-end spend per group; `--backtest` scores the methods instead. */
-export async function forecastCommand(options: ForecastCommandOptions, ctx: CommandContext): Promise<number> {
-  if (options.budget !== undefined && !/^\d+(\.\d+)?$/.test(options.budget))
-    throw usageError(`--budget: expected an amount like 500 or 1250.50, got "${options.budget}"`);
-  const book = await loadPriceBook(options.pricingFiles, { noDefault: options.noDefaultPricing });
-  const zone = options.input.timezone;
-  const period = { kind: 'calendar' as const, unit: options.period, label: options.period };
-  const input: ReportInput = {
-    ...options.input,
-    step: parseStep('1d'),
-    top: undefined,
-    plan: (at) => {
-      const bounds = periodBounds(period, at, zone);
-      const historyStart = addCalendar(startOf(at - 1, 'day', zone), 'day', -options.historyDays, zone);
-      return { window: { start: Math.min(bounds.start, historyStart), end: at, label: options.period }, extraEdges: [bounds.start, at] };
-    },
-  };
-  const report = await computeReport(input, book, { stdin: ctx.stdin, clock: ctx.clock });
-  const at = report.window.end;
-  const bounds = periodBounds(period, at, zone);
-  const groupOptions = {
-    at,
-    period: { label: options.period, ...bounds },
-    timezone: zone,
-    historyDays: options.historyDays,
-    method: options.method,
-    level: options.level,
-    force: options.force,
-    budget: options.budget,
-  };
-  const write = async (text: string) => {
-    if (options.output.output === undefined) ctx.stdout(text);
-    else await writeAtomic(options.output.output, text);
-  };
-  if (options.backtest) {
-    const result = backtestTotal(report, groupOptions);
-    if (!result.backtest)
-      throw incompleteError(
-        `--backtest: ${result.days} days of spend history, a back-test needs at least ${result.needed}`,
-        'give a longer --history, or more data',
-      );
-    await write(renderBacktest(result.backtest, options.output.format));
-    return 0;
-  }
-  const forecast = forecastGroups(report, groupOptions);
-  await write(
-    renderForecast(forecast, options.output.format, {
-      color: ctx.color,
-      width: ctx.width,
-      chart: options.chart && ctx.tty && options.output.output === undefined,
-    }),
-  );
-  printFindings(ctx, report.findings, false);
-  const refused = forecast.groups.flatMap((g) => g.findings).filter((f) => f.severity === 'error');
-  printFindings(ctx, refused, false);
-  if (refused.length > 0)
-    throw incompleteError(
-      `too little history to forecast ${refused.length} of ${forecast.groups.length} groups`,
-      'give --force to forecast anyway, or a longer --history',
+export const forecast = defineCommand<Flags, Options>({
+  name: 'forecast',
+  description: 'period-end spend per group, with a prediction interval and the day a budget runs out',
+  options,
+  examples: [
+    'tokenspend forecast --period month --by team --prometheus http://127.0.0.1:9090',
+    'tokenspend forecast --period month --backtest --file fixtures/demo/history.om.gz',
+    'tokenspend forecast --period month --budget 500 --match team=search',
+  ],
+  exitCodes: {
+    [ExitCode.ok]: 'success (warnings go to stderr)',
+    [ExitCode.usage]: 'usage or configuration error: bad flags, invalid pricing or config file',
+    [ExitCode.source]: 'data source failure: unreachable, timeout, HTTP error, malformed data',
+    [ExitCode.incomplete]: 'incomplete data: no matching series, too little history (without --force)',
+  },
+  async resolve(flags, env) {
+    if (flags.budget !== undefined && !/^\d+(\.\d+)?$/.test(flags.budget))
+      throw usageError(`--budget: expected an amount like 500 or 1250.50, got "${flags.budget}"`);
+    const data = await resolveData(flags, env);
+    return {
+      data,
+      grouping: { ...resolveGrouping(flags, data.config), top: undefined },
+      period: flags.period ?? 'month',
+      budget: flags.budget,
+      backtest: flags.backtest === true,
+      at: resolveInstant(flags.at, '--at'),
+      timezone: resolveTimezone(flags.timezone, data.config),
+      chart: flags.chart !== false,
+      settings: resolveForecastSettings(flags, env),
+      output: resolveOutput(flags, FORMATS),
+    };
+  },
+  async run(o, ctx) {
+    const [{ computeReport }, { openSources }, { loadPriceBook }, groups, { periodBounds }] = await Promise.all([
+      import('../pipeline.js'),
+      import('../sources/open.js'),
+      import('../pricing/load.js'),
+      import('../forecast/groups.js'),
+      import('../ledger/periods.js'),
+    ]);
+    const book = await loadPriceBook(o.data.pricing.files, { noDefault: o.data.pricing.noDefault });
+    const report = await computeReport(
+      {
+        sources: openSources(o.data.sources),
+        grouping: o.grouping,
+        plan: groups.forecastPlan(o.period, o.settings),
+        timezone: o.timezone,
+        now: o.at,
+        dialects: o.data.dialects,
+        lookbackMs: o.data.lookbackMs,
+      },
+      book,
+      ctx,
     );
-  return 0;
-}
+    const at = report.window.end;
+    const bounds = periodBounds({ kind: 'calendar', unit: o.period, label: o.period }, at, o.timezone);
+    const groupOptions = { at, period: { label: o.period, ...bounds }, timezone: o.timezone, settings: o.settings, budget: o.budget };
+    const render = renderOptionsFor(ctx, o.output.output);
+    if (o.backtest) {
+      const result = groups.backtestTotal(report, groupOptions);
+      if (!result.backtest)
+        throw incompleteError(
+          `--backtest: ${result.days} days of spend history, a back-test needs at least ${result.needed}`,
+          'give a longer --history, or more data',
+        );
+      const { BACKTEST_RENDERERS } = await import('../render/backtest.js');
+      await emit(ctx, o.output.output, BACKTEST_RENDERERS[o.output.format](result.backtest, render));
+      return ExitCode.ok;
+    }
+    const result = groups.forecastGroups(report, groupOptions);
+    const { FORECAST_RENDERERS } = await import('../render/forecast/index.js');
+    const chart = o.chart && ctx.tty && o.output.output === undefined;
+    await emit(ctx, o.output.output, FORECAST_RENDERERS[o.output.format](result, { ...render, chart }));
+    printFindings(ctx, report.findings, false);
+    const refused = result.groups.flatMap((g) => g.findings).filter((f) => f.severity === 'error');
+    printFindings(ctx, refused, false);
+    if (refused.length > 0)
+      throw incompleteError(
+        `too little history to forecast ${refused.length} of ${result.groups.length} groups`,
+        'give --force to forecast anyway, or a longer --history',
+      );
+    return ExitCode.ok;
+  },
+});

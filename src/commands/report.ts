@@ -1,31 +1,134 @@
-import { incompleteError } from '../errors.js';
-import { writeAtomic } from '../output.js';
-import { computeReport, type ReportInput } from '../pipeline.js';
-import { loadPriceBook } from '../pricing/load.js';
-import { REPORT_RENDERERS } from '../render/index.js';
-import { type CommandContext, type OutputOptions, printFindings } from './context.js';
+import { type DataFlags, type DataOptions, resolveData } from '../config/data.js';
+import {
+  type GroupingFlags,
+  type OutputOptions,
+  resolveGrouping,
+  resolveInstant,
+  resolveOutput,
+  resolveTimezone,
+  resolveWindowPlan,
+  type WindowFlags,
+} from '../config/resolve.js';
+import { ExitCode, incompleteError } from '../errors.js';
+import type { WindowPlan } from '../ledger/periods.js';
+import {
+  BY_OPTION,
+  CONFIG_OPTIONS,
+  CONNECTION_OPTIONS,
+  DECIMALS_OPTION,
+  DIALECT_OPTIONS,
+  MATCH_OPTION,
+  outputOptions,
+  PRICING_OPTIONS,
+  SCRAPE_INTERVAL_OPTION,
+  SOURCE_OPTIONS,
+  TIMEZONE_OPTION,
+  WINDOW_OPTIONS,
+  type OptionSpec,
+} from '../options.js';
+import type { Grouping } from '../pipeline.js';
+import { type Format, FORMATS } from '../render/formats.js';
+import { defineCommand } from './command.js';
+import { emit, printFindings, renderOptionsFor } from './context.js';
 
-export interface ReportCommandOptions {
-  input: ReportInput;
-  output: OutputOptions;
-  pricingFiles: string[];
-  noDefaultPricing: boolean;
+type ReportFlags = DataFlags &
+  GroupingFlags &
+  WindowFlags & {
+    timezone?: string;
+    now?: string;
+    format?: string;
+    output?: string;
+    decimals?: string;
+    strict?: boolean;
+  };
+
+interface ReportOptions {
+  data: DataOptions;
+  grouping: Grouping;
+  plan: WindowPlan;
+  timezone: string;
+  now: number | undefined;
+  output: OutputOptions<Format>;
   strict: boolean;
 }
 
+const options: OptionSpec[] = [
+  BY_OPTION,
+  MATCH_OPTION,
+  { flags: '--top <n>', description: 'keep the N dearest groups; fold the rest into "(other)"' },
+  ...WINDOW_OPTIONS,
+  TIMEZONE_OPTION,
+  ...SOURCE_OPTIONS,
+  SCRAPE_INTERVAL_OPTION,
+  ...DIALECT_OPTIONS,
+  ...CONNECTION_OPTIONS,
+  ...PRICING_OPTIONS,
+  ...CONFIG_OPTIONS,
+  ...outputOptions(FORMATS),
+  DECIMALS_OPTION,
+  { flags: '--strict', description: 'exit 4 when any usage is unpriced or a server answered partially' },
+];
+
 /** `tokenspend report`: exact tokens and cost per group over a window. */
-export async function reportCommand(options: ReportCommandOptions, ctx: CommandContext): Promise<number> {
-  const book = await loadPriceBook(options.pricingFiles, { noDefault: options.noDefaultPricing });
-  const report = await computeReport(options.input, book, { stdin: ctx.stdin, clock: ctx.clock });
-  const { format, output, decimals } = options.output;
-  const text = REPORT_RENDERERS[format](report, { color: ctx.color && output === undefined, width: ctx.width, decimals });
-  if (output === undefined) ctx.stdout(text);
-  else await writeAtomic(output, text);
-  printFindings(ctx, report.findings, format === 'table');
-  if (options.strict && report.totals.unpricedTokens > 0) {
-    throw incompleteError(`--strict: ${report.totals.unpricedTokens} tokens are unpriced`, 'add the models to a --pricing file');
-  }
-  const incomplete = report.findings.find((f) => f.severity === 'error');
-  if (options.strict && incomplete) throw incompleteError(`--strict: ${incomplete.message}`);
-  return 0;
-}
+export const report = defineCommand<ReportFlags, ReportOptions>({
+  name: 'report',
+  description: 'cost per group (model, feature, team, gateway, any label) over a window',
+  options,
+  examples: [
+    'tokenspend report --file fixtures/demo/history.om.gz --window 7d --by gateway,model',
+    'tokenspend report --file fixtures/demo/history.om.gz --window 7d --step 1d --by model,feature --format csv --output week.csv',
+    'tokenspend report --prometheus http://127.0.0.1:9090 --window lastweek --step 1d --by team,model',
+    'tokenspend report --file gw1=./gw1.prom --file gw2=./gw2.prom --by gateway,model',
+    'tokenspend report --scrape http://127.0.0.1:15020/metrics --by model --format json',
+  ],
+  exitCodes: {
+    [ExitCode.ok]: 'success (warnings go to stderr)',
+    [ExitCode.usage]: 'usage or configuration error: bad flags, invalid pricing or config file',
+    [ExitCode.source]: 'data source failure: unreachable, timeout, HTTP error, malformed data',
+    [ExitCode.incomplete]:
+      'incomplete data: no matching series, no samples in the window,\n     unpriced usage or a partial response under --strict',
+  },
+  async resolve(flags, env) {
+    const data = await resolveData(flags, env);
+    return {
+      data,
+      grouping: resolveGrouping(flags, data.config),
+      plan: resolveWindowPlan(flags),
+      timezone: resolveTimezone(flags.timezone, data.config),
+      now: resolveInstant(flags.now, '--now'),
+      output: resolveOutput(flags, FORMATS),
+      strict: flags.strict === true,
+    };
+  },
+  async run(o, ctx) {
+    const [{ computeReport }, { openSources }, { loadPriceBook }, { REPORT_RENDERERS }] = await Promise.all([
+      import('../pipeline.js'),
+      import('../sources/open.js'),
+      import('../pricing/load.js'),
+      import('../render/report/index.js'),
+    ]);
+    const book = await loadPriceBook(o.data.pricing.files, { noDefault: o.data.pricing.noDefault });
+    const result = await computeReport(
+      {
+        sources: openSources(o.data.sources),
+        grouping: o.grouping,
+        plan: o.plan,
+        timezone: o.timezone,
+        now: o.now,
+        dialects: o.data.dialects,
+        lookbackMs: o.data.lookbackMs,
+      },
+      book,
+      ctx,
+    );
+    const { format, output, decimals } = o.output;
+    await emit(ctx, output, REPORT_RENDERERS[format](result, renderOptionsFor(ctx, output, decimals)));
+    printFindings(ctx, result.findings, format === 'table');
+    if (o.strict && result.totals.unpricedTokens > 0) {
+      throw incompleteError(`--strict: ${result.totals.unpricedTokens} tokens are unpriced`, 'add the models to a --pricing file');
+    }
+    const incomplete = result.findings.find((f) => f.severity === 'error');
+    if (o.strict && incomplete) throw incompleteError(`--strict: ${incomplete.message}`);
+    return ExitCode.ok;
+  },
+});

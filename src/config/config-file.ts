@@ -1,9 +1,13 @@
-import { readUserFile } from '../read-file.js';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { parseConfigText } from './validate.js';
+import { parseConfigText } from '../files/document.js';
+import { readUserFile } from '../files/read.js';
 
 const rawType = z.enum(['input', 'cached_input', 'cache_write', 'output', 'reasoning', 'total']);
 const labelList = z.union([z.string(), z.array(z.string())]).transform((v) => (typeof v === 'string' ? [v] : v));
+const commaList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()) : v));
 
 const mappingSchema = z
   .strictObject({
@@ -20,25 +24,52 @@ const mappingSchema = z
     message: 'give either tokenType or tokenTypeLabel (with tokenTypeValues)',
   });
 
-/** `tokenspend.yaml`: defaults for every command; flags given on the command line win. */
+const connectionSchema = z
+  .strictObject({
+    prometheus: z
+      .string()
+      .optional()
+      .meta({ description: 'Prometheus-compatible API base URL, with any path prefix (like --prometheus).' }),
+    headers: z.record(z.string(), z.string()).optional().meta({ description: 'Extra HTTP headers, e.g. {X-Scope-OrgID: acme}.' }),
+    bearerTokenFile: z.string().optional().meta({ description: 'File holding a bearer token.' }),
+    basicAuth: z.strictObject({ user: z.string().min(1), passwordFile: z.string().optional() }).optional(),
+    caFile: z.string().optional().meta({ description: 'CA certificate(s) to trust for https.' }),
+    insecureSkipVerify: z.boolean().optional(),
+    timeout: z.string().optional().meta({ description: 'Per-request timeout, e.g. 30s.' }),
+    retries: z.number().int().min(0).optional(),
+  })
+  .meta({ description: 'How to reach the server; every key is overridden by its flag.' });
+
+/** `tokenspend.yaml`: defaults for every command; the environment and flags given on the command line win. */
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
-  pricing: labelList.optional().meta({ description: 'Pricing files layered over the bundled list, later wins.' }),
+  connection: connectionSchema.optional(),
+  by: commaList.optional().meta({ description: 'Default --by dimensions for report and forecast.' }),
   timezone: z.string().optional(),
+  pricing: labelList.optional().meta({ description: 'Pricing files layered over the bundled list, later wins.' }),
+  budgets: z.string().optional().meta({ description: 'Budgets file for budget check (like --budgets).' }),
   dialect: z.string().optional(),
   dialects: z
-    .strictObject({
-      agentgateway: z.strictObject({ inputIncludesCache: z.union([z.literal('auto'), z.boolean()]) }).optional(),
-      litellm: z.strictObject({ inputIncludesCache: z.boolean() }).optional(),
-    })
-    .optional(),
+    .record(z.string(), z.strictObject({ inputIncludesCache: z.union([z.literal('auto'), z.boolean()]) }))
+    .optional()
+    .meta({ description: 'Per-dialect settings, e.g. {agentgateway: {inputIncludesCache: true}}.' }),
   mappings: z.array(mappingSchema).optional(),
   lookback: z.string().optional(),
 });
 
-export type ConfigFile = z.output<typeof configSchema>;
+export type ConfigData = z.output<typeof configSchema>;
 
-/** Reads and validates `--config FILE`. */
+/** A validated config file; relative paths in it are taken from the file's own folder. */
+export interface ConfigFile {
+  path: string;
+  data: ConfigData;
+  /** A path written in the file, resolved against the file's folder. */
+  resolvePath(p: string): string;
+}
+
+/** Reads and validates a config file. */
 export async function loadConfigFile(path: string): Promise<ConfigFile> {
-  return parseConfigText((await readUserFile(path, 'config file')).toString('utf8'), path, configSchema);
+  const data = parseConfigText((await readUserFile(path, 'config file')).toString('utf8'), path, configSchema);
+  const dir = dirname(path);
+  return { path, data, resolvePath: (p) => (isAbsolute(p) ? p : resolve(dir, p)) };
 }

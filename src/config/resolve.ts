@@ -1,76 +1,30 @@
-import type { ReportCommandOptions } from '../commands/report.js';
-import type { CustomMapping } from '../dialects/custom.js';
-import { DEFAULT_DIALECT_SETTINGS, type DialectSettings } from '../dialects/dialect.js';
+import type { CustomMapping } from '../dialects/mappings.js';
+import { DIALECT_IDS } from '../dialects/table.js';
 import { usageError } from '../errors.js';
+import type { MethodChoice } from '../forecast/forecast.js';
+import type { ForecastSettings } from '../forecast/settings.js';
 import { parseMatcher } from '../ledger/matchers.js';
+import { parseStep, parseWindow, type WindowPlan } from '../ledger/periods.js';
 import { checkTimeZone, parseDuration, parseTime } from '../ledger/time.js';
-import { parseStep } from '../ledger/windows.js';
-import { FORMATS, type Format } from '../render/index.js';
-import { parseHeaders, readTokenFile } from '../sources/scrape.js';
+import type { DialectChoice, Grouping } from '../pipeline.js';
+import { type HttpSettings, parseHeaders, readSecretFile } from '../sources/http.js';
+import type { SourceSettings } from '../sources/open.js';
 import { parseSourceArg } from '../sources/spec.js';
 import type { ConfigFile } from './config-file.js';
-import type { MethodChoice } from '../forecast/forecast.js';
-import type { PrometheusConnection } from '../sources/prometheus/client.js';
+import type { Environment } from './environment.js';
 
-/** The flags of `report` as commander gives them. */
-export interface ReportFlags {
-  file: string[];
-  scrape: string[];
-  interval?: string | undefined;
-  by?: string;
-  match: string[];
-  top?: string;
-  window?: string;
-  since?: string;
-  until?: string;
-  step?: string;
-  timezone?: string;
-  now?: string;
-  format: string;
-  output?: string;
-  decimals?: string;
-  pricing: string[];
-  defaultPricing: boolean;
-  dialect?: string;
-  config?: string;
-  strict: boolean;
-  timeout: string;
-  header: string[];
-  bearerTokenFile?: string;
-  lookback?: string;
-  prometheus?: string;
-  basicAuthUser?: string;
-  basicAuthPasswordFile?: string;
-  caFile?: string;
-  insecureSkipVerify?: boolean;
-  retries?: string;
-  countSamples?: boolean;
-  verbose?: boolean;
-}
+// One resolver per option group: defaults ← config file ← environment ← the flags given.
+// Each takes only its own group's flags, so no command hands another one's resolver fake flags.
 
-/** What cli.ts reads from the environment for a command. */
-export interface Environment {
-  /** Where `--verbose` lines go (stderr). */
-  log?: ((line: string) => void) | undefined;
-  bearerToken?: string | undefined;
-  prometheusUrl?: string | undefined;
-  basicAuthPassword?: string | undefined;
-}
-
-function positiveDuration(text: string, flag: string): number {
+export function positiveDuration(text: string, flag: string): number {
   const ms = parseDuration(text);
   if (ms === undefined || ms <= 0) throw usageError(`${flag}: expected a duration like 30s, 5m or 7d, got "${text}"`);
   return ms;
 }
 
-function wholeNumber(text: string, flag: string, min: number): number {
+export function wholeNumber(text: string, flag: string, min: number): number {
   if (!/^\d+$/.test(text) || Number(text) < min) throw usageError(`${flag}: expected a whole number ≥ ${min}, got "${text}"`);
   return Number(text);
-}
-
-export function parseFormat(text: string, allowed: readonly string[] = FORMATS): Format {
-  if (!allowed.includes(text)) throw usageError(`--format: expected one of ${allowed.join(', ')}, got "${text}"`);
-  return text as Format;
 }
 
 /** Dimensions from `--by model,feature`: names of labels or canonical dimensions. */
@@ -84,105 +38,202 @@ export function parseBy(text: string | undefined): string[] {
   return dims;
 }
 
-/** Flags shared by forecast and budget check. */
-export function resolveForecastFlags(flags: { history: string; method: string; interval: string; force?: boolean | undefined }) {
-  const history = parseDuration(flags.history);
-  if (history === undefined || history < 86_400_000) throw usageError(`--history: expected whole days like 28d, got "${flags.history}"`);
-  const level = Number(flags.interval);
-  if (!(level > 0 && level < 100)) throw usageError(`--interval: expected a percentage between 0 and 100 like 80, got "${flags.interval}"`);
-  return {
-    historyDays: Math.round(history / 86_400_000),
-    method: flags.method as MethodChoice,
-    level: level / 100,
-    force: flags.force === true,
-    parseAt: (text: string) => parseTime(text, '--at'),
-  };
+export interface ConnectionFlags {
+  timeout?: string | undefined;
+  retries?: string | undefined;
+  header?: string[] | undefined;
+  bearerTokenFile?: string | undefined;
+  basicAuthUser?: string | undefined;
+  basicAuthPasswordFile?: string | undefined;
+  caFile?: string | undefined;
+  insecureSkipVerify?: boolean | undefined;
+  verbose?: boolean | undefined;
 }
 
-/** Connection options for --prometheus; secrets come from the environment or files only. */
-export async function prometheusConnection(
-  url: string,
-  flags: Pick<ReportFlags, 'basicAuthUser' | 'basicAuthPasswordFile' | 'caFile' | 'insecureSkipVerify' | 'retries' | 'verbose'>,
+/** How to reach `--scrape` targets and `--prometheus`, and how often to retry the server. */
+export async function resolveConnection(
+  flags: ConnectionFlags,
   env: Environment,
-  headers: Record<string, string>,
-  bearerToken: string | undefined,
-  timeoutMs: number,
-): Promise<PrometheusConnection> {
-  let basicAuth: PrometheusConnection['basicAuth'];
-  if (flags.basicAuthUser !== undefined) {
-    const password = flags.basicAuthPasswordFile ? await readTokenFile(flags.basicAuthPasswordFile) : env.basicAuthPassword;
+  config: ConfigFile | undefined,
+): Promise<{ http: HttpSettings; retries: number }> {
+  const c = config?.data.connection;
+  const file = (p: string | undefined) => (p === undefined ? undefined : (config?.resolvePath(p) ?? p));
+  const bearerFile = flags.bearerTokenFile ?? (env.vars.TOKENSPEND_BEARER_TOKEN === undefined ? file(c?.bearerTokenFile) : undefined);
+  const bearerToken = bearerFile ? await readSecretFile(bearerFile, 'token file') : env.vars.TOKENSPEND_BEARER_TOKEN;
+  let basicAuth: HttpSettings['basicAuth'];
+  const user = flags.basicAuthUser ?? c?.basicAuth?.user;
+  if (user !== undefined) {
+    const passwordFile =
+      flags.basicAuthPasswordFile ?? (env.vars.TOKENSPEND_BASIC_AUTH_PASSWORD === undefined ? file(c?.basicAuth?.passwordFile) : undefined);
+    const password = passwordFile ? await readSecretFile(passwordFile, 'password file') : env.vars.TOKENSPEND_BASIC_AUTH_PASSWORD;
     if (password === undefined)
       throw usageError('--basic-auth-user needs a password', 'set TOKENSPEND_BASIC_AUTH_PASSWORD or give --basic-auth-password-file');
-    basicAuth = { user: flags.basicAuthUser, password };
+    basicAuth = { user, password };
   }
+  const insecureSkipVerify = flags.insecureSkipVerify ?? c?.insecureSkipVerify ?? false;
+  if (insecureSkipVerify) env.warn('--insecure-skip-verify: the server certificate is NOT verified');
   return {
-    url,
-    headers,
-    bearerToken,
-    basicAuth,
-    caFile: flags.caFile,
-    insecureSkipVerify: flags.insecureSkipVerify === true,
-    timeoutMs,
-    retries: flags.retries === undefined ? 3 : wholeNumber(flags.retries, '--retries', 0),
-    log: flags.verbose ? env.log : undefined,
-  };
-}
-
-/** Defaults ← config file ← the flags given; everything downstream reads only the result. */
-export async function resolveReportOptions(flags: ReportFlags, env: Environment): Promise<ReportCommandOptions> {
-  // zod and the YAML parser load only when there is a config file to read.
-  const config: ConfigFile | undefined = flags.config ? await (await import('./config-file.js')).loadConfigFile(flags.config) : undefined;
-  const sources = [...flags.file.map((f) => parseSourceArg('file', f)), ...flags.scrape.map((s) => parseSourceArg('scrape', s))];
-  const timezone = checkTimeZone(flags.timezone ?? config?.timezone ?? 'UTC');
-  if (flags.interval !== undefined && flags.scrape.length === 0) throw usageError('--interval goes with --scrape');
-  const lookbackText = flags.lookback ?? config?.lookback;
-  const bearerToken = flags.bearerTokenFile ? await readTokenFile(flags.bearerTokenFile) : env.bearerToken;
-  const headers = parseHeaders(flags.header);
-  const timeoutMs = positiveDuration(flags.timeout, '--timeout');
-  const prometheusUrl = flags.prometheus ?? (sources.length === 0 ? env.prometheusUrl : undefined);
-  const prometheus =
-    prometheusUrl === undefined ? undefined : await prometheusConnection(prometheusUrl, flags, env, headers, bearerToken, timeoutMs);
-  return {
-    input: {
-      sources,
-      by: parseBy(flags.by),
-      matchers: flags.match.map(parseMatcher),
-      top: flags.top === undefined ? undefined : wholeNumber(flags.top, '--top', 1),
-      window: { window: flags.window, since: flags.since, until: flags.until },
-      step: flags.step === undefined ? undefined : parseStep(flags.step),
-      timezone,
-      now: flags.now === undefined ? undefined : parseTime(flags.now, '--now'),
-      dialect: flags.dialect ?? config?.dialect,
-      dialectSettings: dialectSettings(config),
-      mappings: customMappings(config),
-      lookbackMs: lookbackText === undefined ? undefined : positiveDuration(lookbackText, '--lookback'),
-      prometheus,
-      countSamples: flags.countSamples === true,
-      scrape: {
-        timeoutMs,
-        auth: { headers, bearerToken },
-        intervalMs: flags.interval === undefined ? undefined : positiveDuration(flags.interval, '--interval'),
-      },
+    http: {
+      headers: { ...c?.headers, ...parseHeaders(flags.header ?? []) },
+      bearerToken,
+      basicAuth,
+      caFile: flags.caFile ?? file(c?.caFile),
+      insecureSkipVerify,
+      timeoutMs: positiveDuration(flags.timeout ?? c?.timeout ?? '30s', '--timeout'),
+      log: flags.verbose ? env.log : undefined,
     },
-    output: {
-      format: parseFormat(flags.format),
-      output: flags.output,
-      decimals: flags.decimals === undefined ? undefined : wholeNumber(flags.decimals, '--decimals', 0),
-    },
-    pricingFiles: [...(config?.pricing ?? []), ...flags.pricing],
-    noDefaultPricing: !flags.defaultPricing,
-    strict: flags.strict,
+    retries: flags.retries === undefined ? (c?.retries ?? 3) : wholeNumber(flags.retries, '--retries', 0),
   };
 }
 
-export function dialectSettings(config: ConfigFile | undefined): DialectSettings {
+export interface SourceFlags {
+  prometheus?: string | undefined;
+  file?: string[] | undefined;
+  scrape?: string[] | undefined;
+  /** `--scrape … --interval`: report only. */
+  interval?: string | undefined;
+  countSamples?: boolean | undefined;
+}
+
+/** Files and scrapes from the flags; else a server from the flag, the environment or the config file. */
+export async function resolveSources(
+  flags: SourceFlags,
+  connection: ConnectionFlags,
+  env: Environment,
+  config: ConfigFile | undefined,
+): Promise<SourceSettings> {
+  const specs = [
+    ...(flags.file ?? []).map((f) => parseSourceArg('file', f)),
+    ...(flags.scrape ?? []).map((s) => parseSourceArg('scrape', s)),
+  ];
+  if (flags.interval !== undefined && (flags.scrape ?? []).length === 0) throw usageError('--interval goes with --scrape');
+  const prometheusUrl =
+    flags.prometheus ?? (specs.length === 0 ? (env.vars.TOKENSPEND_PROMETHEUS_URL ?? config?.data.connection?.prometheus) : undefined);
+  const { http, retries } = await resolveConnection(connection, env, config);
   return {
-    agentgatewayInputIncludesCache:
-      config?.dialects?.agentgateway?.inputIncludesCache ?? DEFAULT_DIALECT_SETTINGS.agentgatewayInputIncludesCache,
-    litellmInputIncludesCache: config?.dialects?.litellm?.inputIncludesCache ?? DEFAULT_DIALECT_SETTINGS.litellmInputIncludesCache,
+    specs,
+    scrapeIntervalMs: flags.interval === undefined ? undefined : positiveDuration(flags.interval, '--interval'),
+    prometheusUrl,
+    retries,
+    countSamples: flags.countSamples === true,
+    http,
   };
 }
 
-export function customMappings(config: ConfigFile | undefined): CustomMapping[] {
-  return (config?.mappings ?? []).map((m) => ({ ...m }));
+/** `--dialect`, and the config file's dialect settings and mappings. */
+export function resolveDialects(flags: { dialect?: string | undefined }, config: ConfigFile | undefined): DialectChoice {
+  const settings = config?.data.dialects ?? {};
+  for (const id of Object.keys(settings)) {
+    if (!DIALECT_IDS.includes(id))
+      throw usageError(
+        `${config?.path}: dialects.${id}: unknown dialect; expected one of ${DIALECT_IDS.filter((d) => d !== 'custom').join(', ')}`,
+      );
+  }
+  const mappings: CustomMapping[] = (config?.data.mappings ?? []).map((m) => ({ ...m }));
+  return { forced: flags.dialect ?? config?.data.dialect, settings, mappings };
+}
+
+/** `--lookback`, else the config file's, else each source's default. */
+export function resolveLookback(flags: { lookback?: string | undefined }, config: ConfigFile | undefined): number | undefined {
+  const text = flags.lookback ?? config?.data.lookback;
+  return text === undefined ? undefined : positiveDuration(text, '--lookback');
+}
+
+export interface PricingFlags {
+  pricing?: string[] | undefined;
+  defaultPricing?: boolean | undefined;
+}
+
+export interface PricingChoice {
+  files: string[];
+  noDefault: boolean;
+}
+
+/** The config file's pricing files, then `--pricing` ones (later wins per model). */
+export function resolvePricing(flags: PricingFlags, config: ConfigFile | undefined): PricingChoice {
+  const fromConfig = (config?.data.pricing ?? []).map((p) => config?.resolvePath(p) ?? p);
+  return { files: [...fromConfig, ...(flags.pricing ?? [])], noDefault: flags.defaultPricing === false };
+}
+
+export interface GroupingFlags {
+  by?: string | undefined;
+  match?: string[] | undefined;
+  top?: string | undefined;
+}
+
+export function resolveGrouping(flags: GroupingFlags, config: ConfigFile | undefined): Grouping {
+  return {
+    by: parseBy(flags.by ?? config?.data.by?.join(',')),
+    matchers: (flags.match ?? []).map(parseMatcher),
+    top: flags.top === undefined ? undefined : wholeNumber(flags.top, '--top', 1),
+  };
+}
+
+export interface WindowFlags {
+  window?: string | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+  step?: string | undefined;
+}
+
+export function resolveWindowPlan(flags: WindowFlags): WindowPlan {
+  return { kind: 'window', window: parseWindow(flags), step: flags.step === undefined ? undefined : parseStep(flags.step) };
+}
+
+/** `--timezone`, else the config file's, else `fallback`. */
+export function resolveTimezone(flag: string | undefined, config: ConfigFile | undefined, fallback = 'UTC'): string {
+  return checkTimeZone(flag ?? config?.data.timezone ?? fallback);
+}
+
+/** `--now`/`--at`: an RFC 3339 time. */
+export function resolveInstant(text: string | undefined, flag: string): number | undefined {
+  return text === undefined ? undefined : parseTime(text, flag);
+}
+
+/** Output choices shared by commands that print results. */
+export interface OutputOptions<F extends string = string> {
+  format: F;
+  output: string | undefined;
+  decimals: number | undefined;
+}
+
+export function resolveOutput<F extends string>(
+  flags: { format?: string | undefined; output?: string | undefined; decimals?: string | undefined },
+  formats: readonly F[],
+): OutputOptions<F> {
+  const format = flags.format ?? 'table';
+  if (!(formats as readonly string[]).includes(format))
+    throw usageError(`--format: expected one of ${formats.join(', ')}, got "${format}"`);
+  return {
+    format: format as F,
+    output: flags.output,
+    decimals: flags.decimals === undefined ? undefined : wholeNumber(flags.decimals, '--decimals', 0),
+  };
+}
+
+export interface ForecastFlags {
+  history?: string | undefined;
+  method?: string | undefined;
+  level?: string | undefined;
+  /** Deprecated alias of `--level`. */
+  interval?: string | undefined;
+  force?: boolean | undefined;
+}
+
+/** `--history`, `--method`, `--level` (or the deprecated `--interval`), `--force`. */
+export function resolveForecastSettings(flags: ForecastFlags, env: Environment): ForecastSettings {
+  const historyText = flags.history ?? '56d';
+  const history = parseDuration(historyText);
+  if (history === undefined || history < 86_400_000) throw usageError(`--history: expected whole days like 28d, got "${historyText}"`);
+  if (flags.interval !== undefined) env.warn('--interval is deprecated for forecasts: use --level (--interval is the scrape spacing)');
+  const levelFlag = flags.level !== undefined ? '--level' : '--interval';
+  const levelText = flags.level ?? flags.interval ?? '80';
+  const level = Number(levelText);
+  if (!(level > 0 && level < 100)) throw usageError(`${levelFlag}: expected a percentage between 0 and 100 like 80, got "${levelText}"`);
+  return {
+    historyDays: Math.round(history / 86_400_000),
+    method: (flags.method ?? 'auto') as MethodChoice,
+    level: level / 100,
+    force: flags.force === true,
+  };
 }

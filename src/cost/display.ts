@@ -1,5 +1,5 @@
 import { TOKEN_TYPES, type TokenType } from '../model.js';
-import { allocate, formatUnits, roundToUnits } from './money.js';
+import { allocate, formatUnits, roundToUnits } from '../money.js';
 import type { CostReport } from './report.js';
 
 export interface DisplayCost {

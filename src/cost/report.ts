@@ -2,10 +2,11 @@ import { type Finding, finding } from '../findings.js';
 import type { Coverage } from '../ledger/accounting.js';
 import { sliceOf } from '../ledger/accounting.js';
 import type { Usage } from '../ledger/store.js';
-import type { Window } from '../ledger/windows.js';
+import type { Window } from '../ledger/periods.js';
 import { sumTokens, TOKEN_TYPES, type TokenCounts, type TokenType, zeroTokens } from '../model.js';
 import { type PriceBook, type PricingFileInfo, rateAt } from '../pricing/book.js';
-import { costOf } from './money.js';
+import { costOf } from '../money.js';
+import type { SourceInfo } from '../sources/source.js';
 
 /** Why some tokens have no price. */
 export type UnpricedReason = 'no-model' | 'unknown-model' | 'no-rate' | 'before-first-price';
@@ -28,19 +29,6 @@ export interface ReportTotals {
   cost: Record<TokenType, bigint>;
   totalCost: bigint;
   unpricedTokens: number;
-}
-
-export interface SourceInfo {
-  kind: 'file' | 'scrape' | 'prometheus';
-  name: string | undefined;
-  location: string;
-  timestamped: boolean;
-  /** Prometheus-compatible servers: what answered, and which token metrics it had. */
-  server?: { flavour: string; version: string | null; metrics: string[] };
-  /** HTTP requests made and bytes received. */
-  requests?: { requests: number; bytes: number; retries: number };
-  /** False where samples were not counted (servers without --count-samples): no sample or gap figures. */
-  samplesCounted?: boolean;
 }
 
 /** The one result every renderer, budget check and forecast consumes. */

@@ -1,6 +1,6 @@
 import type { Matcher } from '../ledger/matchers.js';
 import { sumTokens } from '../model.js';
-import { FEMTO_DECIMALS } from './money.js';
+import { femtoToNumber } from '../money.js';
 import type { CostReport, ReportRow } from './report.js';
 
 /** The rows of a report that one budget or forecast looks at, and sums over time ranges. */
@@ -13,19 +13,6 @@ export interface Scope {
   daily(dayEdges: readonly number[]): number[];
   /** True when at least one series is in scope, used or not. */
   hasSeries: boolean;
-}
-
-/** Femto-units as a float of currency units (for forecasts and shares, never for totals). */
-export function femtoToNumber(femto: bigint): number {
-  return Number(femto) / 10 ** FEMTO_DECIMALS;
-}
-
-/** "12.5" → femto-units. */
-export function decimalToFemto(decimal: string): bigint {
-  const [whole, frac = ''] = decimal.split('.');
-  return (
-    BigInt(whole as string) * 10n ** BigInt(FEMTO_DECIMALS) + BigInt((frac.slice(0, FEMTO_DECIMALS) || '0').padEnd(FEMTO_DECIMALS, '0'))
-  );
 }
 
 /** Rows and groups of `report` whose `--by` values satisfy every matcher (and `extra`). */

@@ -1,6 +1,7 @@
 import { METHODS, MIN_HISTORY, type MethodName, pointForecast } from './methods.js';
+import type { MethodChoice } from './settings.js';
 
-export type MethodChoice = MethodName | 'auto';
+export type { MethodChoice };
 
 export interface ForecastResult {
   /** The method used (for `auto`, the one the back-test chose for this series). */

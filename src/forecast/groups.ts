@@ -1,9 +1,13 @@
-import { decimalToFemto, femtoToNumber, scopeOf } from '../cost/scope.js';
+import { scopeOf } from '../cost/scope.js';
 import type { CostReport } from '../cost/report.js';
 import type { Finding } from '../findings.js';
+import type { PeriodPlan } from '../ledger/periods.js';
+import type { CalendarUnit } from '../ledger/time.js';
+import { decimalToFemto, femtoToNumber } from '../money.js';
 import { type Backtest, backtest, backtestMinimum } from './backtest.js';
 import type { MethodChoice } from './forecast.js';
 import { dailyHistory, forecastToPeriodEnd, type PeriodForecast, projectedExhaustion } from './period.js';
+import type { ForecastSettings } from './settings.js';
 
 export interface GroupForecast {
   group: Record<string, string>;
@@ -35,11 +39,19 @@ export interface ForecastGroupsOptions {
   at: number;
   period: { label: string; start: number; end: number };
   timezone: string;
-  historyDays: number;
-  method: MethodChoice;
-  level: number;
-  force: boolean;
+  settings: ForecastSettings;
   budget: string | undefined;
+}
+
+/** The time a forecast reads: the period containing the anchor and the days of history before it. */
+export function forecastPlan(unit: CalendarUnit, settings: ForecastSettings): PeriodPlan {
+  return {
+    kind: 'periods',
+    label: unit,
+    periods: [{ kind: 'calendar', unit, label: unit }],
+    trailingMs: [],
+    historyDays: settings.historyDays,
+  };
 }
 
 /** Forecasts the period end for every group of a report (grouped by `--by`, daily buckets). */
@@ -55,7 +67,7 @@ export function forecastGroups(report: CostReport, options: ForecastGroupsOption
     const { forecast, findings } = forecastToPeriodEnd(
       scope,
       spent,
-      { ...options, periodEnd: options.period.end, zone: options.timezone },
+      { at: options.at, periodEnd: options.period.end, zone: options.timezone, settings: options.settings },
       who,
       true,
     );
@@ -96,7 +108,7 @@ export function forecastGroups(report: CostReport, options: ForecastGroupsOption
     by: report.by,
     budget: options.budget,
     groups,
-    history: dailyHistory(scopeOf(report, []), options.at, options.timezone, options.historyDays),
+    history: dailyHistory(scopeOf(report, []), options.at, options.timezone, options.settings.historyDays),
   };
 }
 
@@ -105,7 +117,7 @@ export function backtestTotal(
   report: CostReport,
   options: ForecastGroupsOptions,
 ): { backtest: Backtest | undefined; days: number; needed: number } {
-  const history = dailyHistory(scopeOf(report, []), options.at, options.timezone, options.historyDays);
+  const history = dailyHistory(scopeOf(report, []), options.at, options.timezone, options.settings.historyDays);
   const periodDays = Math.max(1, Math.round((options.period.end - options.period.start) / 86_400_000));
   const horizon = Math.min(periodDays, Math.max(7, history.length - backtestMinimum(0)));
   const needed = backtestMinimum(7);
@@ -114,10 +126,8 @@ export function backtestTotal(
     backtest: backtest(
       history,
       horizon,
-      options.level,
-      [options.method === 'auto' ? 'auto' : options.method, 'run-rate', 'seasonal', 'holt-winters'].filter(
-        (m, i, a) => a.indexOf(m) === i,
-      ) as MethodChoice[],
+      options.settings.level,
+      [options.settings.method, 'run-rate', 'seasonal', 'holt-winters'].filter((m, i, a) => a.indexOf(m) === i) as MethodChoice[],
     ),
     days: history.length,
     needed,

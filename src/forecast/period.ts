@@ -1,17 +1,15 @@
 import type { Scope } from '../cost/scope.js';
-import { femtoToNumber } from '../cost/scope.js';
 import { type Finding, finding } from '../findings.js';
 import { addCalendar, startOf } from '../ledger/time.js';
-import { forecastDaily, type MethodChoice, minimumHistory } from './forecast.js';
+import { femtoToNumber } from '../money.js';
+import { forecastDaily, minimumHistory } from './forecast.js';
+import type { ForecastSettings } from './settings.js';
 
 export interface PeriodForecastOptions {
   at: number;
   periodEnd: number;
   zone: string;
-  historyDays: number;
-  method: MethodChoice;
-  level: number;
-  force: boolean;
+  settings: ForecastSettings;
 }
 
 export interface PeriodForecast {
@@ -58,9 +56,10 @@ export function forecastToPeriodEnd(
   who: string,
   needed: boolean,
 ): { forecast: PeriodForecast | undefined; findings: Finding[] } {
-  const history = dailyHistory(scope, options.at, options.zone, options.historyDays);
-  const minimum = minimumHistory(options.method);
-  if (history.length < minimum && !(options.force && history.length > 0)) {
+  const { historyDays, method, level, force } = options.settings;
+  const history = dailyHistory(scope, options.at, options.zone, historyDays);
+  const minimum = minimumHistory(method);
+  if (history.length < minimum && !(force && history.length > 0)) {
     return {
       forecast: undefined,
       findings: [
@@ -74,7 +73,7 @@ export function forecastToPeriodEnd(
   }
   const today = startOf(options.at - 1, 'day', options.zone);
   const edges = dayEdges(today, options.periodEnd, options.zone);
-  const f = forecastDaily(history, edges.length - 1, options.method, options.level);
+  const f = forecastDaily(history, edges.length - 1, method, level);
   const todayLength = (edges[1] as number) - today;
   const restOfToday = Math.max(0, ((edges[1] as number) - options.at) / todayLength);
   const future = f.daily.map((v, i) => (i === 0 ? v * restOfToday : v));
@@ -87,7 +86,7 @@ export function forecastToPeriodEnd(
       total: spent + ahead,
       lower: spent + f.lower * scale,
       upper: spent + f.upper * scale,
-      level: options.level,
+      level,
       history,
       future,
       futureDays: edges.slice(0, -1),

@@ -1,9 +1,10 @@
-import type { Classifier } from '../dialects/detect.js';
-import type { Classified, RawTokenType } from '../dialects/dialect.js';
+import type { Classifier } from '../dialects/classifier.js';
+import type { Classified } from '../dialects/spec.js';
 import { type Finding, finding } from '../findings.js';
-import { addTokens, type Labels, type Sample, type TokenCounts, zeroTokens } from '../model.js';
+import { addTokens, type Labels, type RawTokenType, type Sample, type TokenCounts, zeroTokens } from '../model.js';
 import { accountSeries, addCoverage, type Coverage, emptyCoverage, sliceOf } from './accounting.js';
 import type { Matcher } from './matchers.js';
+import type { SampleSink } from './sink.js';
 
 /** Dimensions that come from the dialect rather than from a label of the same name. */
 export const CANONICAL_DIMENSIONS = ['model', 'provider', 'operation', 'gateway', 'dialect'] as const;
@@ -66,7 +67,7 @@ export interface StoreOptions {
  * kept per series until `account`; a snapshot without timestamps is summed as it streams in, so
  * a million-series exposition needs no per-series memory.
  */
-export class UsageStore {
+export class UsageStore implements SampleSink {
   private readonly series = new Map<string, Series | null>();
   private readonly snapshotCells = new Map<string, RawCell>();
   private readonly accounted: {

@@ -1,4 +1,4 @@
-import { parsePrice } from '../cost/money.js';
+import { parsePrice } from '../money.js';
 import type { TokenType } from '../model.js';
 import type { PricingFileData } from './schema.js';
 

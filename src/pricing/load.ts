@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readUserFile } from '../read-file.js';
+import { readUserFile } from '../files/read.js';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { usageError } from '../errors.js';
@@ -37,7 +37,7 @@ export async function loadPricingFile(path: string): Promise<LoadedPricing> {
 
 /** Validates price-file text (YAML or JSON). */
 export async function parsePricing(text: string, path: string, sha256: string): Promise<LoadedPricing> {
-  const [{ parseConfigText }, { pricingFileSchema }] = await Promise.all([import('../config/validate.js'), import('./schema.js')]);
+  const [{ parseConfigText }, { pricingFileSchema }] = await Promise.all([import('../files/document.js'), import('./schema.js')]);
   const data = parseConfigText(text, path, pricingFileSchema);
   checkSemantics(data, path);
   return { info: { path, version: data.version, sha256, currency: data.currency }, data };

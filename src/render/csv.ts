@@ -1,40 +1,11 @@
 import { stringify } from 'csv-stringify/sync';
-import type { CostReport } from '../cost/report.js';
-import { isoTime } from '../ledger/time.js';
-import { reportColumns, tabulate } from './columns.js';
-import type { RenderOptions } from './options.js';
 
 /** A spreadsheet would run a cell starting with these as a formula. */
 export function neutralise(s: string): string {
   return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
 }
 
-/**
- * CSV with a fixed column order: period, the `--by` dimensions, tokens and cost per type, total,
- * currency and pricing version. Times are ISO 8601 UTC, money plain decimals, no totals row.
- */
-export function renderCsv(report: CostReport, options: RenderOptions): string {
-  const { rows } = tabulate(report, options.decimals ?? 6);
-  const cols = reportColumns(report).filter((c) => c.kind !== 'time');
-  const start = Number.isFinite(report.window.start) ? isoTime(report.window.start) : '';
-  const end = Number.isFinite(report.window.end) ? isoTime(report.window.end) : '';
-  const version = report.pricing.map((p) => p.version).join('+');
-  const header = ['period_start', 'period_end', ...cols.map((c) => c.csv), 'priced', 'unpriced_reason', 'currency', 'pricing_version'];
-  const records = rows.map((r, i) => {
-    const row = report.rows[i];
-    return [
-      r.start ?? start,
-      r.end ?? end,
-      ...cols.map((c) => {
-        const v = r[c.key] ?? null;
-        if (v === null) return '';
-        return typeof v === 'string' && c.kind === 'dimension' ? neutralise(v) : String(v);
-      }),
-      row?.priced ? 'true' : 'false',
-      row?.unpricedReason ?? '',
-      report.currency,
-      version,
-    ];
-  });
-  return stringify([header, ...records], { record_delimiter: '\n' });
+/** Rows as CSV text, quoted where needed, `\n` between records. */
+export function csvText(rows: readonly (readonly unknown[])[]): string {
+  return stringify(rows as unknown[][], { record_delimiter: '\n' });
 }

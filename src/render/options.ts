@@ -6,4 +6,9 @@ export interface RenderOptions {
   width: number;
   /** Digits after the decimal point for money; each format has its own default. */
   decimals?: number | undefined;
+  /** Draw a chart under the table (forecast, on a terminal). */
+  chart?: boolean | undefined;
 }
+
+/** Turns one result into text; computes nothing the result does not already hold. */
+export type Renderer<T> = (result: T, options: RenderOptions) => string;

@@ -1,93 +1,65 @@
-import { readUserFile } from '../read-file.js';
-import type { SourceInfo } from '../cost/report.js';
-import { sourceError, usageError } from '../errors.js';
-import type { UsageStore } from '../ledger/store.js';
+import { sourceError } from '../errors.js';
+import type { SampleSink } from '../ledger/sink.js';
 import { ExpositionParser } from './exposition.js';
-import { redactUrl, type SourceSpec } from './spec.js';
-
-export interface ScrapeAuth {
-  /** Extra request headers, from `--header 'K: V'`. */
-  headers: Record<string, string>;
-  /** From TOKENSPEND_BEARER_TOKEN or --bearer-token-file; never from a flag value. */
-  bearerToken?: string | undefined;
-}
-
-export interface ScrapeOptions {
-  store: UsageStore;
-  acceptName: (name: string) => boolean;
-  timeoutMs: number;
-  auth: ScrapeAuth;
-  /** Scrape twice this far apart and report the usage between the two. */
-  intervalMs?: number | undefined;
-  /** Sleeps between rounds; injected so tests need not wait. */
-  sleep?: (ms: number) => Promise<void>;
-  /** Clock for the scrape time. */
-  now?: () => number;
-}
-
-export interface ScrapeResult {
-  sources: SourceInfo[];
-  /** When each round of scrapes finished, in order. */
-  rounds: number[];
-}
+import { describeNetworkError, HttpEndpoint, type HttpSettings } from './http.js';
+import type { ReadRequest, SourceContext, SourceInfo, SourceReading, UsageSource } from './source.js';
+import { SCRAPE_EXAMPLE, type SourceSpec } from './spec.js';
 
 const ACCEPT = 'application/openmetrics-text;version=1.0.0;q=0.9,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
-
-/** Parses `--header 'Name: value'` arguments. */
-export function parseHeaders(args: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const a of args) {
-    const i = a.indexOf(':');
-    if (i <= 0) throw usageError(`--header: expected 'Name: value', got "${a.replace(/:.*/, ': …')}"`);
-    out[a.slice(0, i).trim()] = a.slice(i + 1).trim();
-  }
-  return out;
-}
-
-/** Reads a bearer token file (trailing newline trimmed). */
-export async function readTokenFile(path: string): Promise<string> {
-  return (await readUserFile(path, 'token file')).toString('utf8').trim();
-}
-
-/**
- * Scrapes every target concurrently (once, or twice `intervalMs` apart) into the store. One
- * scrape is a snapshot: lifetime totals. Two give the usage between them.
- */
-export async function scrapeTargets(specs: readonly SourceSpec[], options: ScrapeOptions): Promise<ScrapeResult> {
-  const now = options.now ?? Date.now;
-  const rounds: number[] = [];
-  const timed = options.intervalMs !== undefined;
-  const count = timed ? 2 : 1;
-  for (let round = 0; round < count; round++) {
-    if (round > 0) await (options.sleep ?? defaultSleep)(options.intervalMs as number);
-    await Promise.all(specs.map((spec) => scrapeOne(spec, options, timed, now)));
-    rounds.push(now());
-  }
-  const sources = specs.map((s): SourceInfo => ({ kind: 'scrape', name: s.name, location: redactUrl(s.location), timestamped: timed }));
-  return { sources, rounds };
-}
 
 function defaultSleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-async function scrapeOne(spec: SourceSpec, options: ScrapeOptions, timed: boolean, now: () => number): Promise<void> {
-  const { request } = await import('undici');
-  const where = `scrape ${spec.name ? `${spec.name} ` : ''}(${redactUrl(spec.location)})`;
-  const headers: Record<string, string> = { accept: ACCEPT, 'user-agent': 'tokenspend', ...options.auth.headers };
-  if (options.auth.bearerToken) headers.authorization = `Bearer ${options.auth.bearerToken}`;
-  const url = new URL(spec.location);
-  if (url.username || url.password) {
-    headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
-    url.username = '';
-    url.password = '';
+/**
+ * Live `/metrics` endpoints, read concurrently, once or twice `intervalMs` apart. One scrape is a
+ * snapshot: lifetime totals. Two give the usage between them.
+ */
+export class ScrapeSource implements UsageSource {
+  readonly kind = 'scrape';
+  readonly reads = 'samples';
+  readonly defaults = { window: { kind: 'all', label: 'all' }, lookbackMs: Number.POSITIVE_INFINITY } as const;
+
+  constructor(
+    private readonly specs: readonly SourceSpec[],
+    private readonly http: HttpSettings,
+    private readonly intervalMs: number | undefined,
+  ) {}
+
+  async read(sink: SampleSink, request: ReadRequest): Promise<SourceReading> {
+    const { ctx } = request;
+    const rounds: number[] = [];
+    const timed = this.intervalMs !== undefined;
+    const targets = this.specs.map((spec) => ({ spec, endpoint: new HttpEndpoint(spec.location, this.http, '--scrape', SCRAPE_EXAMPLE) }));
+    for (let round = 0; round < (timed ? 2 : 1); round++) {
+      if (round > 0) await (ctx.sleep ?? defaultSleep)(this.intervalMs as number);
+      await Promise.all(targets.map((t) => scrapeOne(t.spec, t.endpoint, sink, request, timed)));
+      rounds.push(ctx.clock());
+    }
+    const sources = targets.map((t): SourceInfo => ({
+      kind: 'scrape',
+      name: t.spec.name,
+      location: t.endpoint.display,
+      timestamped: timed,
+    }));
+    const [first, second] = rounds;
+    // Two rounds: the usage between them (the first round is only the baseline).
+    const observed =
+      first !== undefined && second !== undefined
+        ? { start: first, end: second, label: `between scrapes ${((second - first) / 1000).toFixed(0)}s apart` }
+        : undefined;
+    return { sources, findings: [], ...(observed ? { observed } : {}) };
   }
-  const signal = AbortSignal.timeout(options.timeoutMs);
-  let res: Awaited<ReturnType<typeof request>>;
+}
+
+async function scrapeOne(spec: SourceSpec, endpoint: HttpEndpoint, sink: SampleSink, request: ReadRequest, timed: boolean): Promise<void> {
+  const where = `scrape ${spec.name ? `${spec.name} ` : ''}(${endpoint.display})`;
+  const timeoutMs = endpoint.settings.timeoutMs;
+  let res: Awaited<ReturnType<HttpEndpoint['send']>>;
   try {
-    res = await request(url, { method: 'GET', headers, signal, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs });
+    res = await endpoint.send(endpoint.base, { method: 'GET', headers: { accept: ACCEPT } });
   } catch (e) {
-    throw sourceError(`${where}: ${describeNetworkError(e, options.timeoutMs)}`);
+    throw sourceError(`${where}: ${describeNetworkError(e, timeoutMs)}`);
   }
   if (res.statusCode < 200 || res.statusCode >= 300) {
     await res.body.dump().catch(() => undefined);
@@ -96,48 +68,33 @@ async function scrapeOne(spec: SourceSpec, options: ScrapeOptions, timed: boolea
       res.statusCode === 401 || res.statusCode === 403 ? 'check --header or TOKENSPEND_BEARER_TOKEN' : undefined,
     );
   }
-  const contentType = String(res.headers['content-type'] ?? '');
-  const scrapeTime = now();
-  const parser = new ExpositionParser({
-    source: where,
-    format: contentType.includes('openmetrics') ? 'openmetrics' : 'auto',
-    accept: options.acceptName,
-    onSample(sample) {
-      if (timed || sample.timestampMs !== undefined) options.store.addTimed(sample, sample.timestampMs ?? scrapeTime, spec.name);
-      else options.store.addSnapshot(sample, spec.name);
-    },
-  });
+  const parser = scrapeParser(where, String(res.headers['content-type'] ?? ''), sink, request, spec.name, timed, request.ctx);
   try {
     for await (const chunk of res.body) parser.push(chunk as Buffer);
     parser.end();
   } catch (e) {
     if ((e as { exitCode?: number }).exitCode !== undefined) throw e;
-    throw sourceError(`${where}: ${describeNetworkError(e, options.timeoutMs)}`);
+    throw sourceError(`${where}: ${describeNetworkError(e, timeoutMs)}`);
   }
 }
 
-/** One line for a failed request: refused, DNS, TLS, timeout, reset. */
-export function describeNetworkError(e: unknown, timeoutMs: number): string {
-  const err = e as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
-  const code = err.code ?? err.cause?.code;
-  if (err.name === 'TimeoutError' || err.name === 'AbortError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-    return `no answer within ${timeoutMs / 1000}s (--timeout)`;
-  }
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'connection refused (is the target running, and is the port right?)';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'host name not found';
-    case 'ECONNRESET':
-    case 'UND_ERR_SOCKET':
-      return 'connection closed before the response was complete';
-    case 'CERT_HAS_EXPIRED':
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-    case 'SELF_SIGNED_CERT_IN_CHAIN':
-    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-      return `TLS certificate not trusted (${code})`;
-    default:
-      return err.message ?? err.cause?.message ?? String(e);
-  }
+function scrapeParser(
+  where: string,
+  contentType: string,
+  sink: SampleSink,
+  request: ReadRequest,
+  name: string | undefined,
+  timed: boolean,
+  ctx: SourceContext,
+): ExpositionParser {
+  const scrapeTime = ctx.clock();
+  return new ExpositionParser({
+    source: where,
+    format: contentType.includes('openmetrics') ? 'openmetrics' : 'auto',
+    accept: request.classifier.acceptName,
+    onSample(sample) {
+      if (timed || sample.timestampMs !== undefined) sink.addTimed(sample, sample.timestampMs ?? scrapeTime, name);
+      else sink.addSnapshot(sample, name);
+    },
+  });
 }

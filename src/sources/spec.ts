@@ -1,4 +1,5 @@
 import { usageError } from '../errors.js';
+import { parseEndpoint } from './http.js';
 
 /** `--file [NAME=]PATH` or `--scrape [NAME=]URL`. */
 export interface SourceSpec {
@@ -7,25 +8,13 @@ export interface SourceSpec {
   location: string;
 }
 
+export const SCRAPE_EXAMPLE = 'http://host:port/metrics';
+
 /** Splits an optional `NAME=` prefix; a NAME is letters, digits, `_`, `-` and `.`. */
 export function parseSourceArg(kind: SourceSpec['kind'], arg: string): SourceSpec {
   const m = /^([A-Za-z0-9_.-]+)=(.+)$/.exec(arg);
   const spec: SourceSpec = m ? { kind, name: m[1], location: m[2] as string } : { kind, name: undefined, location: arg };
   if (spec.location === '') throw usageError(`--${kind}: empty ${kind === 'file' ? 'path' : 'URL'} in "${arg}"`);
-  if (kind === 'scrape') {
-    let url: URL;
-    try {
-      url = new URL(spec.location);
-    } catch {
-      throw usageError(`--scrape: not a URL: "${redactUrl(spec.location)}"`, 'expected http://host:port/metrics');
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:')
-      throw usageError(`--scrape: expected an http or https URL, got "${redactUrl(spec.location)}"`);
-  }
+  if (kind === 'scrape') parseEndpoint(spec.location, '--scrape', SCRAPE_EXAMPLE);
   return spec;
-}
-
-/** The URL with any user:password replaced, for messages. */
-export function redactUrl(text: string): string {
-  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1***@');
 }

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { budgetsJsonSchema, configJsonSchema, pricingJsonSchema } from '../../src/pricing/json-schema.js';
+import { budgetsJsonSchema, configJsonSchema, pricingJsonSchema } from '../../src/config/json-schema.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 writeFileSync(join(root, 'pricing', 'schema.json'), `${JSON.stringify(pricingJsonSchema(), null, 2)}\n`);

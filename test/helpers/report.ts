@@ -1,32 +1,32 @@
 import { buildCostReport, type CostReport } from '../../src/cost/report.js';
-import { DEFAULT_DIALECT_SETTINGS } from '../../src/dialects/dialect.js';
-import { computeReport, type ReportInput } from '../../src/pipeline.js';
+import type { Matcher } from '../../src/ledger/matchers.js';
+import { parseWindow, type Step, type WindowWords } from '../../src/ledger/periods.js';
+import { computeReport } from '../../src/pipeline.js';
 import type { PriceBook } from '../../src/pricing/book.js';
 import { loadPriceBook } from '../../src/pricing/load.js';
-import { reportJson } from '../../src/render/json.js';
+import { reportJson } from '../../src/render/report/json.js';
+import { openSources } from '../../src/sources/open.js';
 import { parseSourceArg } from '../../src/sources/spec.js';
 
 export { buildCostReport };
 
-/** A report input with test defaults: UTC, no grouping, all data, a fixed clock. */
-export function input(overrides: Partial<ReportInput> & { files?: string[] } = {}): ReportInput {
-  const { files = [], ...rest } = overrides;
-  return {
-    sources: files.map((f) => parseSourceArg('file', f)),
-    by: [],
-    matchers: [],
-    top: undefined,
-    window: {},
-    step: undefined,
-    timezone: 'UTC',
-    now: undefined,
-    dialect: undefined,
-    dialectSettings: DEFAULT_DIALECT_SETTINGS,
-    mappings: [],
-    lookbackMs: undefined,
-    scrape: { timeoutMs: 5000, auth: { headers: {} }, intervalMs: undefined },
-    ...rest,
-  };
+/** What a test may set; everything else has test defaults (UTC, no grouping, all data, a fixed clock). */
+export interface TestInput {
+  files?: string[];
+  prometheus?: { url: string; headers: Record<string, string>; timeoutMs: number; retries: number };
+  by?: string[];
+  matchers?: Matcher[];
+  top?: number;
+  window?: WindowWords;
+  step?: Step;
+  timezone?: string;
+  now?: number;
+  lookbackMs?: number;
+  countSamples?: boolean;
+  /** `--dialect`. */
+  dialect?: string;
+  /** The config file's dialect settings (the two the first tests set). */
+  dialectSettings?: { agentgatewayInputIncludesCache: boolean | 'auto'; litellmInputIncludesCache: boolean };
 }
 
 export const FIXED_NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
@@ -37,13 +37,42 @@ export function bundledPrices(): Promise<PriceBook> {
   return defaultBook;
 }
 
-export async function report(overrides: Partial<ReportInput> & { files?: string[] }, book?: PriceBook): Promise<CostReport> {
-  return computeReport(input(overrides), book ?? (await bundledPrices()), { clock: () => FIXED_NOW });
+export async function report(input: TestInput, book?: PriceBook): Promise<CostReport> {
+  const p = input.prometheus;
+  const sources = openSources({
+    specs: (input.files ?? []).map((f) => parseSourceArg('file', f)),
+    prometheusUrl: p?.url,
+    retries: p?.retries ?? 3,
+    countSamples: input.countSamples === true,
+    http: { headers: p?.headers ?? {}, timeoutMs: p?.timeoutMs ?? 5000 },
+  });
+  return computeReport(
+    {
+      sources,
+      grouping: { by: input.by ?? [], matchers: input.matchers ?? [], top: input.top },
+      plan: { kind: 'window', window: parseWindow(input.window ?? {}), step: input.step },
+      timezone: input.timezone ?? 'UTC',
+      now: input.now,
+      dialects: {
+        forced: input.dialect,
+        settings: input.dialectSettings
+          ? {
+              agentgateway: { inputIncludesCache: input.dialectSettings.agentgatewayInputIncludesCache },
+              litellm: { inputIncludesCache: input.dialectSettings.litellmInputIncludesCache },
+            }
+          : {},
+        mappings: [],
+      },
+      lookbackMs: input.lookbackMs,
+    },
+    book ?? (await bundledPrices()),
+    { clock: () => FIXED_NOW },
+  );
 }
 
 /** The report's JSON as a consumer would parse it. */
-export async function reportAsJson(overrides: Partial<ReportInput> & { files?: string[] }, book?: PriceBook): Promise<any> {
-  return JSON.parse(JSON.stringify(reportJson(await report(overrides, book))));
+export async function reportAsJson(input: TestInput, book?: PriceBook): Promise<any> {
+  return JSON.parse(JSON.stringify(reportJson(await report(input, book))));
 }
 
 /** Rows of a JSON report keyed by their group values joined with `|`. */

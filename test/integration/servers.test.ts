@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseStep } from '../../src/ledger/windows.js';
+import { parseStep } from '../../src/ledger/periods.js';
 import { accountOnServer } from '../../src/sources/prometheus/account.js';
 import { PrometheusClient } from '../../src/sources/prometheus/client.js';
 import { byDay, demoSpec, type History, nonzero, simulate, type Truth } from '../generators/history.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseStep } from '../../src/ledger/windows.js';
+import { parseStep } from '../../src/ledger/periods.js';
 import { byDay, demoSpec, nonzero, simulate } from '../generators/history.js';
 import { reportAsJson } from '../helpers/report.js';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { gateExitCode, periodBounds, type BudgetResult } from '../../src/budget/evaluate.js';
+import { gateExitCode, type BudgetResult } from '../../src/budget/evaluate.js';
+import { periodBounds } from '../../src/ledger/periods.js';
 import { parseBudgets } from '../../src/budget/load.js';
-import { finding } from '../../src/findings.js';
+import { finding, type FindingCode } from '../../src/findings.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -58,7 +59,7 @@ describe('periods', () => {
 });
 
 describe('the gate', () => {
-  const result = (status: BudgetResult['status'], fails: boolean, codes: string[] = []): BudgetResult =>
+  const result = (status: BudgetResult['status'], fails: boolean, codes: FindingCode[] = []): BudgetResult =>
     ({ status, fails, findings: codes.map((c) => finding(c, 'error', c)) }) as unknown as BudgetResult;
   it('a certain breach is 1 even when other data is missing; missing data beats a forecast breach', () => {
     expect(gateExitCode([result('ok', false)])).toBe(0);

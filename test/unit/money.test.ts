@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allocate, costOf, formatUnits, parsePrice, roundToUnits } from '../../src/cost/money.js';
+import { allocate, costOf, formatUnits, parsePrice, roundToUnits } from '../../src/money.js';
 
 describe('money', () => {
   it('prices tokens exactly: 1,234 tokens at $2.50/1M is $0.003085', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PriceBook, rateAt } from '../../src/pricing/book.js';
-import { budgetsJsonSchema, configJsonSchema, pricingJsonSchema } from '../../src/pricing/json-schema.js';
+import { budgetsJsonSchema, configJsonSchema, pricingJsonSchema } from '../../src/config/json-schema.js';
 import { parsePricing } from '../../src/pricing/load.js';
 
 const load = (text: string, path = 'p.yaml') => parsePricing(text, path, 'sha');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addCalendar, parseDuration, startOf } from '../../src/ledger/time.js';
-import { bucketEdges, parseStep, resolveWindow } from '../../src/ledger/windows.js';
+import { bucketEdges, parseStep, resolveWindow } from '../../src/ledger/periods.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const at = (s: string) => Date.parse(s);

@@ -1,23 +1,12 @@
-import { readUserFile } from '../../read-file.js';
-import type { Dispatcher } from 'undici';
-import { sourceError, usageError } from '../../errors.js';
-import { describeNetworkError } from '../scrape.js';
-import { redactUrl } from '../spec.js';
+import { sourceError } from '../../errors.js';
+import { describeNetworkError, HttpEndpoint, type HttpSettings, isRetryableNetworkError } from '../http.js';
 
 /** How to reach a Prometheus-compatible HTTP API. */
-export interface PrometheusConnection {
+export interface PrometheusConnection extends HttpSettings {
   /** Base URL, with any path prefix (Mimir `/prometheus`, VictoriaMetrics cluster `/select/0/prometheus`). */
   url: string;
-  headers: Record<string, string>;
-  bearerToken?: string | undefined;
-  basicAuth?: { user: string; password: string } | undefined;
-  caFile?: string | undefined;
-  insecureSkipVerify?: boolean | undefined;
-  timeoutMs: number;
   /** Retries after the first attempt, for connection errors, 429 and 502/503/504. */
   retries: number;
-  /** `--verbose`: one line per request (never headers, tokens or URL credentials). */
-  log?: ((line: string) => void) | undefined;
 }
 
 /** One Prometheus API response envelope. */
@@ -66,67 +55,30 @@ export interface ServerNotes {
 export class PrometheusClient {
   readonly stats: ClientStats = { requests: 0, bytes: 0, retries: 0 };
   readonly notes: ServerNotes = { warnings: [], partial: false };
-  private readonly base: URL;
-  private readonly display: string;
-  private dispatcher: Dispatcher | undefined;
+  private readonly endpoint: HttpEndpoint;
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(
     private readonly conn: PrometheusConnection,
-    options: { sleep?: (ms: number) => Promise<void> } = {},
+    options: { sleep?: ((ms: number) => Promise<void>) | undefined } = {},
   ) {
-    let url: URL;
-    try {
-      url = new URL(conn.url);
-    } catch {
-      throw usageError(
-        `--prometheus: not a URL: "${redactUrl(conn.url)}"`,
-        'expected http://host:9090 (with a path prefix if the API has one)',
-      );
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:')
-      throw usageError(`--prometheus: expected an http or https URL, got "${redactUrl(conn.url)}"`);
-    if (url.username || url.password) {
-      conn.basicAuth ??= { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
-      url.username = '';
-      url.password = '';
-    }
-    if (!url.pathname.endsWith('/')) url.pathname += '/';
-    this.base = url;
-    this.display = redactUrl(url.toString().replace(/\/$/, ''));
+    this.endpoint = new HttpEndpoint(conn.url, conn, '--prometheus', 'http://host:9090 (with a path prefix if the API has one)');
+    if (!this.endpoint.base.pathname.endsWith('/')) this.endpoint.base.pathname += '/';
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
   /** The server's address without credentials, for messages. */
   get where(): string {
-    return this.display;
-  }
-
-  private async agent(): Promise<Dispatcher | undefined> {
-    if (this.dispatcher || (!this.conn.caFile && !this.conn.insecureSkipVerify)) return this.dispatcher;
-    const { Agent } = await import('undici');
-    const ca = this.conn.caFile ? await readUserFile(this.conn.caFile, 'CA file (--ca-file)') : undefined;
-    this.dispatcher = new Agent({ connect: { ...(ca ? { ca } : {}), rejectUnauthorized: !this.conn.insecureSkipVerify } });
-    return this.dispatcher;
-  }
-
-  private headers(): Record<string, string> {
-    const h: Record<string, string> = { accept: 'application/json', 'user-agent': 'tokenspend', ...this.conn.headers };
-    if (this.conn.bearerToken) h.authorization = `Bearer ${this.conn.bearerToken}`;
-    else if (this.conn.basicAuth)
-      h.authorization = `Basic ${Buffer.from(`${this.conn.basicAuth.user}:${this.conn.basicAuth.password}`).toString('base64')}`;
-    return h;
+    return this.endpoint.display;
   }
 
   /** POSTs a form to an API path and returns `data`, retrying what is worth retrying. */
   async call(path: string, form: Record<string, string | string[]>, method: 'GET' | 'POST' = 'POST'): Promise<unknown> {
-    const { request } = await import('undici');
-    const url = new URL(path, this.base);
+    const url = new URL(path, this.endpoint.base);
     const body = new URLSearchParams();
     for (const [k, v] of Object.entries(form)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
     if (method === 'GET') url.search = body.toString();
-    const what = `${this.display}/${path}`;
-    const dispatcher = await this.agent();
+    const what = `${this.where}/${path}`;
     for (let attempt = 0; ; attempt++) {
       let status: number;
       let text: string;
@@ -134,14 +86,13 @@ export class PrometheusClient {
       const started = Date.now();
       try {
         this.stats.requests++;
-        const res = await request(url, {
+        const res = await this.endpoint.send(url, {
           method,
-          headers: method === 'POST' ? { ...this.headers(), 'content-type': 'application/x-www-form-urlencoded' } : this.headers(),
+          headers:
+            method === 'POST'
+              ? { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' }
+              : { accept: 'application/json' },
           ...(method === 'POST' ? { body: body.toString() } : {}),
-          signal: AbortSignal.timeout(this.conn.timeoutMs),
-          headersTimeout: this.conn.timeoutMs,
-          bodyTimeout: this.conn.timeoutMs,
-          ...(dispatcher ? { dispatcher } : {}),
         });
         status = res.statusCode;
         const ra = res.headers['retry-after'];
@@ -213,7 +164,7 @@ export class PrometheusClient {
       partial_response: 'false',
       nocache: '1',
     })) as { resultType?: string; result?: unknown };
-    return expectResult(data, 'matrix', `${this.display}/api/v1/query_range`) as MatrixSeries[];
+    return expectResult(data, 'matrix', `${this.where}/api/v1/query_range`) as MatrixSeries[];
   }
 
   /** An instant query; a range selector returns raw samples (a matrix). */
@@ -223,7 +174,7 @@ export class PrometheusClient {
       result?: unknown;
     };
     if (typeof data?.resultType !== 'string' || !Array.isArray(data.result))
-      throw sourceError(`${this.display}/api/v1/query: malformed response (no result)`);
+      throw sourceError(`${this.where}/api/v1/query: malformed response (no result)`);
     return data as { resultType: string; result: (MatrixSeries | VectorSample)[] };
   }
 
@@ -233,14 +184,14 @@ export class PrometheusClient {
     if (startMs !== undefined) form.start = seconds(startMs);
     if (endMs !== undefined) form.end = seconds(endMs);
     const data = await this.call('api/v1/label/__name__/values', form, 'GET');
-    if (!Array.isArray(data)) throw sourceError(`${this.display}/api/v1/label/__name__/values: malformed response`);
+    if (!Array.isArray(data)) throw sourceError(`${this.where}/api/v1/label/__name__/values: malformed response`);
     return data as string[];
   }
 
   /** Label sets of the series matching selectors in a time range. */
   async series(match: string[], startMs: number, endMs: number): Promise<Record<string, string>[]> {
     const data = await this.call('api/v1/series', { 'match[]': match, start: seconds(startMs), end: seconds(endMs) });
-    if (!Array.isArray(data)) throw sourceError(`${this.display}/api/v1/series: malformed response`);
+    if (!Array.isArray(data)) throw sourceError(`${this.where}/api/v1/series: malformed response`);
     return data as Record<string, string>[];
   }
 
@@ -274,11 +225,4 @@ function hintFor(status: number): string | undefined {
   if (status === 401 || status === 403) return 'check --header, TOKENSPEND_BEARER_TOKEN or basic auth';
   if (status === 404) return 'check the URL path prefix (Mimir: /prometheus, VictoriaMetrics cluster: /select/0/prometheus)';
   return undefined;
-}
-
-function isRetryableNetworkError(e: unknown): boolean {
-  const err = e as { code?: string; name?: string; cause?: { code?: string } };
-  const code = err.code ?? err.cause?.code;
-  if (err.name === 'TimeoutError' || err.name === 'AbortError') return false; // already waited the full timeout
-  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EAI_AGAIN' || code === 'EPIPE';
 }

@@ -1,4 +1,4 @@
-import type { Classifier } from '../../dialects/detect.js';
+import type { Classifier } from '../../dialects/classifier.js';
 import { type Finding, finding } from '../../findings.js';
 import type { PriceBook } from '../../pricing/book.js';
 import { selector } from './account.js';

@@ -1,53 +1,71 @@
-import type { SourceInfo } from '../../cost/report.js';
-import type { Classifier } from '../../dialects/detect.js';
 import { incompleteError } from '../../errors.js';
 import { type Finding, finding } from '../../findings.js';
-import type { UsageStore } from '../../ledger/store.js';
+import type { SampleSink } from '../../ledger/sink.js';
+import type { ReadRequest, SourceReading, UsageSource } from '../source.js';
 import { accountOnServer } from './account.js';
 import { PrometheusClient, type PrometheusConnection } from './client.js';
 
-export interface PrometheusReading {
-  source: SourceInfo;
-  findings: Finding[];
+/** Default look-back on a server: a series with no sample in the 7 days before a slice is new. */
+export const SERVER_LOOKBACK_MS = 7 * 86_400_000;
+
+/** A Prometheus-compatible server: discovers the token metrics, accounts them exactly there, and fills the sink. */
+export class PrometheusSource implements UsageSource {
+  readonly kind = 'prometheus';
+  readonly reads = 'slices';
+  readonly defaults = { window: { kind: 'rolling', ms: 7 * 86_400_000, label: '7d' }, lookbackMs: SERVER_LOOKBACK_MS } as const;
+
+  constructor(
+    private readonly conn: PrometheusConnection,
+    private readonly countSamples: boolean,
+  ) {}
+
+  async read(sink: SampleSink, request: ReadRequest): Promise<SourceReading> {
+    const edges = request.edges as readonly number[];
+    const { classifier } = request;
+    const client = new PrometheusClient(this.conn, { sleep: request.ctx.sleep });
+    const info = await client.buildInfo();
+    const start = edges[0] as number;
+    const end = edges[edges.length - 1] as number;
+    const all = await client.metricNames(start - request.lookbackMs, end);
+    const names = all.filter((n) => classifier.acceptName(n));
+    if (names.length === 0) {
+      const lookalikes = [...classifier.lookalikes];
+      throw incompleteError(
+        `${client.where}: no token metric of a known dialect between ${new Date(start).toISOString()} and ${new Date(end).toISOString()}`,
+        lookalikes.length > 0
+          ? `metrics that look like token counters: ${lookalikes.join(', ')}; map them in a config file (mappings)`
+          : 'run tokenspend doctor to see what the server has',
+      );
+    }
+    const usages = await accountOnServer({
+      client,
+      flavour: info.flavour,
+      names,
+      edges,
+      lookbackMs: request.lookbackMs,
+      countSamples: this.countSamples,
+    });
+    for (const u of usages) sink.addAccounted(u.name, u.labels, undefined, u.perSlice, u.coverage);
+    return {
+      sources: [
+        {
+          kind: 'prometheus',
+          name: undefined,
+          location: client.where,
+          timestamped: true,
+          server: { flavour: info.flavour, version: info.version ?? null, metrics: names },
+          requests: { ...client.stats },
+          samplesCounted: this.countSamples,
+        },
+      ],
+      findings: serverFindings(client),
+    };
+  }
 }
 
-/** Discovers the token metrics on the server, accounts them exactly there, and fills the store. */
-export async function readPrometheus(
-  conn: PrometheusConnection,
-  options: {
-    classifier: Classifier;
-    store: UsageStore;
-    edges: readonly number[];
-    lookbackMs: number;
-    countSamples: boolean;
-    sleep?: (ms: number) => Promise<void>;
-  },
-): Promise<PrometheusReading> {
-  const client = new PrometheusClient(conn, options.sleep ? { sleep: options.sleep } : {});
-  const info = await client.buildInfo();
-  const start = options.edges[0] as number;
-  const end = options.edges[options.edges.length - 1] as number;
-  const all = await client.metricNames(start - options.lookbackMs, end);
-  const names = all.filter((n) => options.classifier.acceptName(n));
-  if (names.length === 0) {
-    const lookalikes = [...options.classifier.lookalikes];
-    throw incompleteError(
-      `${client.where}: no token metric of a known dialect between ${new Date(start).toISOString()} and ${new Date(end).toISOString()}`,
-      lookalikes.length > 0
-        ? `metrics that look like token counters: ${lookalikes.join(', ')}; map them in a config file (mappings)`
-        : 'run tokenspend doctor to see what the server has',
-    );
-  }
-  const usages = await accountOnServer({
-    client,
-    flavour: info.flavour,
-    names,
-    edges: options.edges,
-    lookbackMs: options.lookbackMs,
-    countSamples: options.countSamples,
-  });
-  for (const u of usages) options.store.addAccounted(u.name, u.labels, undefined, u.perSlice, u.coverage);
-  const findings: Finding[] = client.notes.warnings.map((w) => finding('SERVER_WARNING', 'warning', `${client.where}: ${w}`));
+/** What the server said besides data: its warnings, and whether it answered only in part. */
+function serverFindings(client: PrometheusClient): Finding[] {
+  const findings = client.notes.warnings.map((w) => finding('SERVER_WARNING', 'warning', `${client.where}: ${w}`));
   if (client.notes.partial) {
     findings.push(
       finding(
@@ -57,16 +75,5 @@ export async function readPrometheus(
       ),
     );
   }
-  return {
-    source: {
-      kind: 'prometheus',
-      name: undefined,
-      location: client.where,
-      timestamped: true,
-      server: { flavour: info.flavour, version: info.version ?? null, metrics: names },
-      requests: { ...client.stats },
-      samplesCounted: options.countSamples,
-    },
-    findings,
-  };
+  return findings;
 }

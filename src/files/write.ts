@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { usageError } from './errors.js';
+import { usageError } from '../errors.js';
 
 /** Writes `text` to `path` through a temp file and a rename, so no reader sees half a file. */
 export async function writeAtomic(path: string, text: string): Promise<void> {

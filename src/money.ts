@@ -62,3 +62,16 @@ export function allocate(amounts: readonly bigint[], decimals: number, targetUni
   }
   return out;
 }
+
+/** An exact decimal amount in currency units ("12.5") as femto-units. */
+export function decimalToFemto(decimal: string): bigint {
+  const [whole, frac = ''] = decimal.split('.');
+  return (
+    BigInt(whole as string) * 10n ** BigInt(FEMTO_DECIMALS) + BigInt((frac.slice(0, FEMTO_DECIMALS) || '0').padEnd(FEMTO_DECIMALS, '0'))
+  );
+}
+
+/** Femto-units as a float of currency units (for forecasts and shares, never for totals). */
+export function femtoToNumber(femto: bigint): number {
+  return Number(femto) / 10 ** FEMTO_DECIMALS;
+}

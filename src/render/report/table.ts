@@ -1,20 +1,12 @@
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
-import type { CostReport } from '../cost/report.js';
-import { type CellValue, type Column, describeWindow, formatLocal, formatMoney, formatTokens, reportColumns, tabulate } from './columns.js';
-import type { RenderOptions } from './options.js';
-
-/** Columns worth a terminal's width: token types with no usage and, if too wide, per-type costs go. */
-export function visibleColumns(report: CostReport, all: Column[], width: number, cellWidth: (c: Column) => number): Column[] {
-  let cols = all.filter((c) => !(c.tokenType && report.totals.tokens[c.tokenType] === 0));
-  const total = (cs: Column[]) => cs.reduce((s, c) => s + cellWidth(c) + 3, 1);
-  if (total(cols) > width) cols = cols.filter((c) => !(c.kind === 'money' && c.tokenType));
-  if (total(cols) > width) cols = cols.filter((c) => c.kind !== 'time' || c.key === 'start');
-  return cols;
-}
+import type { CostReport } from '../../cost/report.js';
+import { formatLocal, formatMoney, formatTokens, stripAnsi } from '../format.js';
+import type { RenderOptions } from '../options.js';
+import { type CellValue, type Column, describeWindow, reportColumns, tabulate, visibleColumns } from './columns.js';
 
 /** A terminal table: one row per group, a totals row, money right-aligned with its currency. */
-export function renderTable(report: CostReport, options: RenderOptions): string {
+export function renderReportTable(report: CostReport, options: RenderOptions): string {
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
   const { rows, totals } = tabulate(report, options.decimals ?? 2);
   const text = (col: Column, v: CellValue): string => {
@@ -55,8 +47,4 @@ export function renderTable(report: CostReport, options: RenderOptions): string 
     lines.push(chalk.yellow(`${formatTokens(report.totals.unpricedTokens)} tokens are unpriced and not in the total.`));
   }
   return `${lines.join('\n')}\n`;
-}
-
-function stripAnsi(s: string): string {
-  return s.replace(/\u001b\[[0-9;]*m/g, '');
 }

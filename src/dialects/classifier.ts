@@ -1,12 +1,13 @@
 import { usageError } from '../errors.js';
 import type { Labels } from '../model.js';
-import { type Classified, DEFAULT_DIALECT_SETTINGS, type Dialect, type DialectSettings } from './dialect.js';
-import { DIALECTS, dialectById } from './registry.js';
+import { type Classified, classifyWith, type DialectSettings, type DialectSpec, matchesSignature } from './spec.js';
+import { DIALECTS } from './table.js';
 
 export interface ClassifierOptions {
   /** `--dialect`: read only this dialect's metrics, without checking label signatures. */
   forced?: string | undefined;
-  extra?: readonly Dialect[];
+  /** Dialects from the config file's mappings; they are tried before the built-in ones. */
+  extra?: readonly DialectSpec[];
   settings?: DialectSettings;
 }
 
@@ -22,20 +23,22 @@ export class Classifier {
   readonly seen = new Map<string, number>();
   /** Metric names that look like token counters but that no dialect reads. */
   readonly lookalikes = new Set<string>();
-  private readonly dialects: readonly Dialect[];
+  /** Every dialect this classifier may use (all of them, or the one forced). */
+  readonly dialects: readonly DialectSpec[];
   private readonly forced: boolean;
   private readonly settings: DialectSettings;
-  private readonly byName = new Map<string, readonly Dialect[]>();
+  private readonly byName = new Map<string, readonly DialectSpec[]>();
 
   constructor(options: ClassifierOptions = {}) {
     const all = [...(options.extra ?? []), ...DIALECTS];
-    this.settings = options.settings ?? DEFAULT_DIALECT_SETTINGS;
+    this.settings = options.settings ?? {};
     if (options.forced !== undefined) {
-      const d = all.find((x) => x.id === options.forced) ?? dialectById(options.forced);
-      if (!d) {
-        throw usageError(`unknown dialect "${options.forced}"`, `choose one of: ${all.map((x) => x.id).join(', ')}`);
+      const chosen = all.filter((x) => x.id === options.forced);
+      if (chosen.length === 0) {
+        const ids = [...new Set(all.map((x) => x.id))];
+        throw usageError(`unknown dialect "${options.forced}"`, `choose one of: ${ids.join(', ')}`);
       }
-      this.dialects = [d];
+      this.dialects = chosen;
       this.forced = true;
     } else {
       this.dialects = all;
@@ -47,7 +50,7 @@ export class Classifier {
   acceptName = (name: string): boolean => {
     let found = this.byName.get(name);
     if (found === undefined) {
-      found = this.dialects.filter((d) => d.matchesName(name));
+      found = this.dialects.filter((d) => Object.hasOwn(d.metrics, name));
       this.byName.set(name, found);
       if (found.length === 0 && this.lookalikes.size < MAX_LOOKALIKES && /token/i.test(name) && !/_(bucket|count|created)$/.test(name)) {
         this.lookalikes.add(name);
@@ -59,10 +62,10 @@ export class Classifier {
   /** The dialect's reading of one series, or undefined when none claims it. */
   classify(name: string, labels: Labels): Classified | undefined {
     if (!this.acceptName(name)) return undefined;
-    const candidates = this.byName.get(name) as readonly Dialect[];
-    const dialect = this.forced ? candidates[0] : candidates.find((d) => d.matchesLabels(name, labels));
+    const candidates = this.byName.get(name) as readonly DialectSpec[];
+    const dialect = this.forced ? candidates[0] : candidates.find((d) => matchesSignature(d, labels));
     if (!dialect) return undefined;
     this.seen.set(dialect.id, (this.seen.get(dialect.id) ?? 0) + 1);
-    return dialect.classify(name, labels, this.settings);
+    return classifyWith(dialect, name, labels, this.settings);
   }
 }

@@ -1,7 +1,8 @@
-import { type DisplayCosts, displayCosts } from '../cost/display.js';
-import type { CostReport, ReportRow } from '../cost/report.js';
-import { isoTime } from '../ledger/time.js';
-import { TOKEN_TYPES, type TokenType } from '../model.js';
+import { type DisplayCosts, displayCosts } from '../../cost/display.js';
+import type { CostReport, ReportRow } from '../../cost/report.js';
+import { isoTime } from '../../ledger/time.js';
+import { TOKEN_TYPES, type TokenType } from '../../model.js';
+import { formatLocal } from '../format.js';
 
 /** One column of the report, defined once for table, Markdown and CSV. */
 export interface Column {
@@ -44,10 +45,19 @@ export function reportColumns(report: CostReport): Column[] {
   return cols;
 }
 
+/** Columns worth showing: token types with no usage go; if too wide, per-type costs, then end times go. */
+export function visibleColumns(report: CostReport, all: Column[], width: number, cellWidth: (c: Column) => number): Column[] {
+  let cols = all.filter((c) => !(c.tokenType && report.totals.tokens[c.tokenType] === 0));
+  const total = (cs: Column[]) => cs.reduce((s, c) => s + cellWidth(c) + 3, 1);
+  if (total(cols) > width) cols = cols.filter((c) => !(c.kind === 'money' && c.tokenType));
+  if (total(cols) > width) cols = cols.filter((c) => c.kind !== 'time' || c.key === 'start');
+  return cols;
+}
+
 export type CellValue = string | number | null;
 
 /** A row as plain values: times as ISO strings, tokens as numbers, money as decimal strings. */
-export function rowValues(report: CostReport, row: ReportRow, display: DisplayCosts, index: number): Record<string, CellValue> {
+function rowValues(report: CostReport, row: ReportRow, display: DisplayCosts, index: number): Record<string, CellValue> {
   const out: Record<string, CellValue> = {};
   if (row.bucket !== undefined) {
     out.start = isoTime(report.buckets[row.bucket] as number);
@@ -74,36 +84,6 @@ export function tabulate(report: CostReport, decimals: number): { rows: Record<s
   }
   totals.total = display.totals.total;
   return { rows, totals };
-}
-
-const SYMBOLS: Record<string, string> = { USD: '$', EUR: '€', GBP: '£', JPY: '¥' };
-
-/** `$1,234.56` (or `1,234.56 CHF` where there is no common symbol). */
-export function formatMoney(decimal: string, currency: string): string {
-  const [whole, frac] = decimal.split('.');
-  const grouped = (whole as string).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  const amount = frac === undefined ? grouped : `${grouped}.${frac}`;
-  const symbol = SYMBOLS[currency];
-  return symbol ? `${symbol}${amount}` : `${amount} ${currency}`;
-}
-
-/** Tokens with thousands separators. */
-export function formatTokens(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
-}
-
-/** `2026-11-16 00:00` in the report's zone, for tables. */
-export function formatLocal(ms: number, zone: string): string {
-  const f = new Intl.DateTimeFormat('sv-SE', {
-    timeZone: zone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
-  return f.format(new Date(ms));
 }
 
 /** One line saying what the report covers. */

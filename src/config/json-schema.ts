@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { budgetsFileSchema } from '../budget/schema.js';
-import { configSchema } from '../config/config-file.js';
-import { pricingFileSchema } from './schema.js';
+import { configSchema } from './config-file.js';
+import { pricingFileSchema } from '../pricing/schema.js';
 
 /** JSON Schema of the pricing file, generated from the zod schema (for editors). */
 export function pricingJsonSchema(): object {

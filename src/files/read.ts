@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { usageError } from './errors.js';
+import { usageError } from '../errors.js';
 
 /** Reads a file the user named; a failure is a usage error naming the file and what it was for. */
 export async function readUserFile(path: string, what: string): Promise<Buffer> {

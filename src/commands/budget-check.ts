@@ -1,0 +1,131 @@
+import { type DataFlags, type DataOptions, resolveData } from '../config/data.js';
+import { type ForecastFlags, type OutputOptions, resolveForecastSettings, resolveInstant, resolveOutput } from '../config/resolve.js';
+import { ExitCode, usageError } from '../errors.js';
+import type { ForecastSettings } from '../forecast/settings.js';
+import { checkTimeZone } from '../ledger/time.js';
+import {
+  CONFIG_OPTIONS,
+  CONNECTION_OPTIONS,
+  DIALECT_OPTIONS,
+  FORECAST_OPTIONS,
+  outputOptions,
+  PRICING_OPTIONS,
+  SOURCE_OPTIONS,
+  type OptionSpec,
+} from '../options.js';
+import { type Format, FORMATS } from '../render/formats.js';
+import { defineCommand } from './command.js';
+import { emit, printFindings, renderOptionsFor } from './context.js';
+
+type FailOn = 'breach' | 'forecast' | 'warn';
+
+type BudgetFlags = DataFlags &
+  ForecastFlags & { budgets?: string; at?: string; failOn?: FailOn; timezone?: string; format?: string; output?: string };
+
+interface BudgetOptions {
+  data: DataOptions;
+  budgetsFile: string;
+  at: number | undefined;
+  failOn: FailOn | undefined;
+  forecast: ForecastSettings;
+  /** --timezone was given: it wins over the budgets file's. */
+  timezone: string | undefined;
+  output: OutputOptions<Format>;
+}
+
+const options: OptionSpec[] = [
+  { flags: '--budgets <file>', description: 'budgets file (YAML or JSON)', defaultText: "the config file's budgets" },
+  { flags: '--at <time>', description: 'check as of this time (default: now; for files, the last sample)' },
+  { flags: '--fail-on <what>', description: 'also fail on a forecast breach or a warning', choices: ['breach', 'forecast', 'warn'] },
+  { flags: '--timezone <zone>', description: "IANA zone for calendar periods (default: the budgets file's, else UTC)" },
+  ...FORECAST_OPTIONS,
+  ...SOURCE_OPTIONS,
+  ...DIALECT_OPTIONS,
+  ...CONNECTION_OPTIONS,
+  ...PRICING_OPTIONS,
+  ...CONFIG_OPTIONS,
+  ...outputOptions(FORMATS),
+];
+
+/** `tokenspend budget check`: every budget for its current period; the exit code is the gate. */
+export const budgetCheck = defineCommand<BudgetFlags, BudgetOptions>({
+  name: 'budget check',
+  description: 'every budget for its current period; exit 1 when one is breached',
+  options,
+  examples: [
+    'tokenspend budget check --budgets docs/examples/budgets.yaml --file fixtures/demo/history.om.gz',
+    'tokenspend budget check --budgets budgets.yaml --prometheus http://127.0.0.1:9090',
+    'tokenspend budget check --budgets budgets.yaml --fail-on forecast --format markdown >> "$GITHUB_STEP_SUMMARY"',
+  ],
+  exitCodes: {
+    [ExitCode.ok]: 'every budget within its limit (warnings go to stderr)',
+    [ExitCode.budgetBreached]: 'a budget is breached (or, where asked, its forecast or warn level)',
+    [ExitCode.usage]: 'usage or configuration error: bad flags, invalid budgets, pricing or config file',
+    [ExitCode.source]: 'data source failure: unreachable, timeout, HTTP error, malformed data',
+    [ExitCode.incomplete]:
+      'incomplete data: a scope with no data, unpriced usage in scope,\n     too little history for a forecast the gate depends on',
+  },
+  async resolve(flags, env) {
+    const data = await resolveData(flags, env);
+    const budgetsFile =
+      flags.budgets ?? (data.config?.data.budgets === undefined ? undefined : data.config.resolvePath(data.config.data.budgets));
+    if (budgetsFile === undefined)
+      throw usageError('budget check needs a budgets file', 'give --budgets FILE, or budgets: in the config file');
+    return {
+      data,
+      budgetsFile,
+      at: resolveInstant(flags.at, '--at'),
+      failOn: flags.failOn,
+      forecast: resolveForecastSettings(flags, env),
+      timezone: flags.timezone === undefined ? undefined : checkTimeZone(flags.timezone),
+      output: resolveOutput(flags, FORMATS),
+    };
+  },
+  async run(o, ctx) {
+    const [
+      { computeReport },
+      { openSources },
+      { loadPriceBook },
+      { loadBudgets },
+      { budgetPlan, evaluateBudgets, gateExitCode },
+      { BUDGET_RENDERERS },
+    ] = await Promise.all([
+      import('../pipeline.js'),
+      import('../sources/open.js'),
+      import('../pricing/load.js'),
+      import('../budget/load.js'),
+      import('../budget/evaluate.js'),
+      import('../render/budget/index.js'),
+    ]);
+    const budgets = await loadBudgets(o.budgetsFile);
+    const timezone = o.timezone ?? (budgets.timezoneDeclared ? budgets.timezone : (o.data.config?.data.timezone ?? budgets.timezone));
+    const book = await loadPriceBook(o.data.pricing.files, { noDefault: o.data.pricing.noDefault });
+    if (budgets.currency && budgets.currency !== book.currency) {
+      throw usageError(`${budgets.path}: currency: the budgets are in ${budgets.currency} but the prices in ${book.currency}`);
+    }
+    const report = await computeReport(
+      {
+        sources: openSources(o.data.sources),
+        grouping: { by: [...new Set(budgets.budgets.flatMap((b) => b.labels))].sort(), matchers: [] },
+        plan: budgetPlan(budgets, o.forecast),
+        timezone,
+        now: o.at,
+        dialects: o.data.dialects,
+        lookbackMs: o.data.lookbackMs,
+      },
+      book,
+      ctx,
+    );
+    const at = report.window.end;
+    const results = evaluateBudgets({ ...budgets, timezone }, report, { at, forecast: o.forecast, failOn: o.failOn });
+    const view = { results, at, timezone, currency: book.currency, sources: report.sources };
+    await emit(ctx, o.output.output, BUDGET_RENDERERS[o.output.format](view, renderOptionsFor(ctx, o.output.output)));
+    printFindings(
+      ctx,
+      results.flatMap((r) => r.findings),
+      o.output.format === 'table',
+    );
+    printFindings(ctx, report.findings, false);
+    return gateExitCode(results);
+  },
+});

@@ -1,0 +1,118 @@
+import type { Labels, RawTokenType } from '../model.js';
+
+/** A label that must be present, with one of `values` when given. */
+export interface LabelCondition {
+  label: string;
+  values?: readonly string[];
+}
+
+/**
+ * One dialect, as data: which metrics carry tokens, where the token type, model, provider and
+ * gateway are, and whether input already includes cached tokens. Classification, `--help`,
+ * `doctor` and generated rules all read this one description.
+ */
+export interface DialectSpec {
+  id: string;
+  title: string;
+  /** Exposed metric name → its token type, or `label` when the type is in a label. */
+  metrics: Readonly<Record<string, RawTokenType | 'label'>>;
+  /** Labels holding the token type (first present wins) and what their values mean. */
+  tokenTypeLabels?: readonly string[];
+  tokenTypeValues?: Readonly<Record<string, RawTokenType>>;
+  /** Labels holding each canonical dimension; the first with a real value wins (response model before request model). */
+  labels: {
+    model: readonly string[];
+    provider?: readonly string[];
+    operation?: readonly string[];
+    gateway?: readonly string[];
+  };
+  /** The source's input count already includes cache reads and writes (subtracted once, in the ledger). */
+  inputIncludesCache: boolean;
+  /**
+   * Where some providers or models report input the other way. Applies unless the config file
+   * sets `inputIncludesCache` for the dialect.
+   */
+  cacheExceptions?: { providers: readonly string[]; modelPattern: string; includes: boolean };
+  /** Tells this dialect apart from another with the same metric names (a plain name like `ai_llm_tokens_total`). */
+  signature?: { all?: readonly LabelCondition[]; any?: readonly LabelCondition[]; none?: readonly LabelCondition[] };
+  /** The source's own cost counter, where it has one. */
+  ownCostMetric?: string;
+}
+
+/** What a dialect makes of one series. */
+export interface Classified {
+  dialect: string;
+  /** undefined: a token series whose type we do not know (it is counted in coverage, never priced). */
+  type: RawTokenType | undefined;
+  model: string | undefined;
+  provider: string | undefined;
+  operation: string | undefined;
+  gateway: string | undefined;
+  /** The source's input count already includes cached reads and cache writes. */
+  inputIncludesCache: boolean;
+}
+
+/** Config-file settings per dialect id: `auto` (the default) applies the dialect's exceptions. */
+export type DialectSettings = Readonly<Record<string, { inputIncludesCache?: boolean | 'auto' | undefined } | undefined>>;
+
+/** Values that exporters use to say "no value": agentgateway/Envoy `unknown`, LiteLLM `None`. */
+const NULL_MARKERS = new Set(['', 'unknown', 'None', 'none', 'null', 'undefined']);
+
+/** The first label among `names` with a real value. */
+export function firstLabel(labels: Labels, names: readonly string[]): string | undefined {
+  for (const n of names) {
+    const v = labels[n];
+    if (v !== undefined && !NULL_MARKERS.has(v)) return v;
+  }
+  return undefined;
+}
+
+function holds(labels: Labels, c: LabelCondition): boolean {
+  const v = labels[c.label];
+  return v !== undefined && (c.values === undefined || c.values.includes(v));
+}
+
+/** Does this series carry the dialect's label signature? */
+export function matchesSignature(spec: DialectSpec, labels: Labels): boolean {
+  const s = spec.signature;
+  if (!s) return true;
+  if (s.all && !s.all.every((c) => holds(labels, c))) return false;
+  if (s.any && !s.any.some((c) => holds(labels, c))) return false;
+  return !s.none?.some((c) => holds(labels, c));
+}
+
+const patterns = new Map<string, RegExp>();
+
+function includesCache(spec: DialectSpec, setting: boolean | 'auto' | undefined, provider?: string, model?: string): boolean {
+  if (typeof setting === 'boolean') return setting;
+  const e = spec.cacheExceptions;
+  if (e) {
+    let re = patterns.get(e.modelPattern);
+    if (!re) patterns.set(e.modelPattern, (re = new RegExp(e.modelPattern)));
+    if ((provider !== undefined && e.providers.includes(provider)) || (model !== undefined && re.test(model))) return e.includes;
+  }
+  return spec.inputIncludesCache;
+}
+
+/** A dialect's reading of one series of one of its metrics. */
+export function classifyWith(spec: DialectSpec, name: string, labels: Labels, settings: DialectSettings): Classified {
+  const declared = spec.metrics[name];
+  let type: RawTokenType | undefined = declared === 'label' ? undefined : declared;
+  if (declared === 'label') {
+    const raw = firstLabel(labels, spec.tokenTypeLabels ?? []);
+    const values = spec.tokenTypeValues ?? {};
+    // A label value is hostile input: `constructor` must not find Object's prototype.
+    type = raw !== undefined && Object.hasOwn(values, raw) ? values[raw] : undefined;
+  }
+  const provider = spec.labels.provider ? firstLabel(labels, spec.labels.provider) : undefined;
+  const model = firstLabel(labels, spec.labels.model);
+  return {
+    dialect: spec.id,
+    type,
+    model,
+    provider,
+    operation: spec.labels.operation ? firstLabel(labels, spec.labels.operation) : undefined,
+    gateway: firstLabel(labels, spec.labels.gateway ?? ['gateway']),
+    inputIncludesCache: includesCache(spec, settings[spec.id]?.inputIncludesCache, provider, model),
+  };
+}

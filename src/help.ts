@@ -1,0 +1,17 @@
+import { EXIT_INTERNAL, type ExitCode } from './errors.js';
+
+/** What each exit code means, for the top-level `--help` (commands say it in their own words). */
+export const EXIT_CODE_MEANINGS: Record<ExitCode, string> = {
+  0: 'success (warnings go to stderr)',
+  1: 'a budget is breached',
+  2: 'usage or configuration error: bad flags, invalid pricing or config file',
+  3: 'data source failure: unreachable, timeout, HTTP error, malformed data',
+  4: 'incomplete data: no matching series, no samples in the window,\n     unpriced usage or a partial response under --strict; for budgets:\n     a scope with no data, unpriced usage in scope, too little history',
+};
+
+/** The `Exit codes:` block of `--help`: the given codes (default: all), and 70 for a bug. */
+export function exitCodesHelp(codes: Partial<Record<ExitCode, string>> = EXIT_CODE_MEANINGS): string {
+  const lines = Object.entries(codes).map(([code, text]) => `  ${code.padStart(2)}  ${text}`);
+  lines.push(` ${EXIT_INTERNAL}  internal error (a bug: please report it with the stack trace)`);
+  return `\nExit codes:\n${lines.join('\n')}`;
+}

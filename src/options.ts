@@ -1,0 +1,117 @@
+import { DIALECT_IDS } from './dialects/table.js';
+import { METHOD_CHOICES } from './forecast/settings.js';
+import { WINDOW_NAMES } from './ledger/periods.js';
+
+/**
+ * Every option, declared once as data and grouped as commands share them. A command lists the
+ * groups it honours; `--help` shows exactly those. Defaults shown here are applied by the
+ * command's resolver (after the config file and the environment), not by commander.
+ */
+export interface OptionSpec {
+  /** commander's flags string: `--by <dimensions>`, `--no-chart`. */
+  flags: string;
+  description: string;
+  /** Values collect into a list. */
+  repeatable?: boolean;
+  choices?: readonly string[];
+  /** For `--help` only: what applies when neither the flag, the environment nor the config file says. */
+  defaultText?: string;
+  /** Accepted but not shown (deprecated aliases). */
+  hidden?: boolean;
+}
+
+const opt = (flags: string, description: string, more: Omit<OptionSpec, 'flags' | 'description'> = {}): OptionSpec => ({
+  flags,
+  description,
+  ...more,
+});
+
+/** Where the data comes from. */
+export const SOURCE_OPTIONS: readonly OptionSpec[] = [
+  opt('--prometheus <url>', 'Prometheus-compatible API (Prometheus, Thanos, Mimir, VictoriaMetrics), with any path prefix'),
+  opt('--file <[name=]path>', 'Prometheus text or OpenMetrics file, - for stdin (repeatable); NAME becomes the gateway', {
+    repeatable: true,
+  }),
+  opt('--scrape <[name=]url>', 'a /metrics endpoint to read (repeatable, read concurrently)', { repeatable: true }),
+  opt('--count-samples', '--prometheus: also count samples per slice for coverage and gaps (the server reads the data twice)'),
+];
+
+/** `--scrape` twice: only `report` shows usage between two scrapes. */
+export const SCRAPE_INTERVAL_OPTION = opt(
+  '--interval <duration>',
+  'with --scrape: scrape twice this far apart and report the usage between',
+);
+
+/** How metric names and labels are read. */
+export const DIALECT_OPTIONS: readonly OptionSpec[] = [
+  opt('--dialect <id>', `read only this dialect: ${DIALECT_IDS.join(', ')}`),
+  opt('--lookback <duration>', "how far before the window a sample still counts as a series' baseline", {
+    defaultText: 'all data; 7d on a server',
+  }),
+];
+
+/** How to reach `--scrape` targets and `--prometheus`. */
+export const CONNECTION_OPTIONS: readonly OptionSpec[] = [
+  opt('--timeout <duration>', 'per-request timeout for --scrape and --prometheus', { defaultText: '30s' }),
+  opt('--retries <n>', '--prometheus: retries for connection errors, 429 and 502/503/504 (with backoff)', { defaultText: '3' }),
+  opt('--header <header>', "extra HTTP header, 'Name: value' (repeatable)", { repeatable: true }),
+  opt('--bearer-token-file <file>', 'file holding a bearer token for --scrape and --prometheus'),
+  opt('--basic-auth-user <user>', 'basic auth user (password from TOKENSPEND_BASIC_AUTH_PASSWORD or --basic-auth-password-file)'),
+  opt('--basic-auth-password-file <file>', 'file holding the basic auth password'),
+  opt('--ca-file <file>', 'CA certificate(s) to trust for https'),
+  opt('--insecure-skip-verify', 'do not verify the server certificate (prints a warning)'),
+  opt('--verbose', 'log every request on stderr (credentials are never shown)'),
+];
+
+export const PRICING_OPTIONS: readonly OptionSpec[] = [
+  opt('--pricing <file>', 'pricing file layered over the bundled list (repeatable; later wins per model)', { repeatable: true }),
+  opt('--no-default-pricing', 'do not load the bundled price list'),
+];
+
+export const CONFIG_OPTIONS: readonly OptionSpec[] = [
+  opt('--config <file>', 'config file (YAML or JSON): connection, pricing, timezone, --by, budgets, dialects, mappings', {
+    defaultText: 'TOKENSPEND_CONFIG, else ./tokenspend.yaml when present',
+  }),
+  opt('--no-config', 'do not read a config file'),
+];
+
+/** `report`'s window and steps. */
+export const WINDOW_OPTIONS: readonly OptionSpec[] = [
+  opt('--window <window>', `${WINDOW_NAMES.join(', ')} or a duration like 24h, 7d`, { defaultText: 'all; 7d on a server' }),
+  opt('--since <time>', 'window start, RFC 3339 (exclusive)'),
+  opt('--until <time>', 'window end, RFC 3339 (inclusive)'),
+  opt('--step <step>', 'one row per 1h, 1d, 1w, 1mo (calendar-aligned in --timezone) or any duration'),
+  opt('--now <time>', 'anchor for relative windows (default: the last sample of timestamped data, else the clock)'),
+];
+
+export const TIMEZONE_OPTION = opt('--timezone <zone>', 'IANA zone for calendar windows, steps and periods', { defaultText: 'UTC' });
+
+export const BY_OPTION = opt('--by <dimensions>', 'group by: model, provider, operation, gateway, dialect or any label (comma-separated)');
+export const MATCH_OPTION = opt(
+  '--match <selector>',
+  'keep series where label=value, label!=value, label=~regex or label!~regex (repeatable)',
+  {
+    repeatable: true,
+  },
+);
+
+/** `--format` over `formats`. */
+export function formatOption(formats: readonly string[]): OptionSpec {
+  return opt('--format <format>', 'output format', { choices: formats, defaultText: 'table' });
+}
+
+/** `--format` over `formats`, and `--output`. */
+export function outputOptions(formats: readonly string[]): OptionSpec[] {
+  return [formatOption(formats), opt('--output <file>', 'write to this file (atomically) instead of stdout')];
+}
+
+export const DECIMALS_OPTION = opt('--decimals <n>', 'digits of money (default: 2 in table and markdown, 6 in json and csv)');
+
+/** How forecasts are made (forecast, budget check). */
+export const FORECAST_OPTIONS: readonly OptionSpec[] = [
+  opt('--history <duration>', 'days of daily spend the forecast learns from', { defaultText: '56d' }),
+  opt('--method <method>', 'forecast method', { choices: METHOD_CHOICES, defaultText: 'auto' }),
+  opt('--level <percent>', 'prediction interval level, in percent', { defaultText: '80' }),
+  opt('--interval <percent>', 'deprecated: use --level', { hidden: true }),
+  opt('--force', 'forecast even with less history than the method needs'),
+];

@@ -1,0 +1,23 @@
+import { Chalk } from 'chalk';
+import Table from 'cli-table3';
+import type { ForecastReport } from '../../forecast/groups.js';
+import { spendChart } from '../chart.js';
+import { estimateText } from '../format.js';
+import type { RenderOptions } from '../options.js';
+import { forecastCells, forecastHead, heading } from './view.js';
+
+/** Period-end forecast per group; on a terminal, a chart of the total under the table. */
+export function renderForecastTable(r: ForecastReport, options: RenderOptions): string {
+  const chalk = new Chalk({ level: options.color ? 1 : 0 });
+  const table = new Table({
+    head: forecastHead(r).map((h) => chalk.bold(h)),
+    colAligns: ['left', 'right', 'right', 'right', 'left', 'left'],
+    style: { head: [], border: [], compact: true },
+  });
+  for (const g of r.groups) table.push(forecastCells(r, g));
+  const out = [chalk.bold(heading(r)), table.toString()];
+  if (options.chart && r.history.length > 0) {
+    out.push('', spendChart(r.history, r.future, r.band, { width: options.width, label: (v) => estimateText(v, r.currency) }));
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,47 @@
+import type { ForecastReport, GroupForecast } from '../../forecast/groups.js';
+import { estimateText, formatDay, formatLocal, moneyText } from '../format.js';
+
+/** `gateway=gw-eu · model=…` as one label; `all` when not grouped. */
+export function groupLabel(r: ForecastReport, g: GroupForecast): string {
+  return r.by.length === 0 ? 'all' : r.by.map((d) => g.group[d] || '(none)').join(' · ');
+}
+
+export function heading(r: ForecastReport): string {
+  return `Forecast to the end of the ${r.period.label} (${formatLocal(r.period.end, r.timezone)} ${r.timezone}), as of ${formatLocal(r.at, r.timezone)}`;
+}
+
+/** Column heads shared by the table and Markdown. */
+export function forecastHead(r: ForecastReport): string[] {
+  const level = `${Math.round((r.groups[0]?.forecast?.level ?? 0.8) * 100)}%`;
+  return [
+    'Group',
+    'Spent so far',
+    `${r.period.label[0]?.toUpperCase()}${r.period.label.slice(1)}-end forecast`,
+    `${level} interval`,
+    'Method',
+    ...(r.budget !== undefined ? [`Reaches ${estimateText(Number(r.budget), r.currency)}`] : []),
+  ];
+}
+
+function budgetCell(r: ForecastReport, g: GroupForecast): string {
+  if (g.budgetOutcome === 'reached') return 'already reached';
+  if (g.budgetOutcome === 'not-this-period') return 'not this period';
+  return g.exhaustion === undefined ? '' : formatDay(g.exhaustion, r.timezone);
+}
+
+/** One group's cells, in the order of `forecastHead`. */
+export function forecastCells(r: ForecastReport, g: GroupForecast): string[] {
+  const f = g.forecast;
+  return [
+    groupLabel(r, g),
+    moneyText(g.spent, r.currency),
+    f ? estimateText(f.total, r.currency) : 'too little history',
+    f
+      ? Number.isFinite(f.lower)
+        ? `${estimateText(f.lower, r.currency)} – ${estimateText(f.upper, r.currency)}`
+        : 'n/a (short history)'
+      : '',
+    f?.method ?? '',
+    ...(r.budget !== undefined ? [budgetCell(r, g)] : []),
+  ];
+}

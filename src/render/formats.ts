@@ -1,0 +1,11 @@
+// The format lists feed `--format` choices; they live apart from the renderers so that `--help`
+// loads none of them. Each result kind's registry is typed by its list, so a format added here
+// is a compile error wherever a renderer for it is missing.
+
+/** Formats of results that are tables of money: report, budget check, forecast, back-test. */
+export const FORMATS = ['table', 'json', 'csv', 'markdown'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** Formats of look-ups: doctor, pricing list and show. */
+export const LOOKUP_FORMATS = ['table', 'json'] as const;
+export type LookupFormat = (typeof LOOKUP_FORMATS)[number];

@@ -1,0 +1,109 @@
+import { displayCosts } from '../../cost/display.js';
+import type { CostReport, UnpricedReason } from '../../cost/report.js';
+import type { Finding } from '../../findings.js';
+import type { Coverage } from '../../ledger/accounting.js';
+import { isoTime } from '../../ledger/time.js';
+import { TOKEN_TYPES, type TokenType } from '../../model.js';
+import { displayPath } from '../../pricing/load.js';
+import type { SourceInfo } from '../../sources/source.js';
+import type { RenderOptions } from '../options.js';
+
+/** Bumped on any change a consumer could notice; additions of fields do not bump it. */
+export const REPORT_SCHEMA_VERSION = 1;
+
+type PerType<T> = Record<TokenType, T>;
+
+/** The documented JSON contract of `report --format json` (design §7, README). */
+export interface ReportJson {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  window: { start: string | null; end: string | null; label: string; timezone: string; lifetime: boolean; anchoredToData: boolean };
+  step: string | null;
+  currency: string;
+  source: (Pick<SourceInfo, 'kind' | 'location' | 'timestamped' | 'server' | 'requests'> & { name: string | null })[];
+  /** Dialect id → series read. */
+  dialects: Record<string, number>;
+  pricing: { files: { path: string; version: string; sha256: string }[]; version: string; sha256: string | null };
+  groupBy: readonly string[];
+  rows: {
+    group: Record<string, string>;
+    start?: string | null;
+    end?: string | null;
+    priced: boolean;
+    unpricedReason?: UnpricedReason;
+    tokens: PerType<number>;
+    /** Money rounded to the report's decimals (6 by default); null when unpriced. */
+    cost: PerType<number> | null;
+    totalCost: number | null;
+  }[];
+  totals: { tokens: PerType<number>; cost: PerType<number>; totalCost: number; unpricedTokens: number };
+  /** Servers without --count-samples say nothing of samples and gaps: null. */
+  coverage: Omit<Coverage, 'samples' | 'gaps'> & { samples: number | null; gaps: number | null };
+  warnings: Pick<Finding, 'code' | 'severity' | 'message'>[];
+}
+
+function time(ms: number): string | null {
+  return Number.isFinite(ms) ? isoTime(ms) : null;
+}
+
+/** A decimal of ≤ 15 significant digits survives Number → JSON unchanged. */
+const money = (decimal: string): number => Number(decimal);
+const typed = <T>(f: (t: TokenType) => T): PerType<T> => Object.fromEntries(TOKEN_TYPES.map((t) => [t, f(t)])) as PerType<T>;
+
+/** The stable, versioned JSON shape. Money is rounded to `decimals` (default 6). */
+export function reportJson(report: CostReport, decimals = 6): ReportJson {
+  const display = displayCosts(report, decimals);
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    window: {
+      start: time(report.window.start),
+      end: time(report.window.end),
+      label: report.window.label,
+      timezone: report.timezone,
+      lifetime: report.lifetime,
+      anchoredToData: report.anchoredToData,
+    },
+    step: report.step ?? null,
+    currency: report.currency,
+    source: report.sources.map((s) => ({
+      kind: s.kind,
+      name: s.name ?? null,
+      location: s.location,
+      timestamped: s.timestamped,
+      ...(s.server ? { server: s.server } : {}),
+      ...(s.requests ? { requests: s.requests } : {}),
+    })),
+    dialects: report.dialects,
+    pricing: {
+      files: report.pricing.map((p) => ({ path: displayPath(p.path), version: p.version, sha256: p.sha256 })),
+      version: report.pricing.map((p) => p.version).join('+'),
+      sha256: report.pricing.at(-1)?.sha256 ?? null,
+    },
+    groupBy: report.by,
+    rows: report.rows.map((row, i) => {
+      const cost = display.rows[i];
+      return {
+        group: row.group,
+        ...(row.bucket === undefined
+          ? {}
+          : { start: time(report.buckets[row.bucket] as number), end: time(report.buckets[row.bucket + 1] as number) }),
+        priced: row.priced,
+        ...(row.unpricedReason ? { unpricedReason: row.unpricedReason } : {}),
+        tokens: typed((t) => row.tokens[t]),
+        cost: cost ? typed((t) => money(cost.byType[t])) : null,
+        totalCost: cost ? money(cost.total) : null,
+      };
+    }),
+    totals: {
+      tokens: typed((t) => report.totals.tokens[t]),
+      cost: typed((t) => money(display.totals.byType[t])),
+      totalCost: money(display.totals.total),
+      unpricedTokens: report.totals.unpricedTokens,
+    },
+    coverage: report.sources.some((s) => s.samplesCounted === false) ? { ...report.coverage, samples: null, gaps: null } : report.coverage,
+    warnings: report.findings.map((f) => ({ code: f.code, severity: f.severity, message: f.message })),
+  };
+}
+
+export function renderReportJson(report: CostReport, options: RenderOptions): string {
+  return `${JSON.stringify(reportJson(report, options.decimals ?? 6), null, 2)}\n`;
+}

@@ -1,0 +1,60 @@
+import type { Readable } from 'node:stream';
+import type { Classifier } from '../dialects/classifier.js';
+import type { Finding } from '../findings.js';
+import type { WindowSpec, Window } from '../ledger/periods.js';
+import type { SampleSink } from '../ledger/sink.js';
+
+export type SourceKind = 'file' | 'scrape' | 'prometheus';
+
+/** Where one report's data came from, as every output states it. */
+export interface SourceInfo {
+  kind: SourceKind;
+  name: string | undefined;
+  location: string;
+  timestamped: boolean;
+  /** Prometheus-compatible servers: what answered, and which token metrics it had. */
+  server?: { flavour: string; version: string | null; metrics: string[] };
+  /** HTTP requests made and bytes received. */
+  requests?: { requests: number; bytes: number; retries: number };
+  /** False where samples were not counted (servers without --count-samples): no sample or gap figures. */
+  samplesCounted?: boolean;
+}
+
+/** What a source may use of the outside world besides its own settings. */
+export interface SourceContext {
+  /** Standard input, for `--file -`. */
+  stdin?: Readable | undefined;
+  clock: () => number;
+  /** Waits between scrape rounds and retries; tests inject one that does not wait. */
+  sleep?: ((ms: number) => Promise<void>) | undefined;
+}
+
+export interface ReadRequest {
+  classifier: Classifier;
+  /** How far before a slice a sample still counts as the series' baseline. */
+  lookbackMs: number;
+  /** The slice edges; given to sources that read `slices`. */
+  edges?: readonly number[];
+  ctx: SourceContext;
+}
+
+export interface SourceReading {
+  sources: SourceInfo[];
+  findings: Finding[];
+  /** The span the source itself observed (two scrape rounds): the window when none was asked for. */
+  observed?: Window;
+}
+
+/**
+ * A source of token counters. `samples` sources (files, scrapes) stream raw samples into the sink
+ * before the time plan is known (a file's last sample may anchor it); `slices` sources (servers)
+ * do the accounting where the data is, so they read after the plan, for its edges, and answer
+ * only for a bounded window up to now.
+ */
+export interface UsageSource {
+  readonly kind: SourceKind;
+  readonly reads: 'samples' | 'slices';
+  /** The window when none is given, and the look-back when none is given. */
+  readonly defaults: { window: WindowSpec; lookbackMs: number };
+  read(sink: SampleSink, request: ReadRequest): Promise<SourceReading>;
+}
