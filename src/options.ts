@@ -52,10 +52,10 @@ export const DIALECT_OPTIONS: readonly OptionSpec[] = [
 
 /** How to reach `--scrape` targets and `--prometheus`. */
 export const CONNECTION_OPTIONS: readonly OptionSpec[] = [
-  opt('--timeout <duration>', 'per-request timeout for --scrape and --prometheus', { defaultText: '30s' }),
-  opt('--retries <n>', '--prometheus: retries for connection errors, 429 and 502/503/504 (with backoff)', { defaultText: '3' }),
+  opt('--timeout <duration>', 'per-request timeout for the server or scrape targets', { defaultText: '30s' }),
+  opt('--retries <n>', 'retries of server queries after connection errors, 429 and 502/503/504 (with backoff)', { defaultText: '3' }),
   opt('--header <header>', "extra HTTP header, 'Name: value' (repeatable)", { repeatable: true }),
-  opt('--bearer-token-file <file>', 'file holding a bearer token for --scrape and --prometheus'),
+  opt('--bearer-token-file <file>', 'file holding a bearer token for the server or scrape targets'),
   opt('--basic-auth-user <user>', 'basic auth user (password from TOKENSPEND_BASIC_AUTH_PASSWORD or --basic-auth-password-file)'),
   opt('--basic-auth-password-file <file>', 'file holding the basic auth password'),
   opt('--ca-file <file>', 'CA certificate(s) to trust for https'),
@@ -69,7 +69,7 @@ export const PRICING_OPTIONS: readonly OptionSpec[] = [
 ];
 
 export const CONFIG_OPTIONS: readonly OptionSpec[] = [
-  opt('--config <file>', 'config file (YAML or JSON): connection, pricing, timezone, --by, budgets, dialects, mappings', {
+  opt('--config <file>', 'config file (YAML or JSON): connection, pricing, time zone, grouping, budgets, dialects, mappings', {
     defaultText: 'TOKENSPEND_CONFIG, else ./tokenspend.yaml when present',
   }),
   opt('--no-config', 'do not read a config file'),

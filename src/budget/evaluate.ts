@@ -146,64 +146,83 @@ function evaluateSpend(
       ),
     );
   }
-
-  // Forecast to the period end (calendar periods that have not ended).
-  let forecast: BudgetForecast | undefined;
-  let exhaustion: number | undefined;
   const wantsForecast = b.forecast || b.failOn === 'forecast' || options.failOn === 'forecast';
-  if (b.period.kind === 'calendar' && end > options.at) {
-    const f = forecastToPeriodEnd(
-      scope,
-      spent,
-      { at: options.at, periodEnd: end, zone, settings: options.forecast },
-      common.instance,
-      wantsForecast,
-    );
-    findings.push(...f.findings);
-    if (f.forecast) {
-      const { method, total, lower, upper, level } = f.forecast;
-      forecast = { method, total, lower, upper, level };
-      if (spent < limit) exhaustion = projectedExhaustion(femtoToNumber(spent), f.forecast, femtoToNumber(limit));
-    }
-  }
-  if (spent >= limit) {
-    // When did it run out? The first day the running total reached the limit.
-    const edges = dayEdges(start, until, zone);
-    let cumulative = 0n;
-    for (let i = 0; i + 1 < edges.length; i++) {
-      cumulative += scope.costBetween(edges[i] as number, edges[i + 1] as number);
-      if (cumulative >= limit) {
-        exhaustion = edges[i] as number;
-        break;
-      }
-    }
-  }
+  const ahead =
+    b.period.kind === 'calendar' && end > options.at ? projectSpend(scope, spent, limit, end, zone, options, common, wantsForecast) : {};
+  findings.push(...(ahead.findings ?? []));
+  const exhaustion = spent >= limit ? ranOut(scope, start, until, zone, limit) : ahead.exhaustion;
 
   let status: BudgetStatus = unpriced > 0 ? 'incomplete' : 'ok';
   if (spent >= limit) status = 'breached';
-  else if (forecast && forecast.total > femtoToNumber(limit)) status = 'breached-by-forecast';
+  else if (ahead.forecast && ahead.forecast.total > femtoToNumber(limit)) status = 'breached-by-forecast';
   else if (warnAt !== undefined && spent >= warnAt) status = 'warn';
   const failOn = strictest(b.failOn, options.failOn);
+  findings.push(...statusFindings(status, failOn, common.instance));
   const fails =
     status === 'breached' ||
     (status === 'breached-by-forecast' && failOn !== 'breach') ||
     (failOn === 'warn' && (status === 'warn' || status === 'breached-by-forecast')) ||
     findings.some((f) => f.severity === 'error');
-  if (status === 'breached') findings.push(finding('BUDGET_EXCEEDED', 'error', `${common.instance}: spent more than its limit`));
-  if (status === 'breached-by-forecast')
-    findings.push(
-      finding(
-        'FORECAST_EXCEEDS',
-        failOn === 'breach' ? 'warning' : 'error',
-        `${common.instance}: the forecast for the period end exceeds the limit`,
-      ),
-    );
-  if (status === 'warn')
-    findings.push(finding('BUDGET_WARN', failOn === 'warn' ? 'error' : 'warning', `${common.instance}: past its warning level`));
-  return { ...common, period, spent, limit, warnAt, forecast, exhaustion, burn: undefined, status, fails, findings };
+  return { ...common, period, spent, limit, warnAt, forecast: ahead.forecast, exhaustion, burn: undefined, status, fails, findings };
 }
 
-function strictest(a: 'breach' | 'forecast' | 'warn', b: 'breach' | 'forecast' | 'warn' | undefined): 'breach' | 'forecast' | 'warn' {
+/** The forecast to the end of a calendar period that has not ended, and the day it reaches the limit. */
+function projectSpend(
+  scope: Scope,
+  spent: bigint,
+  limit: bigint,
+  end: number,
+  zone: string,
+  options: EvaluateOptions,
+  common: Common,
+  wanted: boolean,
+): { forecast?: BudgetForecast; exhaustion?: number | undefined; findings?: Finding[] } {
+  const f = forecastToPeriodEnd(
+    scope,
+    spent,
+    { at: options.at, periodEnd: end, zone, settings: options.forecast },
+    common.instance,
+    wanted,
+  );
+  if (!f.forecast) return { findings: f.findings };
+  const { method, total, lower, upper, level } = f.forecast;
+  const exhaustion = spent < limit ? projectedExhaustion(femtoToNumber(spent), f.forecast, femtoToNumber(limit)) : undefined;
+  return { forecast: { method, total, lower, upper, level }, exhaustion, findings: f.findings };
+}
+
+/** The first day on which the running total reached the limit. */
+function ranOut(scope: Scope, start: number, until: number, zone: string, limit: bigint): number | undefined {
+  const edges = dayEdges(start, until, zone);
+  let cumulative = 0n;
+  for (let i = 0; i + 1 < edges.length; i++) {
+    cumulative += scope.costBetween(edges[i] as number, edges[i + 1] as number);
+    if (cumulative >= limit) return edges[i] as number;
+  }
+  return undefined;
+}
+
+function statusFindings(status: BudgetStatus, failOn: FailOn, instance: string): Finding[] {
+  switch (status) {
+    case 'breached':
+      return [finding('BUDGET_EXCEEDED', 'error', `${instance}: spent more than its limit`)];
+    case 'breached-by-forecast':
+      return [
+        finding(
+          'FORECAST_EXCEEDS',
+          failOn === 'breach' ? 'warning' : 'error',
+          `${instance}: the forecast for the period end exceeds the limit`,
+        ),
+      ];
+    case 'warn':
+      return [finding('BUDGET_WARN', failOn === 'warn' ? 'error' : 'warning', `${instance}: past its warning level`)];
+    default:
+      return [];
+  }
+}
+
+type FailOn = 'breach' | 'forecast' | 'warn';
+
+function strictest(a: FailOn, b: FailOn | undefined): FailOn {
   const rank = { breach: 0, forecast: 1, warn: 2 };
   return b !== undefined && rank[b] > rank[a] ? b : a;
 }

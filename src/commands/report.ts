@@ -40,6 +40,8 @@ type ReportFlags = DataFlags &
     output?: string;
     decimals?: string;
     strict?: boolean;
+    /** `--scrape … --interval`. */
+    interval?: string;
   };
 
 interface ReportOptions {
@@ -89,7 +91,7 @@ export const report = defineCommand<ReportFlags, ReportOptions>({
       'incomplete data: no matching series, no samples in the window,\n     unpriced usage or a partial response under --strict',
   },
   async resolve(flags, env) {
-    const data = await resolveData(flags, env);
+    const data = await resolveData(flags, env, flags.interval);
     return {
       data,
       grouping: resolveGrouping(flags, data.config),

@@ -28,11 +28,12 @@ export interface DataOptions {
   pricing: PricingChoice;
 }
 
-export async function resolveData(flags: DataFlags, env: Environment): Promise<DataOptions> {
+/** `scrapeInterval`: `report --interval`, the one command that scrapes twice. */
+export async function resolveData(flags: DataFlags, env: Environment, scrapeInterval?: string): Promise<DataOptions> {
   const config = await loadConfig(flags.config, env);
   return {
     config,
-    sources: await resolveSources(flags, flags, env, config),
+    sources: await resolveSources(flags, flags, env, config, scrapeInterval),
     dialects: resolveDialects(flags, config),
     lookbackMs: resolveLookback(flags, config),
     pricing: resolvePricing(flags, config),

@@ -90,29 +90,31 @@ export interface SourceFlags {
   prometheus?: string | undefined;
   file?: string[] | undefined;
   scrape?: string[] | undefined;
-  /** `--scrape … --interval`: report only. */
-  interval?: string | undefined;
   countSamples?: boolean | undefined;
 }
 
-/** Files and scrapes from the flags; else a server from the flag, the environment or the config file. */
+/**
+ * Files and scrapes from the flags; else a server from the flag, the environment or the config
+ * file. `scrapeInterval` is `report --interval` (scrape twice), the only command that has it.
+ */
 export async function resolveSources(
   flags: SourceFlags,
   connection: ConnectionFlags,
   env: Environment,
   config: ConfigFile | undefined,
+  scrapeInterval?: string,
 ): Promise<SourceSettings> {
   const specs = [
     ...(flags.file ?? []).map((f) => parseSourceArg('file', f)),
     ...(flags.scrape ?? []).map((s) => parseSourceArg('scrape', s)),
   ];
-  if (flags.interval !== undefined && (flags.scrape ?? []).length === 0) throw usageError('--interval goes with --scrape');
+  if (scrapeInterval !== undefined && (flags.scrape ?? []).length === 0) throw usageError('--interval goes with --scrape');
   const prometheusUrl =
     flags.prometheus ?? (specs.length === 0 ? (env.vars.TOKENSPEND_PROMETHEUS_URL ?? config?.data.connection?.prometheus) : undefined);
   const { http, retries } = await resolveConnection(connection, env, config);
   return {
     specs,
-    scrapeIntervalMs: flags.interval === undefined ? undefined : positiveDuration(flags.interval, '--interval'),
+    scrapeIntervalMs: scrapeInterval === undefined ? undefined : positiveDuration(scrapeInterval, '--interval'),
     prometheusUrl,
     retries,
     countSamples: flags.countSamples === true,

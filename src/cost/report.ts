@@ -77,13 +77,16 @@ interface RowAcc {
   rank: bigint;
 }
 
-/** Joins exact usage with the prices in force in each slice, and folds it into report rows. */
-export function buildCostReport(usage: Usage, book: PriceBook, options: CostOptions): CostReport {
+/** Tokens × the rate in force in each slice, folded into rows per group (and bucket); unpriced tokens get rows of their own. */
+function priceCells(
+  usage: Usage,
+  book: PriceBook,
+  options: CostOptions,
+): { rows: Map<string, RowAcc>; unpriced: Map<string, UnpricedReason> } {
   const rows = new Map<string, RowAcc>();
-  const unpricedModels = new Map<string, UnpricedReason>();
+  const unpriced = new Map<string, UnpricedReason>();
   const { edges } = usage;
   const stepped = options.bucketEdges.length > 2;
-
   for (const cell of usage.cells) {
     const sliceStart = edges[cell.slice] as number;
     const sliceEnd = edges[cell.slice + 1] as number;
@@ -106,16 +109,16 @@ export function buildCostReport(usage: Usage, book: PriceBook, options: CostOpti
           cell.model === undefined ? 'no-model' : !model ? 'unknown-model' : !rate ? 'before-first-price' : 'no-rate';
         const acc = rowFor(rows, usage.by, cell.group, bucket, cell.model ?? '', reason);
         acc.row.tokens[type] += tokens;
-        unpricedModels.set(`${cell.model ?? '(no model label)'}${reason === 'no-rate' ? ` (${type})` : ''}`, reason);
+        unpriced.set(`${cell.model ?? '(no model label)'}${reason === 'no-rate' ? ` (${type})` : ''}`, reason);
       }
     }
   }
+  return { rows, unpriced };
+}
 
-  let list = [...rows.values()];
-  if (options.top !== undefined) list = foldTop(list, options.top, usage.by);
-  list.sort(compareRows);
+function totalsOf(rows: readonly ReportRow[]): ReportTotals {
   const totals: ReportTotals = { tokens: zeroTokens(), cost: zeroCost(), totalCost: 0n, unpricedTokens: 0 };
-  for (const { row } of list) {
+  for (const row of rows) {
     for (const t of TOKEN_TYPES) {
       totals.tokens[t] += row.tokens[t];
       if (row.cost) totals.cost[t] += row.cost[t];
@@ -123,10 +126,19 @@ export function buildCostReport(usage: Usage, book: PriceBook, options: CostOpti
     }
     if (row.totalCost !== null) totals.totalCost += row.totalCost;
   }
+  return totals;
+}
 
+/** Joins exact usage with the prices in force in each slice, and folds it into report rows. */
+export function buildCostReport(usage: Usage, book: PriceBook, options: CostOptions): CostReport {
+  const { rows, unpriced } = priceCells(usage, book, options);
+  let list = [...rows.values()];
+  if (options.top !== undefined) list = foldTop(list, options.top, usage.by);
+  list.sort(compareRows);
+  const totals = totalsOf(list.map((a) => a.row));
   const findings = [...usage.findings];
-  if (unpricedModels.size > 0) {
-    const names = [...unpricedModels.entries()].map(([m, r]) => `${m}: ${REASON_TEXT[r]}`);
+  if (unpriced.size > 0) {
+    const names = [...unpriced.entries()].map(([m, r]) => `${m}: ${REASON_TEXT[r]}`);
     findings.push(
       finding(
         'UNPRICED_USAGE',

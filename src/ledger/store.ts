@@ -182,32 +182,27 @@ export class UsageStore implements SampleSink {
     return group;
   }
 
-  /**
-   * Runs exact accounting over the slices of `edges` (bucket edges refined by price changes).
-   * `lookbackMs`: how far before the window a sample still counts as the series' baseline.
-   */
-  account(edges: readonly number[], lookbackMs: number): Usage {
+  /** Every source's tokens per group × model × slice, before cache is taken out of input. */
+  private rawCells(edges: readonly number[], lookbackMs: number): { cells: Map<string, RawCell>; coverage: Coverage } {
     const cells = new Map<string, RawCell>();
     const coverage = emptyCoverage();
-    const findings: Finding[] = [];
+    const add = (group: string[], model: string | undefined, inclusive: boolean, type: RawTokenType, perSlice: Float64Array) => {
+      for (let i = 0; i < perSlice.length; i++) {
+        const tokens = perSlice[i] as number;
+        if (tokens !== 0) cellFor(cells, group, model, inclusive, i).raw[type] += tokens;
+      }
+    };
     for (const s of this.series.values()) {
       if (s === null) continue;
       if (!s.sorted) sortSeries(s);
       const { perSlice, coverage: c } = accountSeries(s.times, s.values, edges, lookbackMs);
       addCoverage(coverage, c);
-      for (let i = 0; i < perSlice.length; i++) {
-        const tokens = perSlice[i] as number;
-        if (tokens === 0) continue;
-        cellFor(cells, s.group, s.model, s.inclusive, i).raw[s.type] += tokens;
-      }
+      add(s.group, s.model, s.inclusive, s.type, perSlice);
     }
     addCoverage(coverage, this.accountedCoverage);
     for (const a of this.accounted) {
       if (a.perSlice.length !== edges.length - 1) throw new Error('accounted series were cut by other edges');
-      for (let i = 0; i < a.perSlice.length; i++) {
-        const tokens = a.perSlice[i] as number;
-        if (tokens !== 0) cellFor(cells, a.group, a.model, a.inclusive, i).raw[a.type] += tokens;
-      }
+      add(a.group, a.model, a.inclusive, a.type, a.perSlice);
     }
     if (this.snapshotCoverage.series > 0) {
       addCoverage(coverage, this.snapshotCoverage);
@@ -218,39 +213,21 @@ export class UsageStore implements SampleSink {
         for (const t of Object.keys(cell.raw) as RawTokenType[]) target.raw[t] += cell.raw[t];
       }
     }
-    if (this.untypedSeries > 0) {
-      findings.push(
-        finding(
-          'UNKNOWN_TOKEN_TYPE',
-          'warning',
-          `${this.untypedSeries} token series have a token type no dialect knows; they are not counted`,
-        ),
-      );
-    }
-    if (coverage.fractionalIncrements > 0) {
-      findings.push(
-        finding(
-          'FRACTIONAL_TOKENS',
-          'warning',
-          `${coverage.fractionalIncrements} increments were not whole numbers of tokens (is this a rate, not a counter?)`,
-        ),
-      );
-    }
+    return { cells, coverage };
+  }
+
+  /**
+   * Runs exact accounting over the slices of `edges` (bucket edges refined by price changes).
+   * `lookbackMs`: how far before the window a sample still counts as the series' baseline.
+   */
+  account(edges: readonly number[], lookbackMs: number): Usage {
+    const { cells, coverage } = this.rawCells(edges, lookbackMs);
     const out: UsageCell[] = [];
     let clamped = 0;
     for (const cell of cells.values()) {
       const { tokens, clampedBy } = canonicalTokens(cell.raw, cell.inclusive);
-      if (clampedBy > 0) clamped += clampedBy;
+      clamped += clampedBy;
       out.push({ group: cell.group, model: cell.model, slice: cell.slice, tokens });
-    }
-    if (clamped > 0) {
-      findings.push(
-        finding(
-          'INPUT_BELOW_CACHED',
-          'warning',
-          `input counters were ${clamped} tokens lower than the cached and cache-write counters they should include; uncached input was set to 0 there (check the dialect's inputIncludesCache setting)`,
-        ),
-      );
     }
     return {
       by: this.options.by,
@@ -258,10 +235,39 @@ export class UsageStore implements SampleSink {
       cells: mergeCells(out),
       coverage,
       dialects: Object.fromEntries(this.options.classifier.seen),
-      findings,
+      findings: usageFindings(this.untypedSeries, coverage, clamped),
       groups: [...this.groupsSeen.values()],
     };
   }
+}
+
+/** What the accounting noticed about the data itself. */
+function usageFindings(untypedSeries: number, coverage: Coverage, clamped: number): Finding[] {
+  const findings: Finding[] = [];
+  if (untypedSeries > 0) {
+    findings.push(
+      finding('UNKNOWN_TOKEN_TYPE', 'warning', `${untypedSeries} token series have a token type no dialect knows; they are not counted`),
+    );
+  }
+  if (coverage.fractionalIncrements > 0) {
+    findings.push(
+      finding(
+        'FRACTIONAL_TOKENS',
+        'warning',
+        `${coverage.fractionalIncrements} increments were not whole numbers of tokens (is this a rate, not a counter?)`,
+      ),
+    );
+  }
+  if (clamped > 0) {
+    findings.push(
+      finding(
+        'INPUT_BELOW_CACHED',
+        'warning',
+        `input counters were ${clamped} tokens lower than the cached and cache-write counters they should include; uncached input was set to 0 there (check the dialect's inputIncludesCache setting)`,
+      ),
+    );
+  }
+  return findings;
 }
 
 /** Value of a `--by`/`--match` dimension: canonical ones from the dialect, others from labels. */

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { readUserFile } from '../files/read.js';
-import { usageError } from '../errors.js';
+import { sourceError, TokenspendError, usageError } from '../errors.js';
 
 /**
  * Everything about reaching an HTTP endpoint, shared by `--scrape` and `--prometheus`: headers,
@@ -82,6 +82,11 @@ export function describeNetworkError(e: unknown, timeoutMs: number): string {
     default:
       return err.message ?? err.cause?.message ?? String(e);
   }
+}
+
+/** The error to throw for a failed request to `where`: our own errors (a bad CA file) as they are. */
+export function requestFailure(e: unknown, where: string, timeoutMs: number): TokenspendError {
+  return e instanceof TokenspendError ? e : sourceError(`${where}: ${describeNetworkError(e, timeoutMs)}`);
 }
 
 /** Connection errors worth another attempt (not timeouts: the full timeout was already waited). */

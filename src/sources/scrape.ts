@@ -1,7 +1,7 @@
 import { sourceError } from '../errors.js';
 import type { SampleSink } from '../ledger/sink.js';
 import { ExpositionParser } from './exposition.js';
-import { describeNetworkError, HttpEndpoint, type HttpSettings } from './http.js';
+import { HttpEndpoint, type HttpSettings, requestFailure } from './http.js';
 import type { ReadRequest, SourceContext, SourceInfo, SourceReading, UsageSource } from './source.js';
 import { SCRAPE_EXAMPLE, type SourceSpec } from './spec.js';
 
@@ -59,7 +59,7 @@ async function scrapeOne(spec: SourceSpec, endpoint: HttpEndpoint, sink: SampleS
   try {
     res = await endpoint.send(endpoint.base, { method: 'GET', headers: { accept: ACCEPT } });
   } catch (e) {
-    throw sourceError(`${where}: ${describeNetworkError(e, timeoutMs)}`);
+    throw requestFailure(e, where, timeoutMs);
   }
   if (res.statusCode < 200 || res.statusCode >= 300) {
     await res.body.dump().catch(() => undefined);
@@ -73,8 +73,7 @@ async function scrapeOne(spec: SourceSpec, endpoint: HttpEndpoint, sink: SampleS
     for await (const chunk of res.body) parser.push(chunk as Buffer);
     parser.end();
   } catch (e) {
-    if ((e as { exitCode?: number }).exitCode !== undefined) throw e;
-    throw sourceError(`${where}: ${describeNetworkError(e, timeoutMs)}`);
+    throw requestFailure(e, where, timeoutMs);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closedPort, run, serve } from '../helpers/cli.js';
+import { serveTls } from '../helpers/tls.js';
 
 // Faults a real server will not produce on demand, from a local fake API. Everything a real
 // server can answer is tested against Prometheus and VictoriaMetrics in test/integration.
@@ -167,37 +168,8 @@ describe('--prometheus faults', () => {
 
 describe('--prometheus connection options', () => {
   it('trusts a private CA with --ca-file, refuses without it, and --insecure-skip-verify warns', async () => {
-    const { execFileSync } = await import('node:child_process');
-    const { mkdtempSync, readFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { createServer } = await import('node:https');
-    const dir = mkdtempSync(join(tmpdir(), 'tokenspend-tls-'));
-    const key = join(dir, 'key.pem');
-    const cert = join(dir, 'cert.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '2',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
     const seen: (string | undefined)[] = [];
-    const server = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
+    const tls = await serveTls((req, res) => {
       seen.push(req.headers.authorization);
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       req.resume();
@@ -207,8 +179,9 @@ describe('--prometheus connection options', () => {
         res.end(goodMatrix());
       });
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const url = `https://127.0.0.1:${(server.address() as { port: number }).port}/prometheus`;
+    const { server } = tls;
+    const cert = tls.certPath;
+    const url = `${tls.url}/prometheus`;
     try {
       const untrusted = await run(['report', '--prometheus', url, ...WINDOW, '--retries', '0']);
       expect(untrusted.code).toBe(3);

@@ -174,30 +174,7 @@ export async function accountOnServer(input: ServerAccountingInput): Promise<Ser
   }
 
   // 2. Readings → tokens; what the readings cannot settle is an anomaly.
-  for (const s of states.values()) {
-    for (let i = 0; i < slices; i++) {
-      const a = s.last[i] as number;
-      const b = s.last[i + 1] as number;
-      s.coverage.samples += s.count[i] as number;
-      if (Number.isNaN(b)) {
-        // No reading at the end: nothing used, unless samples fell earlier in the slice.
-        if (s.present.has(i)) s.anomalous.add(i);
-        continue;
-      }
-      if (s.anomalous.has(i)) continue;
-      if (Number.isNaN(a)) {
-        s.unbased.add(i);
-        continue;
-      }
-      if (b < a) {
-        s.anomalous.add(i);
-        continue;
-      }
-      s.perSlice[i] = b - a;
-      if (b - a !== Math.floor(b - a)) s.coverage.fractionalIncrements++;
-    }
-    if (input.countSamples) s.coverage.gaps += countGaps(s.count, edges);
-  }
+  for (const s of states.values()) settleFromReadings(s, edges, input.countSamples === true);
 
   // 3. Births: a series with no reading at a slice start and no reset inside is new if it has no
   //    sample within the look-back either; then its reading is all usage. Otherwise: raw samples.
@@ -205,6 +182,32 @@ export async function accountOnServer(input: ServerAccountingInput): Promise<Ser
   // 4. Raw samples where needed.
   await settleAnomalies(input, [...states.values()]);
   return [...states.values()].map((s) => ({ name: s.name, labels: s.labels, perSlice: s.perSlice, coverage: s.coverage }));
+}
+
+/** Slices whose readings settle them: a reading at both ends and no reset. The rest are marked. */
+function settleFromReadings(s: SeriesState, edges: readonly number[], countSamples: boolean): void {
+  for (let i = 0; i + 1 < edges.length; i++) {
+    const a = s.last[i] as number;
+    const b = s.last[i + 1] as number;
+    s.coverage.samples += s.count[i] as number;
+    if (Number.isNaN(b)) {
+      // No reading at the end: nothing used, unless samples fell earlier in the slice.
+      if (s.present.has(i)) s.anomalous.add(i);
+      continue;
+    }
+    if (s.anomalous.has(i)) continue;
+    if (Number.isNaN(a)) {
+      s.unbased.add(i);
+      continue;
+    }
+    if (b < a) {
+      s.anomalous.add(i);
+      continue;
+    }
+    s.perSlice[i] = b - a;
+    if (b - a !== Math.floor(b - a)) s.coverage.fractionalIncrements++;
+  }
+  if (countSamples) s.coverage.gaps += countGaps(s.count, edges);
 }
 
 function ingestRange(

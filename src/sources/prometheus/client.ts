@@ -1,5 +1,5 @@
 import { sourceError } from '../../errors.js';
-import { describeNetworkError, HttpEndpoint, type HttpSettings, isRetryableNetworkError } from '../http.js';
+import { HttpEndpoint, type HttpSettings, isRetryableNetworkError, requestFailure } from '../http.js';
 
 /** How to reach a Prometheus-compatible HTTP API. */
 export interface PrometheusConnection extends HttpSettings {
@@ -108,7 +108,7 @@ export class PrometheusClient {
           await this.backoff(attempt, undefined);
           continue;
         }
-        throw sourceError(`${what}: ${describeNetworkError(e, this.conn.timeoutMs)}`);
+        throw requestFailure(e, what, this.conn.timeoutMs);
       }
       if (RETRY_STATUS.has(status) && attempt < this.conn.retries) {
         await this.backoff(attempt, retryAfter);

@@ -36,13 +36,8 @@ export async function inspectServer(
 ): Promise<DoctorResult> {
   const findings: Finding[] = [];
   const info = await client.buildInfo();
-  findings.push(
-    finding(
-      'SERVER',
-      'info',
-      `connected to ${client.where}: ${info.flavour === 'prometheus' ? `Prometheus-compatible ${info.version}` : info.flavour}`,
-    ),
-  );
+  const flavour = info.flavour === 'prometheus' ? `Prometheus-compatible ${info.version}` : info.flavour;
+  findings.push(finding('SERVER', 'info', `connected to ${client.where}: ${flavour}`));
   const names = (await client.metricNames(now - lookbackMs, now)).filter((n) => classifier.acceptName(n));
   const result: DoctorResult = {
     server: { url: client.where, flavour: info.flavour, version: info.version ?? null },
@@ -55,25 +50,51 @@ export async function inspectServer(
   };
   if (names.length === 0) {
     const lookalikes = [...classifier.lookalikes];
+    const hint =
+      lookalikes.length > 0 ? `; these look like token counters: ${lookalikes.join(', ')} (map them with a config file's mappings)` : '';
     findings.push(
       finding(
         'NO_TOKEN_METRICS',
         'error',
-        `no token metric of a known dialect in the last ${Math.round(lookbackMs / 86_400_000)} days` +
-          (lookalikes.length > 0
-            ? `; these look like token counters: ${lookalikes.join(', ')} (map them with a config file's mappings)`
-            : ''),
+        `no token metric of a known dialect in the last ${Math.round(lookbackMs / 86_400_000)} days${hint}`,
       ),
     );
     return result;
   }
+  const labelValues = await surveySeries(client, classifier, names, now - lookbackMs, now, result);
+  result.models.sort((a, b) => a.name.localeCompare(b.name));
+  for (const m of result.models) m.pricedAs = book.resolve(m.name)?.id ?? null;
+  findings.push(...surveyFindings(result));
+  result.retention = await probeRetention(client, names[0] as string, now);
+  findings.push(
+    finding(
+      'RETENTION',
+      result.retention === null || result.retention === '1d' ? 'warning' : 'info',
+      result.retention === null
+        ? 'no token samples older than one day: the server keeps little history'
+        : `token samples go back at least ${result.retention}`,
+    ),
+  );
+  const candidates = ['team', 'feature', 'team_alias', 'tenant', 'route', 'gateway'];
+  const extra = candidates.find((c) => labelValues.has(c) && (labelValues.get(c)?.size ?? 0) <= CARDINALITY_WARNING);
+  result.suggestion = `tokenspend report --prometheus ${client.where} --window 7d --step 1d --by model${extra ? `,${extra}` : ''}`;
+  return result;
+}
 
+/** Reads every token series' labels: metrics per dialect, models, and the values of each label. */
+async function surveySeries(
+  client: PrometheusClient,
+  classifier: Classifier,
+  names: readonly string[],
+  from: number,
+  to: number,
+  result: DoctorResult,
+): Promise<Map<string, Set<string>>> {
   const labelValues = new Map<string, Set<string>>();
   const models = new Map<string, number>();
   for (const name of names) {
-    const series = await client.series([selector(name)], now - lookbackMs, now);
     const dialects = new Map<string, number>();
-    for (const s of series) {
+    for (const s of await client.series([selector(name)], from, to)) {
       const labels = { ...s };
       delete labels.__name__;
       const c = classifier.classify(name, labels);
@@ -89,11 +110,12 @@ export async function inspectServer(
     for (const [dialect, count] of dialects) result.metrics.push({ name, dialect, series: count });
   }
   result.labels = [...labelValues.entries()].map(([name, v]) => ({ name, values: v.size })).sort((a, b) => a.name.localeCompare(b.name));
-  result.models = [...models.entries()]
-    .map(([name, series]) => ({ name, series, pricedAs: book.resolve(name)?.id ?? null }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+  result.models = [...models.entries()].map(([name, series]) => ({ name, series, pricedAs: null }));
+  return labelValues;
+}
 
-  for (const m of result.metrics) findings.push(finding('DIALECT', 'info', `${m.name}: ${m.series} series read as ${m.dialect}`));
+function surveyFindings(result: DoctorResult): Finding[] {
+  const findings = result.metrics.map((m) => finding('DIALECT', 'info', `${m.name}: ${m.series} series read as ${m.dialect}`));
   for (const l of result.labels) {
     if (l.values > CARDINALITY_WARNING) {
       findings.push(
@@ -115,27 +137,17 @@ export async function inspectServer(
       ),
     );
   }
+  return findings;
+}
 
-  // How far back data goes: one query probing several offsets at once.
+/** How far back data goes: one query probing several offsets at once. */
+async function probeRetention(client: PrometheusClient, name: string, now: number): Promise<string | null> {
   const probe = RETENTION_PROBES.map(
-    ([label, ms]) =>
-      `label_replace(count(last_over_time(${selector(names[0] as string)}[1h] offset ${ms}ms)), "probe", "${label}", "", "")`,
+    ([label, ms]) => `label_replace(count(last_over_time(${selector(name)}[1h] offset ${ms}ms)), "probe", "${label}", "", "")`,
   ).join(' or ');
   const res = await client.query(probe, now);
   const found = new Set((res.result as VectorSample[]).map((r) => r.metric.probe));
-  for (const [label] of RETENTION_PROBES) if (found.has(label)) result.retention = label;
-  findings.push(
-    finding(
-      'RETENTION',
-      result.retention === null || result.retention === '1d' ? 'warning' : 'info',
-      result.retention === null
-        ? 'no token samples older than one day: the server keeps little history'
-        : `token samples go back at least ${result.retention}`,
-    ),
-  );
-
-  const candidates = ['team', 'feature', 'team_alias', 'tenant', 'route', 'gateway'];
-  const extra = candidates.find((c) => labelValues.has(c) && (labelValues.get(c)?.size ?? 0) <= CARDINALITY_WARNING);
-  result.suggestion = `tokenspend report --prometheus ${client.where} --window 7d --step 1d --by model${extra ? `,${extra}` : ''}`;
-  return result;
+  let retention: string | null = null;
+  for (const [label] of RETENTION_PROBES) if (found.has(label)) retention = label;
+  return retention;
 }
