@@ -15,3 +15,8 @@ export function exitCodesHelp(codes: Partial<Record<ExitCode, string>> = EXIT_CO
   lines.push(` ${EXIT_INTERNAL}  internal error (a bug: please report it with the stack trace)`);
   return `\nExit codes:\n${lines.join('\n')}`;
 }
+
+/** The exit codes of a command that reads token data: 0, 2, 3, and 4 for what `incomplete` says. */
+export function dataExitCodes(incomplete: string): Partial<Record<ExitCode, string>> {
+  return { 0: EXIT_CODE_MEANINGS[0], 2: EXIT_CODE_MEANINGS[2], 3: EXIT_CODE_MEANINGS[3], 4: incomplete };
+}

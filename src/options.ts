@@ -75,6 +75,15 @@ export const CONFIG_OPTIONS: readonly OptionSpec[] = [
   opt('--no-config', 'do not read a config file'),
 ];
 
+/** Every option of a command that reads token data (matches `DataFlags`): source, dialect, connection, pricing, config. */
+export const DATA_OPTIONS: readonly OptionSpec[] = [
+  ...SOURCE_OPTIONS,
+  ...DIALECT_OPTIONS,
+  ...CONNECTION_OPTIONS,
+  ...PRICING_OPTIONS,
+  ...CONFIG_OPTIONS,
+];
+
 /** `report`'s window and steps. */
 export const WINDOW_OPTIONS: readonly OptionSpec[] = [
   opt('--window <window>', `${WINDOW_NAMES.join(', ')} or a duration like 24h, 7d`, { defaultText: 'all; 7d on a server' }),

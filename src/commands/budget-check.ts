@@ -3,19 +3,12 @@ import { type ForecastFlags, type OutputOptions, resolveForecastSettings, resolv
 import { ExitCode, usageError } from '../errors.js';
 import type { ForecastSettings } from '../forecast/settings.js';
 import { checkTimeZone } from '../ledger/time.js';
-import {
-  CONFIG_OPTIONS,
-  CONNECTION_OPTIONS,
-  DIALECT_OPTIONS,
-  FORECAST_OPTIONS,
-  outputOptions,
-  PRICING_OPTIONS,
-  SOURCE_OPTIONS,
-  type OptionSpec,
-} from '../options.js';
+import { DATA_OPTIONS, FORECAST_OPTIONS, type OptionSpec, outputOptions } from '../options.js';
 import { type Format, FORMATS } from '../render/formats.js';
+import { EXIT_CODE_MEANINGS } from '../help.js';
 import { defineCommand } from './command.js';
 import { emit, printFindings, renderOptionsFor } from './context.js';
+import { loadBook, readReport } from './read.js';
 
 type FailOn = 'breach' | 'forecast' | 'warn';
 
@@ -39,11 +32,7 @@ const options: OptionSpec[] = [
   { flags: '--fail-on <what>', description: 'also fail on a forecast breach or a warning', choices: ['breach', 'forecast', 'warn'] },
   { flags: '--timezone <zone>', description: "IANA zone for calendar periods (default: the budgets file's, else UTC)" },
   ...FORECAST_OPTIONS,
-  ...SOURCE_OPTIONS,
-  ...DIALECT_OPTIONS,
-  ...CONNECTION_OPTIONS,
-  ...PRICING_OPTIONS,
-  ...CONFIG_OPTIONS,
+  ...DATA_OPTIONS,
   ...outputOptions(FORMATS),
 ];
 
@@ -61,7 +50,7 @@ export const budgetCheck = defineCommand<BudgetFlags, BudgetOptions>({
     [ExitCode.ok]: 'every budget within its limit (warnings go to stderr)',
     [ExitCode.budgetBreached]: 'a budget is breached (or, where asked, its forecast or warn level)',
     [ExitCode.usage]: 'usage or configuration error: bad flags, invalid budgets, pricing or config file',
-    [ExitCode.source]: 'data source failure: unreachable, timeout, HTTP error, malformed data',
+    [ExitCode.source]: EXIT_CODE_MEANINGS[ExitCode.source],
     [ExitCode.incomplete]:
       'incomplete data: a scope with no data, unpriced usage in scope,\n     too little history for a forecast the gate depends on',
   },
@@ -82,40 +71,19 @@ export const budgetCheck = defineCommand<BudgetFlags, BudgetOptions>({
     };
   },
   async run(o, ctx) {
-    const [
-      { computeReport },
-      { openSources },
-      { loadPriceBook },
-      { loadBudgets },
-      { budgetPlan, evaluateBudgets, gateExitCode },
-      { BUDGET_RENDERERS },
-    ] = await Promise.all([
-      import('../pipeline.js'),
-      import('../sources/open.js'),
-      import('../pricing/load.js'),
+    const [{ loadBudgets }, { budgetPlan, evaluateBudgets, gateExitCode }, { BUDGET_RENDERERS }] = await Promise.all([
       import('../budget/load.js'),
       import('../budget/evaluate.js'),
       import('../render/budget/index.js'),
     ]);
     const budgets = await loadBudgets(o.budgetsFile);
     const timezone = o.timezone ?? (budgets.timezoneDeclared ? budgets.timezone : (o.data.config?.data.timezone ?? budgets.timezone));
-    const book = await loadPriceBook(o.data.pricing.files, { noDefault: o.data.pricing.noDefault });
+    const book = await loadBook(o.data);
     if (budgets.currency && budgets.currency !== book.currency) {
       throw usageError(`${budgets.path}: currency: the budgets are in ${budgets.currency} but the prices in ${book.currency}`);
     }
-    const report = await computeReport(
-      {
-        sources: openSources(o.data.sources),
-        grouping: { by: [...new Set(budgets.budgets.flatMap((b) => b.labels))].sort(), matchers: [] },
-        plan: budgetPlan(budgets, o.forecast),
-        timezone,
-        now: o.at,
-        dialects: o.data.dialects,
-        lookbackMs: o.data.lookbackMs,
-      },
-      book,
-      ctx,
-    );
+    const grouping = { by: [...new Set(budgets.budgets.flatMap((b) => b.labels))].sort(), matchers: [] };
+    const report = await readReport(o.data, { grouping, plan: budgetPlan(budgets, o.forecast), timezone, now: o.at }, book, ctx);
     const at = report.window.end;
     const results = evaluateBudgets({ ...budgets, timezone }, report, { at, forecast: o.forecast, failOn: o.failOn });
     const view = { results, at, timezone, currency: book.currency, sources: report.sources };

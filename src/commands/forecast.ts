@@ -11,23 +11,13 @@ import {
 } from '../config/resolve.js';
 import { ExitCode, incompleteError, usageError } from '../errors.js';
 import type { ForecastSettings } from '../forecast/settings.js';
-import {
-  BY_OPTION,
-  CONFIG_OPTIONS,
-  CONNECTION_OPTIONS,
-  DIALECT_OPTIONS,
-  FORECAST_OPTIONS,
-  MATCH_OPTION,
-  outputOptions,
-  PRICING_OPTIONS,
-  SOURCE_OPTIONS,
-  TIMEZONE_OPTION,
-  type OptionSpec,
-} from '../options.js';
+import { BY_OPTION, DATA_OPTIONS, FORECAST_OPTIONS, MATCH_OPTION, type OptionSpec, outputOptions, TIMEZONE_OPTION } from '../options.js';
 import type { Grouping } from '../pipeline.js';
 import { type Format, FORMATS } from '../render/formats.js';
+import { dataExitCodes } from '../help.js';
 import { defineCommand } from './command.js';
 import { emit, printFindings, renderOptionsFor } from './context.js';
+import { loadBook, readReport } from './read.js';
 
 const PERIODS = ['week', 'month', 'quarter', 'year'] as const;
 type ForecastPeriod = (typeof PERIODS)[number];
@@ -68,11 +58,7 @@ const options: OptionSpec[] = [
   TIMEZONE_OPTION,
   { flags: '--no-chart', description: 'no chart under the table (there is none unless stdout is a terminal)' },
   ...FORECAST_OPTIONS,
-  ...SOURCE_OPTIONS,
-  ...DIALECT_OPTIONS,
-  ...CONNECTION_OPTIONS,
-  ...PRICING_OPTIONS,
-  ...CONFIG_OPTIONS,
+  ...DATA_OPTIONS,
   ...outputOptions(FORMATS),
 ];
 
@@ -86,12 +72,7 @@ export const forecast = defineCommand<Flags, Options>({
     'tokenspend forecast --period month --backtest --file fixtures/demo/history.om.gz',
     'tokenspend forecast --period month --budget 500 --match team=search',
   ],
-  exitCodes: {
-    [ExitCode.ok]: 'success (warnings go to stderr)',
-    [ExitCode.usage]: 'usage or configuration error: bad flags, invalid pricing or config file',
-    [ExitCode.source]: 'data source failure: unreachable, timeout, HTTP error, malformed data',
-    [ExitCode.incomplete]: 'incomplete data: no matching series, too little history (without --force)',
-  },
+  exitCodes: dataExitCodes('incomplete data: no matching series, too little history (without --force)'),
   async resolve(flags, env) {
     if (flags.budget !== undefined && !/^\d+(\.\d+)?$/.test(flags.budget))
       throw usageError(`--budget: expected an amount like 500 or 1250.50, got "${flags.budget}"`);
@@ -110,27 +91,9 @@ export const forecast = defineCommand<Flags, Options>({
     };
   },
   async run(o, ctx) {
-    const [{ computeReport }, { openSources }, { loadPriceBook }, groups, { periodBounds }] = await Promise.all([
-      import('../pipeline.js'),
-      import('../sources/open.js'),
-      import('../pricing/load.js'),
-      import('../forecast/groups.js'),
-      import('../ledger/periods.js'),
-    ]);
-    const book = await loadPriceBook(o.data.pricing.files, { noDefault: o.data.pricing.noDefault });
-    const report = await computeReport(
-      {
-        sources: openSources(o.data.sources),
-        grouping: o.grouping,
-        plan: groups.forecastPlan(o.period, o.settings),
-        timezone: o.timezone,
-        now: o.at,
-        dialects: o.data.dialects,
-        lookbackMs: o.data.lookbackMs,
-      },
-      book,
-      ctx,
-    );
+    const [groups, { periodBounds }] = await Promise.all([import('../forecast/groups.js'), import('../ledger/periods.js')]);
+    const plan = groups.forecastPlan(o.period, o.settings);
+    const report = await readReport(o.data, { grouping: o.grouping, plan, timezone: o.timezone, now: o.at }, await loadBook(o.data), ctx);
     const at = report.window.end;
     const bounds = periodBounds({ kind: 'calendar', unit: o.period, label: o.period }, at, o.timezone);
     const groupOptions = { at, period: { label: o.period, ...bounds }, timezone: o.timezone, settings: o.settings, budget: o.budget };

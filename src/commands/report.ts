@@ -13,23 +13,21 @@ import { ExitCode, incompleteError } from '../errors.js';
 import type { WindowPlan } from '../ledger/periods.js';
 import {
   BY_OPTION,
-  CONFIG_OPTIONS,
-  CONNECTION_OPTIONS,
+  DATA_OPTIONS,
   DECIMALS_OPTION,
-  DIALECT_OPTIONS,
   MATCH_OPTION,
+  type OptionSpec,
   outputOptions,
-  PRICING_OPTIONS,
   SCRAPE_INTERVAL_OPTION,
-  SOURCE_OPTIONS,
   TIMEZONE_OPTION,
   WINDOW_OPTIONS,
-  type OptionSpec,
 } from '../options.js';
 import type { Grouping } from '../pipeline.js';
 import { type Format, FORMATS } from '../render/formats.js';
+import { dataExitCodes } from '../help.js';
 import { defineCommand } from './command.js';
 import { emit, printFindings, renderOptionsFor } from './context.js';
+import { loadBook, readReport } from './read.js';
 
 type ReportFlags = DataFlags &
   GroupingFlags &
@@ -60,12 +58,8 @@ const options: OptionSpec[] = [
   { flags: '--top <n>', description: 'keep the N dearest groups; fold the rest into "(other)"' },
   ...WINDOW_OPTIONS,
   TIMEZONE_OPTION,
-  ...SOURCE_OPTIONS,
   SCRAPE_INTERVAL_OPTION,
-  ...DIALECT_OPTIONS,
-  ...CONNECTION_OPTIONS,
-  ...PRICING_OPTIONS,
-  ...CONFIG_OPTIONS,
+  ...DATA_OPTIONS,
   ...outputOptions(FORMATS),
   DECIMALS_OPTION,
   { flags: '--strict', description: 'exit 4 when any usage is unpriced or a server answered partially' },
@@ -83,13 +77,9 @@ export const report = defineCommand<ReportFlags, ReportOptions>({
     'tokenspend report --file gw1=./gw1.prom --file gw2=./gw2.prom --by gateway,model',
     'tokenspend report --scrape http://127.0.0.1:15020/metrics --by model --format json',
   ],
-  exitCodes: {
-    [ExitCode.ok]: 'success (warnings go to stderr)',
-    [ExitCode.usage]: 'usage or configuration error: bad flags, invalid pricing or config file',
-    [ExitCode.source]: 'data source failure: unreachable, timeout, HTTP error, malformed data',
-    [ExitCode.incomplete]:
-      'incomplete data: no matching series, no samples in the window,\n     unpriced usage or a partial response under --strict',
-  },
+  exitCodes: dataExitCodes(
+    'incomplete data: no matching series, no samples in the window,\n     unpriced usage or a partial response under --strict',
+  ),
   async resolve(flags, env) {
     const data = await resolveData(flags, env, flags.interval);
     return {
@@ -103,26 +93,9 @@ export const report = defineCommand<ReportFlags, ReportOptions>({
     };
   },
   async run(o, ctx) {
-    const [{ computeReport }, { openSources }, { loadPriceBook }, { REPORT_RENDERERS }] = await Promise.all([
-      import('../pipeline.js'),
-      import('../sources/open.js'),
-      import('../pricing/load.js'),
-      import('../render/report/index.js'),
-    ]);
-    const book = await loadPriceBook(o.data.pricing.files, { noDefault: o.data.pricing.noDefault });
-    const result = await computeReport(
-      {
-        sources: openSources(o.data.sources),
-        grouping: o.grouping,
-        plan: o.plan,
-        timezone: o.timezone,
-        now: o.now,
-        dialects: o.data.dialects,
-        lookbackMs: o.data.lookbackMs,
-      },
-      book,
-      ctx,
-    );
+    const { REPORT_RENDERERS } = await import('../render/report/index.js');
+    const request = { grouping: o.grouping, plan: o.plan, timezone: o.timezone, now: o.now };
+    const result = await readReport(o.data, request, await loadBook(o.data), ctx);
     const { format, output, decimals } = o.output;
     await emit(ctx, output, REPORT_RENDERERS[format](result, renderOptionsFor(ctx, output, decimals)));
     printFindings(ctx, result.findings, format === 'table');

@@ -51,6 +51,16 @@ const ENVOY_SIGNATURE: readonly LabelCondition[] = [
 
 const GENAI_LABELS = { model: GENAI_MODEL, provider: GENAI_PROVIDER, operation: GENAI_OPERATION };
 
+/** The gen_ai.client.token.usage histogram's `_sum`, as Envoy AI Gateway and OTel SDKs export it. */
+const GENAI_HISTOGRAM = {
+  metrics: byLabel(GENAI_HISTOGRAM_SUMS),
+  tokenTypeLabels: GENAI_TOKEN_TYPE,
+  tokenTypeValues: GENAI_TYPES,
+  labels: { ...GENAI_LABELS, gateway: ['gateway', 'gateway_envoyproxy_io_owning_gateway_name'] },
+  // Envoy AI Gateway counts cache inside input, and the semconv says input SHOULD include cached tokens.
+  inputIncludesCache: true,
+} as const;
+
 /**
  * Every built-in dialect, in detection order: where several read the same metric name, the first
  * whose label signature fits takes the series. The order is also the order of `--help` and docs.
@@ -73,22 +83,13 @@ export const DIALECTS: readonly DialectSpec[] = [
   {
     id: 'envoy-ai-gateway',
     title: 'Envoy AI Gateway (gen_ai_client_token_usage histogram)',
-    metrics: byLabel(GENAI_HISTOGRAM_SUMS),
-    tokenTypeLabels: GENAI_TOKEN_TYPE,
-    tokenTypeValues: GENAI_TYPES,
-    labels: { ...GENAI_LABELS, gateway: ['gateway', 'gateway_envoyproxy_io_owning_gateway_name'] },
-    inputIncludesCache: true,
+    ...GENAI_HISTOGRAM,
     signature: { any: ENVOY_SIGNATURE },
   },
   {
     id: 'otel-semconv',
     title: 'OpenTelemetry GenAI semconv (gen_ai_client_token_usage histogram)',
-    metrics: byLabel(GENAI_HISTOGRAM_SUMS),
-    tokenTypeLabels: GENAI_TOKEN_TYPE,
-    tokenTypeValues: GENAI_TYPES,
-    labels: { ...GENAI_LABELS, gateway: ['gateway', 'gateway_envoyproxy_io_owning_gateway_name'] },
-    // The semconv says input tokens SHOULD include cached tokens.
-    inputIncludesCache: true,
+    ...GENAI_HISTOGRAM,
     signature: { none: ENVOY_SIGNATURE },
   },
   {

@@ -1,3 +1,4 @@
+import { wallClock } from '../ledger/time.js';
 import { formatUnits, roundToUnits } from '../money.js';
 
 // Numbers, money and times as text, for every renderer.
@@ -43,24 +44,12 @@ export function formatTokens(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
-const localFormats = new Map<string, Intl.DateTimeFormat>();
+const pad = (n: number) => String(n).padStart(2, '0');
 
 /** `2026-11-16 00:00` in the zone, for tables. */
 export function formatLocal(ms: number, zone: string): string {
-  let f = localFormats.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('sv-SE', {
-      timeZone: zone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    localFormats.set(zone, f);
-  }
-  return f.format(new Date(ms));
+  const w = wallClock(ms, zone);
+  return `${w.year}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)}`;
 }
 
 /** `2026-11-16` in the zone. */

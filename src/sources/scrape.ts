@@ -2,7 +2,7 @@ import { sourceError } from '../errors.js';
 import type { SampleSink } from '../ledger/sink.js';
 import { ExpositionParser } from './exposition.js';
 import { HttpEndpoint, type HttpSettings, requestFailure } from './http.js';
-import type { ReadRequest, SourceContext, SourceInfo, SourceReading, UsageSource } from './source.js';
+import type { ReadRequest, SourceInfo, SourceReading, UsageSource } from './source.js';
 import { SCRAPE_EXAMPLE, type SourceSpec } from './spec.js';
 
 const ACCEPT = 'application/openmetrics-text;version=1.0.0;q=0.9,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
@@ -68,32 +68,21 @@ async function scrapeOne(spec: SourceSpec, endpoint: HttpEndpoint, sink: SampleS
       res.statusCode === 401 || res.statusCode === 403 ? 'check --header or TOKENSPEND_BEARER_TOKEN' : undefined,
     );
   }
-  const parser = scrapeParser(where, String(res.headers['content-type'] ?? ''), sink, request, spec.name, timed, request.ctx);
+  const contentType = String(res.headers['content-type'] ?? '');
+  const scrapeTime = request.ctx.clock();
+  const parser = new ExpositionParser({
+    source: where,
+    format: contentType.includes('openmetrics') ? 'openmetrics' : 'auto',
+    accept: request.classifier.acceptName,
+    onSample(sample) {
+      if (timed || sample.timestampMs !== undefined) sink.addTimed(sample, sample.timestampMs ?? scrapeTime, spec.name);
+      else sink.addSnapshot(sample, spec.name);
+    },
+  });
   try {
     for await (const chunk of res.body) parser.push(chunk as Buffer);
     parser.end();
   } catch (e) {
     throw requestFailure(e, where, timeoutMs);
   }
-}
-
-function scrapeParser(
-  where: string,
-  contentType: string,
-  sink: SampleSink,
-  request: ReadRequest,
-  name: string | undefined,
-  timed: boolean,
-  ctx: SourceContext,
-): ExpositionParser {
-  const scrapeTime = ctx.clock();
-  return new ExpositionParser({
-    source: where,
-    format: contentType.includes('openmetrics') ? 'openmetrics' : 'auto',
-    accept: request.classifier.acceptName,
-    onSample(sample) {
-      if (timed || sample.timestampMs !== undefined) sink.addTimed(sample, sample.timestampMs ?? scrapeTime, name);
-      else sink.addSnapshot(sample, name);
-    },
-  });
 }

@@ -1,0 +1,22 @@
+import type { DataOptions } from '../config/data.js';
+import type { CostReport } from '../cost/report.js';
+import type { ReportRequest } from '../pipeline.js';
+import type { PriceBook } from '../pricing/book.js';
+import type { CommandContext } from './context.js';
+
+/** The price book the data options name: the bundled list (unless dropped) and the user's files over it. */
+export async function loadBook(data: DataOptions): Promise<PriceBook> {
+  const { loadPriceBook } = await import('../pricing/load.js');
+  return loadPriceBook(data.pricing.files, { noDefault: data.pricing.noDefault });
+}
+
+/** Reads the data the options name through the pipeline: exact tokens, priced. */
+export async function readReport(
+  data: DataOptions,
+  request: Omit<ReportRequest, 'sources' | 'dialects' | 'lookbackMs'>,
+  book: PriceBook,
+  ctx: CommandContext,
+): Promise<CostReport> {
+  const [{ computeReport }, { openSources }] = await Promise.all([import('../pipeline.js'), import('../sources/open.js')]);
+  return computeReport({ ...request, sources: openSources(data.sources), dialects: data.dialects, lookbackMs: data.lookbackMs }, book, ctx);
+}
