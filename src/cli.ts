@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { COMMAND_GROUPS, COMMANDS } from './commands/index.js';
+import { COMMAND_GROUPS, COMMANDS, type CommandEntry, commandsNamed } from './commands/index.js';
 import type { CommandDefinition } from './commands/command.js';
 import type { CommandContext } from './commands/context.js';
 import { ENVIRONMENT_VARIABLES, type Environment } from './config/environment.js';
@@ -45,18 +45,23 @@ function option(spec: OptionSpec): Option {
   return spec.hidden ? o.hideHelp() : o;
 }
 
-function register(program: Command, def: CommandDefinition): void {
-  const words = def.name.split(' ');
+/** Adds a command under its parents (`budget check` under `budget`). */
+function place(program: Command, entry: CommandEntry): Command {
+  const words = entry.name.split(' ');
   let parent = program;
   for (const word of words.slice(0, -1)) {
     parent = parent.commands.find((c) => c.name() === word) ?? parent.command(word).description(COMMAND_GROUPS[word] ?? '');
     parent.exitOverride().configureOutput(write);
   }
-  const cmd = parent
+  return parent
     .command(words.at(-1) as string)
-    .description(def.description)
+    .description(entry.description)
     .exitOverride()
     .configureOutput(write);
+}
+
+/** The whole command: options, arguments, help, and what it runs. */
+function register(cmd: Command, def: CommandDefinition): void {
   for (const a of def.arguments ?? []) cmd.argument(a.name, a.description);
   for (const spec of def.options) cmd.addOption(option(spec));
   const examples = def.examples.length > 0 ? `\nExamples:\n${def.examples.map((e) => `  ${e}`).join('\n')}\n` : '';
@@ -74,8 +79,17 @@ const program = new Command('tokenspend')
   .showHelpAfterError('(run with --help for usage)')
   .addHelpText('after', `${exitCodesHelp()}${environmentHelp}`)
   .exitOverride()
-  .configureOutput(write);
-for (const def of COMMANDS) register(program, def);
+  .configureOutput(write)
+  // Commands not named on the command line are not loaded, so commander cannot see their options.
+  .configureHelp({
+    subcommandTerm: (cmd) => `${cmd.name()} ${cmd.commands.length > 0 ? '<command>' : cmd.name() === 'help' ? '[command]' : '[options]'}`,
+  });
+// Only the commands named on the command line are loaded; the others are listed by name.
+const named = commandsNamed(process.argv.slice(2));
+for (const entry of COMMANDS) {
+  const cmd = place(program, entry);
+  if (named.includes(entry)) register(cmd, await entry.load());
+}
 
 // `tokenspend report | head`: the reader left; there is nobody to tell, so stop quietly.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {

@@ -1,8 +1,7 @@
-import { type DataFlags, type DataOptions, resolveData } from '../config/data.js';
-import { type ForecastFlags, type OutputOptions, resolveForecastSettings, resolveInstant, resolveOutput } from '../config/resolve.js';
+import type { DataFlags, DataOptions } from '../config/data.js';
+import type { ForecastFlags, OutputOptions } from '../config/resolve.js';
 import { ExitCode, usageError } from '../errors.js';
 import type { ForecastSettings } from '../forecast/settings.js';
-import { checkTimeZone } from '../ledger/time.js';
 import { DATA_OPTIONS, FORECAST_OPTIONS, type OptionSpec, outputOptions } from '../options.js';
 import { type Format, FORMATS } from '../render/formats.js';
 import { EXIT_CODE_MEANINGS } from '../help.js';
@@ -39,7 +38,6 @@ const options: OptionSpec[] = [
 /** `tokenspend budget check`: every budget for its current period; the exit code is the gate. */
 export const budgetCheck = defineCommand<BudgetFlags, BudgetOptions>({
   name: 'budget check',
-  description: 'every budget for its current period; exit 1 when one is breached',
   options,
   examples: [
     'tokenspend budget check --budgets docs/examples/budgets.yaml --file fixtures/demo/history.om.gz',
@@ -55,7 +53,8 @@ export const budgetCheck = defineCommand<BudgetFlags, BudgetOptions>({
       'incomplete data: a scope with no data, unpriced usage in scope,\n     too little history for a forecast the gate depends on',
   },
   async resolve(flags, env) {
-    const data = await resolveData(flags, env);
+    const [d, r, t] = await Promise.all([import('../config/data.js'), import('../config/resolve.js'), import('../ledger/time.js')]);
+    const data = await d.resolveData(flags, env);
     const budgetsFile =
       flags.budgets ?? (data.config?.data.budgets === undefined ? undefined : data.config.resolvePath(data.config.data.budgets));
     if (budgetsFile === undefined)
@@ -63,11 +62,11 @@ export const budgetCheck = defineCommand<BudgetFlags, BudgetOptions>({
     return {
       data,
       budgetsFile,
-      at: resolveInstant(flags.at, '--at'),
+      at: r.resolveInstant(flags.at, '--at'),
       failOn: flags.failOn,
-      forecast: resolveForecastSettings(flags, env),
-      timezone: flags.timezone === undefined ? undefined : checkTimeZone(flags.timezone),
-      output: resolveOutput(flags, FORMATS),
+      forecast: r.resolveForecastSettings(flags, env),
+      timezone: flags.timezone === undefined ? undefined : t.checkTimeZone(flags.timezone),
+      output: r.resolveOutput(flags, FORMATS),
     };
   },
   async run(o, ctx) {

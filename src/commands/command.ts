@@ -9,9 +9,8 @@ import type { CommandContext } from './context.js';
  * touches no `process`: it calls the core, hands the result to a renderer, and returns a code.
  */
 export interface CommandSpec<Flags, Options> {
-  /** `report`, or a sub-command path such as `budget check`. */
+  /** `report`, or a sub-command path such as `budget check` (its one-line description is in the table, `commands/index.ts`). */
   name: string;
-  description: string;
   /** Positional arguments (`<model>`, `<files...>`), passed to `resolve` in order. */
   arguments?: readonly { name: string; description: string }[];
   options: readonly OptionSpec[];
@@ -23,7 +22,7 @@ export interface CommandSpec<Flags, Options> {
   run(options: Options, ctx: CommandContext): Promise<number>;
 }
 
-/** A command with its types erased, for the table in `commands/index.ts`. */
+/** A command with its types erased, as the table in `commands/index.ts` loads it. */
 export interface CommandDefinition extends Omit<CommandSpec<unknown, unknown>, 'resolve' | 'run'> {
   execute(flags: Record<string, unknown>, env: Environment, args: readonly string[], ctx: CommandContext): Promise<number>;
 }

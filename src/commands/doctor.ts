@@ -1,14 +1,5 @@
 import type { DialectChoice } from '../pipeline.js';
-import { loadConfig } from '../config/load.js';
-import {
-  type ConnectionFlags,
-  type PricingChoice,
-  type PricingFlags,
-  resolveConnection,
-  resolveDialects,
-  resolveLookback,
-  resolvePricing,
-} from '../config/resolve.js';
+import type { ConnectionFlags, PricingChoice, PricingFlags } from '../config/resolve.js';
 import { ExitCode, usageError } from '../errors.js';
 import { CONFIG_OPTIONS, CONNECTION_OPTIONS, DIALECT_OPTIONS, formatOption, PRICING_OPTIONS, type OptionSpec } from '../options.js';
 import { LOOKUP_FORMATS, type LookupFormat } from '../render/formats.js';
@@ -49,7 +40,6 @@ const options: OptionSpec[] = [
 /** `tokenspend doctor`: connectivity, dialects, labels, models and prices, cardinality, retention. */
 export const doctor = defineCommand<Flags, Options>({
   name: 'doctor',
-  description: 'check a Prometheus-compatible server: connectivity, dialects, labels, models and prices, cardinality, retention',
   options,
   examples: ['tokenspend doctor --prometheus http://127.0.0.1:9090'],
   exitCodes: {
@@ -59,18 +49,19 @@ export const doctor = defineCommand<Flags, Options>({
     [ExitCode.incomplete]: 'the server has no token metric of a known dialect in the look-back',
   },
   async resolve(flags, env) {
-    const config = await loadConfig(flags.config, env);
+    const [l, r] = await Promise.all([import('../config/load.js'), import('../config/resolve.js')]);
+    const config = await l.loadConfig(flags.config, env);
     const url = flags.prometheus ?? env.vars.TOKENSPEND_PROMETHEUS_URL ?? config?.data.connection?.prometheus;
     if (url === undefined) throw usageError('doctor needs --prometheus URL (or TOKENSPEND_PROMETHEUS_URL)');
-    const { http, retries } = await resolveConnection(flags, env, config);
+    const { http, retries } = await r.resolveConnection(flags, env, config);
     const format = flags.format ?? 'table';
     if (!(LOOKUP_FORMATS as readonly string[]).includes(format))
       throw usageError(`--format: expected one of ${LOOKUP_FORMATS.join(', ')}, got "${format}"`);
     return {
       connection: { ...http, url, retries },
-      dialects: resolveDialects(flags, config),
-      lookbackMs: resolveLookback(flags, config) ?? 7 * 86_400_000,
-      pricing: resolvePricing(flags, config),
+      dialects: r.resolveDialects(flags, config),
+      lookbackMs: r.resolveLookback(flags, config) ?? 7 * 86_400_000,
+      pricing: r.resolvePricing(flags, config),
       format: format as LookupFormat,
     };
   },

@@ -1,14 +1,5 @@
-import { type DataFlags, type DataOptions, resolveData } from '../config/data.js';
-import {
-  type ForecastFlags,
-  type GroupingFlags,
-  type OutputOptions,
-  resolveForecastSettings,
-  resolveGrouping,
-  resolveInstant,
-  resolveOutput,
-  resolveTimezone,
-} from '../config/resolve.js';
+import type { DataFlags, DataOptions } from '../config/data.js';
+import type { ForecastFlags, GroupingFlags, OutputOptions } from '../config/resolve.js';
 import { ExitCode, incompleteError, usageError } from '../errors.js';
 import type { ForecastSettings } from '../forecast/settings.js';
 import { BY_OPTION, DATA_OPTIONS, FORECAST_OPTIONS, MATCH_OPTION, type OptionSpec, outputOptions, TIMEZONE_OPTION } from '../options.js';
@@ -65,7 +56,6 @@ const options: OptionSpec[] = [
 /** `tokenspend forecast`: period-end spend per group; `--backtest` scores the methods instead. */
 export const forecast = defineCommand<Flags, Options>({
   name: 'forecast',
-  description: 'period-end spend per group, with a prediction interval and the day a budget runs out',
   options,
   examples: [
     'tokenspend forecast --period month --by team --prometheus http://127.0.0.1:9090',
@@ -74,20 +64,21 @@ export const forecast = defineCommand<Flags, Options>({
   ],
   exitCodes: dataExitCodes('incomplete data: no matching series, too little history (without --force)'),
   async resolve(flags, env) {
+    const [d, r] = await Promise.all([import('../config/data.js'), import('../config/resolve.js')]);
     if (flags.budget !== undefined && !/^\d+(\.\d+)?$/.test(flags.budget))
       throw usageError(`--budget: expected an amount like 500 or 1250.50, got "${flags.budget}"`);
-    const data = await resolveData(flags, env);
+    const data = await d.resolveData(flags, env);
     return {
       data,
-      grouping: { ...resolveGrouping(flags, data.config), top: undefined },
+      grouping: { ...r.resolveGrouping(flags, data.config), top: undefined },
       period: flags.period ?? 'month',
       budget: flags.budget,
       backtest: flags.backtest === true,
-      at: resolveInstant(flags.at, '--at'),
-      timezone: resolveTimezone(flags.timezone, data.config),
+      at: r.resolveInstant(flags.at, '--at'),
+      timezone: r.resolveTimezone(flags.timezone, data.config),
       chart: flags.chart !== false,
-      settings: resolveForecastSettings(flags, env),
-      output: resolveOutput(flags, FORMATS),
+      settings: r.resolveForecastSettings(flags, env),
+      output: r.resolveOutput(flags, FORMATS),
     };
   },
   async run(o, ctx) {

@@ -1,17 +1,64 @@
-import { budgetCheck } from './budget-check.js';
 import type { CommandDefinition } from './command.js';
-import { doctor } from './doctor.js';
-import { forecast } from './forecast.js';
-import { pricingList } from './pricing-list.js';
-import { pricingShow } from './pricing-show.js';
-import { pricingValidate } from './pricing-validate.js';
-import { report } from './report.js';
 
-/** Every command, in the order of `--help`. A new command is one file and one line here. */
-export const COMMANDS: readonly CommandDefinition[] = [report, budgetCheck, forecast, doctor, pricingList, pricingShow, pricingValidate];
+/** One line of the command table: what `--help` lists, and how to load the command itself. */
+export interface CommandEntry {
+  name: string;
+  description: string;
+  load: () => Promise<CommandDefinition>;
+}
+
+/**
+ * Every command, in the order of `--help`. A new command is one file and one line here. The
+ * definitions load only when their command runs (or its help is asked for), so start-up reads
+ * none of them.
+ */
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: 'report',
+    description: 'cost per group (model, feature, team, gateway, any label) over a window',
+    load: async () => (await import('./report.js')).report,
+  },
+  {
+    name: 'budget check',
+    description: 'every budget for its current period; exit 1 when one is breached',
+    load: async () => (await import('./budget-check.js')).budgetCheck,
+  },
+  {
+    name: 'forecast',
+    description: 'period-end spend per group, with a prediction interval and the day a budget runs out',
+    load: async () => (await import('./forecast.js')).forecast,
+  },
+  {
+    name: 'doctor',
+    description: 'check a Prometheus-compatible server: connectivity, dialects, labels, models and prices, cardinality, retention',
+    load: async () => (await import('./doctor.js')).doctor,
+  },
+  {
+    name: 'pricing list',
+    description: 'every priced model with the rates in force now',
+    load: async () => (await import('./pricing-list.js')).pricingList,
+  },
+  {
+    name: 'pricing show',
+    description: 'the dated rates that price a model name',
+    load: async () => (await import('./pricing-show.js')).pricingShow,
+  },
+  {
+    name: 'pricing validate',
+    description: 'check pricing files: exit 0 when valid, 2 with one line per problem',
+    load: async () => (await import('./pricing-validate.js')).pricingValidate,
+  },
+];
 
 /** Descriptions of the parents of sub-commands (`budget check`, `pricing list`). */
 export const COMMAND_GROUPS: Readonly<Record<string, string>> = {
   budget: 'budgets and the CI gate',
   pricing: 'list, show and validate prices',
 };
+
+/** The entries `args` (argv without node and the script) may run: those whose first word it names, or `help <name>`'s. */
+export function commandsNamed(args: readonly string[]): CommandEntry[] {
+  const words = args.filter((a) => !a.startsWith('-'));
+  const first = words[0] === 'help' ? words[1] : words[0];
+  return COMMANDS.filter((c) => c.name.split(' ')[0] === first);
+}

@@ -1,5 +1,4 @@
-import { loadConfig } from '../config/load.js';
-import { type PricingChoice, type PricingFlags, resolvePricing } from '../config/resolve.js';
+import type { PricingChoice, PricingFlags } from '../config/resolve.js';
 import { ExitCode, usageError } from '../errors.js';
 import { CONFIG_OPTIONS, formatOption, PRICING_OPTIONS } from '../options.js';
 import { LOOKUP_FORMATS, type LookupFormat } from '../render/formats.js';
@@ -15,10 +14,11 @@ export interface LookupOptions {
 
 /** Pricing files (from the config file and flags) and a look-up format: shared by `pricing list` and `pricing show`. */
 export async function resolveLookup(flags: LookupFlags, env: Environment): Promise<LookupOptions> {
+  const [l, r] = await Promise.all([import('../config/load.js'), import('../config/resolve.js')]);
   const format = flags.format ?? 'table';
   if (!(LOOKUP_FORMATS as readonly string[]).includes(format))
     throw usageError(`--format: expected one of ${LOOKUP_FORMATS.join(', ')}, got "${format}"`);
-  return { pricing: resolvePricing(flags, await loadConfig(flags.config, env)), format: format as LookupFormat };
+  return { pricing: r.resolvePricing(flags, await l.loadConfig(flags.config, env)), format: format as LookupFormat };
 }
 
 export const LOOKUP_OPTIONS = [...PRICING_OPTIONS, ...CONFIG_OPTIONS, formatOption(LOOKUP_FORMATS)];
@@ -26,7 +26,6 @@ export const LOOKUP_OPTIONS = [...PRICING_OPTIONS, ...CONFIG_OPTIONS, formatOpti
 /** `pricing list`: every priced model with the rates in force now. */
 export const pricingList = defineCommand<LookupFlags, LookupOptions>({
   name: 'pricing list',
-  description: 'every priced model with the rates in force now',
   options: LOOKUP_OPTIONS,
   examples: ['tokenspend pricing list', 'tokenspend pricing list --pricing my-prices.yaml --format json'],
   exitCodes: { [ExitCode.ok]: 'success', [ExitCode.usage]: 'invalid pricing or config file' },

@@ -5,7 +5,6 @@ import { LOOKUP_OPTIONS, type LookupFlags, type LookupOptions, resolveLookup } f
 /** `pricing show MODEL`: which entry prices this name, and its dated rates. */
 export const pricingShow = defineCommand<LookupFlags, LookupOptions & { model: string }>({
   name: 'pricing show',
-  description: 'the dated rates that price a model name',
   arguments: [{ name: '<model>', description: 'a model id, alias or name matched by a pattern' }],
   options: LOOKUP_OPTIONS,
   examples: ['tokenspend pricing show gpt-4o', 'tokenspend pricing show us.anthropic.claude-sonnet-4-5-20250929-v1:0'],

@@ -4,7 +4,6 @@ import { defineCommand } from './command.js';
 /** `pricing validate FILE…`: exit 0 when every file is valid, 2 with one line per problem otherwise. */
 export const pricingValidate = defineCommand<Record<string, never>, { files: readonly string[] }>({
   name: 'pricing validate',
-  description: 'check pricing files: exit 0 when valid, 2 with one line per problem',
   arguments: [{ name: '<files...>', description: 'pricing files (YAML or JSON)' }],
   options: [],
   examples: ['tokenspend pricing validate pricing/default.yaml'],

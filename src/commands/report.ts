@@ -1,14 +1,5 @@
-import { type DataFlags, type DataOptions, resolveData } from '../config/data.js';
-import {
-  type GroupingFlags,
-  type OutputOptions,
-  resolveGrouping,
-  resolveInstant,
-  resolveOutput,
-  resolveTimezone,
-  resolveWindowPlan,
-  type WindowFlags,
-} from '../config/resolve.js';
+import type { DataFlags, DataOptions } from '../config/data.js';
+import type { GroupingFlags, OutputOptions, WindowFlags } from '../config/resolve.js';
 import { ExitCode, incompleteError } from '../errors.js';
 import type { WindowPlan } from '../ledger/periods.js';
 import {
@@ -68,7 +59,6 @@ const options: OptionSpec[] = [
 /** `tokenspend report`: exact tokens and cost per group over a window. */
 export const report = defineCommand<ReportFlags, ReportOptions>({
   name: 'report',
-  description: 'cost per group (model, feature, team, gateway, any label) over a window',
   options,
   examples: [
     'tokenspend report --file fixtures/demo/history.om.gz --window 7d --by gateway,model',
@@ -81,14 +71,15 @@ export const report = defineCommand<ReportFlags, ReportOptions>({
     'incomplete data: no matching series, no samples in the window,\n     unpriced usage or a partial response under --strict',
   ),
   async resolve(flags, env) {
-    const data = await resolveData(flags, env, flags.interval);
+    const [d, r] = await Promise.all([import('../config/data.js'), import('../config/resolve.js')]);
+    const data = await d.resolveData(flags, env, flags.interval);
     return {
       data,
-      grouping: resolveGrouping(flags, data.config),
-      plan: resolveWindowPlan(flags),
-      timezone: resolveTimezone(flags.timezone, data.config),
-      now: resolveInstant(flags.now, '--now'),
-      output: resolveOutput(flags, FORMATS),
+      grouping: r.resolveGrouping(flags, data.config),
+      plan: r.resolveWindowPlan(flags),
+      timezone: r.resolveTimezone(flags.timezone, data.config),
+      now: r.resolveInstant(flags.now, '--now'),
+      output: r.resolveOutput(flags, FORMATS),
       strict: flags.strict === true,
     };
   },
