@@ -64,7 +64,7 @@ export const report = defineCommand<ReportFlags, ReportOptions>({
     'tokenspend report --file fixtures/demo/history.om.gz --window 7d --by gateway,model',
     'tokenspend report --file fixtures/demo/history.om.gz --window 7d --step 1d --by model,feature --format csv --output week.csv',
     'tokenspend report --prometheus http://127.0.0.1:9090 --window lastweek --step 1d --by team,model',
-    'tokenspend report --file gw1=./gw1.prom --file gw2=./gw2.prom --by gateway,model',
+    'tokenspend report --file edge=fixtures/dialects/kong.prom --file proxy=fixtures/dialects/litellm.prom --by gateway,model',
     'tokenspend report --scrape http://127.0.0.1:15020/metrics --by model --format json',
   ],
   exitCodes: dataExitCodes(
