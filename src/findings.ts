@@ -8,6 +8,7 @@ export type FindingCode =
   | 'FRACTIONAL_TOKENS'
   | 'INPUT_BELOW_CACHED'
   | 'LIFETIME_TOTALS'
+  | 'INVALID_SAMPLES'
   | 'SERVER_WARNING'
   | 'PARTIAL_RESPONSE'
   // prices
@@ -40,4 +41,10 @@ export function finding(code: FindingCode, severity: Finding['severity'], messag
 }
 
 /** Findings that say the data is incomplete: a gate that sees one of these as an error exits 4. */
-export const INCOMPLETE_DATA: readonly FindingCode[] = ['NO_DATA', 'UNPRICED_IN_SCOPE', 'TOO_LITTLE_HISTORY'];
+export const INCOMPLETE_DATA: readonly FindingCode[] = [
+  'NO_DATA',
+  'UNPRICED_IN_SCOPE',
+  'TOO_LITTLE_HISTORY',
+  'INVALID_SAMPLES',
+  'PARTIAL_RESPONSE',
+];

@@ -75,3 +75,8 @@ export function decimalToFemto(decimal: string): bigint {
 export function femtoToNumber(femto: bigint): number {
   return Number(femto) / 10 ** FEMTO_DECIMALS;
 }
+
+/** A finite number as a plain decimal (no exponent), at most 9 digits after the point. */
+export function plainDecimal(n: number): string {
+  return n.toFixed(9).replace(/\.?0+$/, '');
+}

@@ -60,6 +60,7 @@ export const CONNECTION_OPTIONS: readonly OptionSpec[] = [
   opt('--basic-auth-password-file <file>', 'file holding the basic auth password'),
   opt('--ca-file <file>', 'CA certificate(s) to trust for https'),
   opt('--insecure-skip-verify', 'do not verify the server certificate (prints a warning)'),
+  opt('--max-response-size <size>', 'refuse a response body larger than this (exit 3) before it fills memory', { defaultText: '256MiB' }),
   opt('--verbose', 'log every request on stderr (credentials are never shown)'),
 ];
 

@@ -1,6 +1,7 @@
 import { readUserFile } from '../files/read.js';
 import { parseConfigText } from '../files/document.js';
 import { usageError } from '../errors.js';
+import { plainDecimal } from '../money.js';
 import { type Matcher, parseMatcher } from '../ledger/matchers.js';
 import { checkTimeZone, parseDuration } from '../ledger/time.js';
 import type { Period } from '../ledger/periods.js';
@@ -70,7 +71,7 @@ export function parseBudgets(text: string, path: string): Budgets {
     return {
       name: b.name,
       period: b.period === undefined ? undefined : parsePeriod(b.period),
-      limit: b.limit === undefined ? undefined : String(b.limit),
+      limit: b.limit === undefined ? undefined : plainDecimal(b.limit),
       warn: b.warn,
       matchers,
       labels: [...new Set([...matchers.map((m) => m.label), ...(b.each ? [b.each] : [])])],

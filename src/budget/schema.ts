@@ -1,11 +1,18 @@
 import { z } from 'zod';
+import { parseDuration } from '../ledger/time.js';
 
 const DURATION = /^(\d+(ms|s|m|h|d|w))+$/;
 
+/** A duration longer than zero and not longer than a century. */
+const positive = (text: string) => {
+  const ms = DURATION.test(text) ? parseDuration(text) : undefined;
+  return ms !== undefined && ms > 0;
+};
+
 const period = z
   .string()
-  .refine((p) => ['day', 'week', 'month', 'quarter', 'year'].includes(p) || DURATION.test(p), {
-    message: 'expected day, week, month, quarter, year or a rolling duration like 7d',
+  .refine((p) => ['day', 'week', 'month', 'quarter', 'year'].includes(p) || positive(p), {
+    message: 'expected day, week, month, quarter, year or a rolling duration like 7d (longer than zero, at most a century)',
   })
   .meta({ description: "A calendar period in the file's time zone (weeks start on Monday), or a rolling duration such as 7d." });
 
@@ -26,13 +33,13 @@ const match = z
   .union([z.record(z.string(), z.string()), z.array(z.string())])
   .meta({ description: 'Label matchers: {team: search} (exact), or ["team=search", "model=~gpt-4.*"].' });
 
-const duration = z.string().regex(DURATION, { message: 'expected a duration like 1h or 5m' });
+const duration = z.string().refine(positive, { message: 'expected a duration like 1h or 5m (longer than zero)' });
 
 export const budgetSchema = z
   .strictObject({
     name: z.string().min(1),
     period: period.optional(),
-    limit: z.number().positive().optional(),
+    limit: z.number().positive().max(1e15, { message: 'expected a limit below 10^15' }).optional(),
     warn: warn.optional(),
     match: match.optional(),
     each: z.string().min(1).optional().meta({ description: 'One budget per value of this dimension (model, gateway, team…).' }),

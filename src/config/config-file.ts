@@ -37,6 +37,7 @@ const connectionSchema = z
     insecureSkipVerify: z.boolean().optional(),
     timeout: z.string().optional().meta({ description: 'Per-request timeout, e.g. 30s.' }),
     retries: z.number().int().min(0).optional(),
+    maxResponseSize: z.string().optional().meta({ description: 'Refuse a response body larger than this, e.g. 256MiB.' }),
   })
   .meta({ description: 'How to reach the server; every key is overridden by its flag.' });
 

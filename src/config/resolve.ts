@@ -7,7 +7,7 @@ import { parseMatcher } from '../ledger/matchers.js';
 import { parseStep, parseWindow, type WindowPlan } from '../ledger/periods.js';
 import { checkTimeZone, parseDuration, parseTime } from '../ledger/time.js';
 import type { DialectChoice, Grouping } from '../pipeline.js';
-import { type HttpSettings, parseHeaders, readSecretFile } from '../sources/http.js';
+import { checkHeaders, type HttpSettings, parseHeaders, parseSize, readSecretFile } from '../sources/http.js';
 import type { SourceSettings } from '../sources/open.js';
 import { parseSourceArg } from '../sources/spec.js';
 import type { ConfigFile } from './config-file.js';
@@ -48,6 +48,13 @@ export interface ConnectionFlags {
   caFile?: string | undefined;
   insecureSkipVerify?: boolean | undefined;
   verbose?: boolean | undefined;
+  maxResponseSize?: string | undefined;
+}
+
+function size(text: string, flag: string): number {
+  const bytes = parseSize(text);
+  if (bytes === undefined) throw usageError(`${flag}: expected a size like 256MiB, 1GB or 500k, got "${text}"`);
+  return bytes;
 }
 
 /** How to reach `--scrape` targets and `--prometheus`, and how often to retry the server. */
@@ -74,12 +81,13 @@ export async function resolveConnection(
   if (insecureSkipVerify) env.warn('--insecure-skip-verify: the server certificate is NOT verified');
   return {
     http: {
-      headers: { ...c?.headers, ...parseHeaders(flags.header ?? []) },
+      headers: { ...checkHeaders(c?.headers ?? {}, `${config?.path}: connection.headers`), ...parseHeaders(flags.header ?? []) },
       bearerToken,
       basicAuth,
       caFile: flags.caFile ?? file(c?.caFile),
       insecureSkipVerify,
       timeoutMs: positiveDuration(flags.timeout ?? c?.timeout ?? '30s', '--timeout'),
+      maxResponseBytes: size(flags.maxResponseSize ?? c?.maxResponseSize ?? '256MiB', '--max-response-size'),
       log: flags.verbose ? env.log : undefined,
     },
     retries: flags.retries === undefined ? (c?.retries ?? 3) : wholeNumber(flags.retries, '--retries', 0),
@@ -209,8 +217,15 @@ export function resolveOutput<F extends string>(
   return {
     format: format as F,
     output: flags.output,
-    decimals: flags.decimals === undefined ? undefined : wholeNumber(flags.decimals, '--decimals', 0),
+    decimals: flags.decimals === undefined ? undefined : decimals(flags.decimals),
   };
+}
+
+/** `--decimals`: money is exact to 15 digits after the point, so no more can be printed. */
+function decimals(text: string): number {
+  const n = wholeNumber(text, '--decimals', 0);
+  if (n > 15) throw usageError(`--decimals: expected 0 to 15 digits (money is exact to 10^-15), got ${n}`);
+  return n;
 }
 
 export interface ForecastFlags {

@@ -24,7 +24,14 @@ export function parseConfigText<S extends z.ZodType>(text: string, file: string,
     const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
     throw usageError(`${where}: not valid YAML or JSON: ${e?.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`);
   }
-  const result = schema.safeParse(doc.toJS(), { reportInput: true });
+  let value: unknown;
+  try {
+    // The default alias limit refuses "billion laughs" documents (aliases of aliases…).
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw usageError(`${file}: cannot be read: ${(e as Error).message}`);
+  }
+  const result = schema.safeParse(value, { reportInput: true });
   if (!result.success) {
     const lines = result.error.issues.map((i) => `${file}: ${formatPath(i.path)}: ${describeIssue(i)}`);
     throw usageError(lines.join('\n'));

@@ -10,12 +10,22 @@ export interface Coverage {
   gaps: number;
   /** NaN samples (staleness markers, broken exporters) that were skipped. */
   skippedSamples: number;
+  /** Values no counter can have (±Inf, negative, above 2^53): skipped, never a reset, never money. */
+  invalidSamples: number;
   /** Increments that were not whole numbers. */
   fractionalIncrements: number;
 }
 
 export function emptyCoverage(): Coverage {
-  return { series: 0, samples: 0, resets: 0, births: 0, gaps: 0, skippedSamples: 0, fractionalIncrements: 0 };
+  return { series: 0, samples: 0, resets: 0, births: 0, gaps: 0, skippedSamples: 0, invalidSamples: 0, fractionalIncrements: 0 };
+}
+
+/**
+ * A value a token counter can hold: finite, not negative, and an exact integer in a double
+ * (at most 2^53). NaN is not one either, but it is a staleness marker, counted apart.
+ */
+export function isCounterValue(v: number): boolean {
+  return v >= 0 && v <= Number.MAX_SAFE_INTEGER;
 }
 
 export function addCoverage(into: Coverage, from: Coverage): void {
@@ -65,7 +75,7 @@ export function accountSeries(
   let prevTime = Number.NaN;
   while (i < n && (times[i] as number) <= start) {
     const v = values[i] as number;
-    if (Number.isNaN(v)) {
+    if (!isCounterValue(v)) {
       i++;
       continue;
     }
@@ -84,8 +94,9 @@ export function accountSeries(
     if (t > end) break;
     const v = values[i] as number;
     coverage.samples++;
-    if (Number.isNaN(v)) {
-      coverage.skippedSamples++;
+    if (!isCounterValue(v)) {
+      if (Number.isNaN(v)) coverage.skippedSamples++;
+      else coverage.invalidSamples++;
       continue;
     }
     let increment: number;
@@ -101,7 +112,7 @@ export function accountSeries(
     if (!Number.isNaN(prevTime) && typical > 0 && t - prevTime > 3 * typical) coverage.gaps++;
     if (increment !== Math.floor(increment)) coverage.fractionalIncrements++;
     const slice = sliceOf(edges, t);
-    if (slice >= 0 && Number.isFinite(increment)) perSlice[slice] = (perSlice[slice] as number) + increment;
+    if (slice >= 0) perSlice[slice] = (perSlice[slice] as number) + increment;
     prev = v;
     prevTime = t;
   }

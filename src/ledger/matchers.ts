@@ -1,4 +1,5 @@
 import { usageError } from '../errors.js';
+import { userRegex } from '../regex.js';
 
 /** A `--match` selector: `team=search`, `team!=search`, `model=~gpt-4.*`, `model!~claude.*`. */
 export interface Matcher {
@@ -19,12 +20,7 @@ export function parseMatcher(text: string): Matcher {
     const want = op === '=';
     return { label, op, value, test: (actual) => (actual === value) === want };
   }
-  let re: RegExp;
-  try {
-    re = new RegExp(`^(?:${value})$`);
-  } catch (e) {
-    throw usageError(`--match ${text}: invalid regular expression: ${(e as Error).message}`);
-  }
+  const re = userRegex(value, `--match ${text}`);
   const want = op === '=~';
   return { label, op, value, test: (actual) => re.test(actual) === want };
 }

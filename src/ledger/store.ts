@@ -2,7 +2,7 @@ import type { Classifier } from '../dialects/classifier.js';
 import type { Classified } from '../dialects/spec.js';
 import { type Finding, finding } from '../findings.js';
 import { addTokens, type Labels, type RawTokenType, type Sample, type TokenCounts, zeroTokens } from '../model.js';
-import { accountSeries, addCoverage, type Coverage, emptyCoverage, sliceOf } from './accounting.js';
+import { accountSeries, addCoverage, type Coverage, emptyCoverage, isCounterValue, sliceOf } from './accounting.js';
 import type { Matcher } from './matchers.js';
 import type { SampleSink } from './sink.js';
 
@@ -132,8 +132,9 @@ export class UsageStore implements SampleSink {
       this.untypedSeries++;
       return;
     }
-    if (Number.isNaN(sample.value)) {
-      cov.skippedSamples++;
+    if (!isCounterValue(sample.value)) {
+      if (Number.isNaN(sample.value)) cov.skippedSamples++;
+      else cov.invalidSamples++;
       return;
     }
     cov.births++;
@@ -247,6 +248,15 @@ function usageFindings(untypedSeries: number, coverage: Coverage, clamped: numbe
   if (untypedSeries > 0) {
     findings.push(
       finding('UNKNOWN_TOKEN_TYPE', 'warning', `${untypedSeries} token series have a token type no dialect knows; they are not counted`),
+    );
+  }
+  if (coverage.invalidSamples > 0) {
+    findings.push(
+      finding(
+        'INVALID_SAMPLES',
+        'error',
+        `${coverage.invalidSamples} samples held no counter value (±Inf, negative, or above 2^53, where a double is no longer exact) and were skipped: the usage around them is counted from the next valid sample`,
+      ),
     );
   }
   if (coverage.fractionalIncrements > 0) {

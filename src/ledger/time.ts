@@ -8,7 +8,10 @@ const WEEK = 7 * DAY;
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: SECOND, m: MINUTE, h: HOUR, d: DAY, w: WEEK };
 
-/** Parses `30s`, `5m`, `24h`, `7d`, `2w`, `1h30m` into milliseconds; undefined if it is not one. */
+/** The longest duration anything may span (windows, periods, look-backs): a century. */
+export const MAX_DURATION_MS = 100 * 366 * DAY;
+
+/** Parses `30s`, `5m`, `24h`, `7d`, `2w`, `1h30m` into milliseconds; undefined if it is not one (or longer than a century). */
 export function parseDuration(text: string): number | undefined {
   const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/gy;
   let total = 0;
@@ -17,7 +20,19 @@ export function parseDuration(text: string): number | undefined {
     total += Number(m[1]) * (DURATION_UNITS[m[2] as string] as number);
     matched = re.lastIndex;
   }
-  return matched === text.length && matched > 0 ? total : undefined;
+  return matched === text.length && matched > 0 && total <= MAX_DURATION_MS ? total : undefined;
+}
+
+/** True when year-month-day names a real calendar day (no 30 February, no 31 April). */
+export function isCalendarDate(year: number, month: number, day: number): boolean {
+  const d = new Date(Date.UTC(year, month - 1, day));
+  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
+}
+
+/** `2025-02-30` style text: is its date part a real day? (Date.parse rolls 30 February over to March.) */
+export function hasRealDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  return m !== null && isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
 }
 
 /** Validates an IANA time zone name; throws a usage error otherwise. */
@@ -132,7 +147,7 @@ export function addCalendar(ms: number, unit: CalendarUnit, n: number, zone: str
 /** Parses an RFC 3339 time (or a bare date, taken as midnight UTC) into milliseconds. */
 export function parseTime(text: string, what: string): number {
   const re = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/i;
-  const ms = re.test(text) ? Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text) : Number.NaN;
+  const ms = re.test(text) && hasRealDate(text) ? Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text) : Number.NaN;
   if (Number.isNaN(ms)) {
     throw usageError(`${what}: expected an RFC 3339 time like 2026-11-01T00:00:00Z, got "${text}"`);
   }

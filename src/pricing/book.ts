@@ -1,4 +1,5 @@
 import { parsePrice } from '../money.js';
+import { userRegex } from '../regex.js';
 import type { TokenType } from '../model.js';
 import type { PricingFileData } from './schema.js';
 
@@ -95,7 +96,7 @@ export class PriceBook {
       for (const a of m.aliases) this.exact.set(a.toLowerCase(), m);
     }
     for (const m of [...this.models].reverse()) {
-      for (const p of m.patterns) this.patterns.push({ re: new RegExp(`^(?:${p})$`, 'i'), model: m });
+      for (const p of m.patterns) this.patterns.push({ re: userRegex(p, `${m.file}: models.${m.id}.patterns`, 'i'), model: m });
     }
   }
 

@@ -3,6 +3,7 @@ import { readUserFile } from '../files/read.js';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { usageError } from '../errors.js';
+import { userRegex } from '../regex.js';
 import { effectiveTime, type LoadedPricing, PriceBook } from './book.js';
 import type { PricingFileData } from './schema.js';
 
@@ -47,10 +48,17 @@ function checkSemantics(data: PricingFileData, path: string): void {
   const problems: string[] = [];
   for (const [id, m] of Object.entries(data.models)) {
     m.patterns?.forEach((p, i) => {
+      const where = `${path}: models.${id}.patterns[${i}]`;
       try {
         new RegExp(p);
       } catch (e) {
-        problems.push(`${path}: models.${id}.patterns[${i}]: not a valid regular expression: ${(e as Error).message}`);
+        problems.push(`${where}: not a valid regular expression: ${(e as Error).message}`);
+        return;
+      }
+      try {
+        userRegex(p, where, 'i');
+      } catch (e) {
+        problems.push((e as Error).message);
       }
     });
     let previous = Number.NEGATIVE_INFINITY;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasRealDate } from '../ledger/time.js';
 
 const DECIMAL = /^\d+(\.\d{1,9})?$/;
 const DATE_OR_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
@@ -30,7 +31,7 @@ const effectiveFrom = z
   .union([z.string(), z.date()])
   .transform((v, ctx) => {
     const s = v instanceof Date ? v.toISOString().slice(0, 10) : v;
-    if (!DATE_OR_TIME.test(s) || Number.isNaN(Date.parse(s))) {
+    if (!DATE_OR_TIME.test(s) || !hasRealDate(s) || Number.isNaN(Date.parse(s))) {
       ctx.addIssue({ code: 'custom', message: `expected a date like 2025-01-31 (or an RFC 3339 time), got ${JSON.stringify(v)}` });
       return z.NEVER;
     }

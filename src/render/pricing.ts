@@ -6,6 +6,7 @@ import { displayPath } from '../pricing/load.js';
 import type { LookupFormat } from './formats.js';
 import { formatMoney } from './format.js';
 import type { Renderer } from './options.js';
+import { terminalCell } from '../text.js';
 
 const HEAD = ['Input', 'Cached in', 'Cache write', 'Output'];
 
@@ -25,7 +26,12 @@ export const PRICE_LIST_RENDERERS: Record<LookupFormat, Renderer<PriceList>> = {
     });
     for (const m of list.models) {
       const c = m.current;
-      table.push([m.id, m.provider, ...TOKEN_TYPES.map((t) => price(c?.[t], list.currency)), c ? c.from.slice(0, 10) : 'not yet']);
+      table.push([
+        terminalCell(m.id),
+        terminalCell(m.provider),
+        ...TOKEN_TYPES.map((t) => price(c?.[t], list.currency)),
+        c ? c.from.slice(0, 10) : 'not yet',
+      ]);
     }
     const versions = list.files.map((f) => `${displayPath(f.path)} (${f.version})`).join(', ');
     return `${chalk.bold(`Prices per 1M tokens, ${list.currency}`)} · ${versions}\n${table.toString()}\n`;
@@ -36,11 +42,13 @@ export const PRICE_LIST_RENDERERS: Record<LookupFormat, Renderer<PriceList>> = {
 export const PRICE_SHOW_RENDERERS: Record<LookupFormat, Renderer<PriceShow>> = {
   json: ({ asked, currency, model }) => `${JSON.stringify({ asked, currency, ...model }, null, 2)}\n`,
   table: ({ asked, currency, model: m }) => {
-    const lines = [`${m.id} (${m.provider})${asked.toLowerCase() !== m.id.toLowerCase() ? `  ← matched "${asked}"` : ''}`];
-    if (m.aliases.length > 0) lines.push(`aliases:  ${m.aliases.join(', ')}`);
-    if (m.patterns.length > 0) lines.push(`patterns: ${m.patterns.join(', ')}`);
-    if (m.source) lines.push(`source:   ${m.source}${m.checked ? ` (checked ${m.checked})` : ''}`);
-    lines.push(`file:     ${m.file}`);
+    const lines = [
+      `${terminalCell(m.id)} (${terminalCell(m.provider)})${asked.toLowerCase() !== m.id.toLowerCase() ? `  ← matched "${terminalCell(asked)}"` : ''}`,
+    ];
+    if (m.aliases.length > 0) lines.push(`aliases:  ${terminalCell(m.aliases.join(', '))}`);
+    if (m.patterns.length > 0) lines.push(`patterns: ${terminalCell(m.patterns.join(', '))}`);
+    if (m.source) lines.push(`source:   ${terminalCell(m.source)}${m.checked ? ` (checked ${terminalCell(m.checked)})` : ''}`);
+    lines.push(`file:     ${terminalCell(m.file)}`);
     const table = new Table({
       head: ['From', ...HEAD],
       colAligns: ['left', 'right', 'right', 'right', 'right'],

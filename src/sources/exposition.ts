@@ -60,6 +60,8 @@ export class ExpositionParser {
   openMetrics = false;
   private carry = '';
   private carryBytes: Buffer | undefined;
+  /** Still at the very start of the input, where a UTF-8 byte-order mark may stand. */
+  private atStart = true;
   private readonly format: ExpositionFormat;
   private readonly source: string;
   private readonly accept: ((name: string) => boolean) | undefined;
@@ -74,6 +76,10 @@ export class ExpositionParser {
 
   /** Parse a chunk; a line split across chunks is kept until its end arrives. */
   push(chunk: Buffer | string): void {
+    if (this.atStart && chunk.length > 0) {
+      this.atStart = false;
+      chunk = stripBom(chunk);
+    }
     if (typeof chunk === 'string') {
       this.pushText(this.carry + chunk);
       return;
@@ -204,7 +210,10 @@ export class ExpositionParser {
     if (!Number.isFinite(t)) this.fail(`metric "${name}" has timestamp ${JSON.stringify(token)}, expected a number`);
     const seconds =
       this.format === 'openmetrics' || (this.format === 'auto' && (this.openMetrics || token.includes('.') || Math.abs(t) < 1e11));
-    return seconds ? Math.round(t * 1000) : t;
+    const ms = seconds ? Math.round(t * 1000) : t;
+    // A JavaScript date spans ±8.64e15 ms (±273,790 years); nothing outside it is a scrape time.
+    if (!(Math.abs(ms) <= 8.64e15)) this.fail(`metric "${name}" has timestamp ${JSON.stringify(token.slice(0, 40))}, outside any date`);
+    return ms;
   }
 
   /** Parses `{…}` starting at `open`; a quoted string without `=` is the metric name (UTF-8 names). */
@@ -281,6 +290,12 @@ export class ExpositionParser {
     }
     return this.fail('unterminated quoted string');
   }
+}
+
+/** Drops a UTF-8 byte-order mark (EF BB BF, or U+FEFF once decoded) at the start of the input. */
+function stripBom(chunk: Buffer | string): Buffer | string {
+  if (typeof chunk === 'string') return chunk.charCodeAt(0) === 0xfeff ? chunk.slice(1) : chunk;
+  return chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? chunk.subarray(3) : chunk;
 }
 
 function skipBlanks(line: string, i: number): number {

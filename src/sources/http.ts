@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { readUserFile } from '../files/read.js';
 import { sourceError, TokenspendError, usageError } from '../errors.js';
@@ -16,6 +17,8 @@ export interface HttpSettings {
   caFile?: string | undefined;
   insecureSkipVerify?: boolean | undefined;
   timeoutMs: number;
+  /** `--max-response-size`: a body larger than this is refused (exit 3) before it fills memory. */
+  maxResponseBytes?: number | undefined;
   /** `--verbose`: one line per request (never headers, tokens or URL credentials). */
   log?: ((line: string) => void) | undefined;
 }
@@ -25,15 +28,29 @@ export function redactUrl(text: string): string {
   return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1***@');
 }
 
+/** An HTTP header name is an RFC 9110 token; a value has no control characters but tab. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[^\u0000-\u0008\u000a-\u001f\u007f]*$/;
+
+/** Checks extra headers (from `--header` or the config file); `where` names their origin. */
+export function checkHeaders(headers: Record<string, string>, where: string): Record<string, string> {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name)) throw usageError(`${where}: ${JSON.stringify(name)} is not a valid header name`);
+    // The value is not shown: it may be a credential.
+    if (!HEADER_VALUE.test(value)) throw usageError(`${where}: the value of header ${name} has a control character (CR, LF, NUL…)`);
+  }
+  return headers;
+}
+
 /** Parses `--header 'Name: value'` arguments. */
 export function parseHeaders(args: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const a of args) {
     const i = a.indexOf(':');
-    if (i <= 0) throw usageError(`--header: expected 'Name: value', got "${a.replace(/:.*/, ': …')}"`);
+    if (i <= 0) throw usageError(`--header: expected 'Name: value', got "${a.replace(/:.*/s, ': …')}"`);
     out[a.slice(0, i).trim()] = a.slice(i + 1).trim();
   }
-  return out;
+  return checkHeaders(out, '--header');
 }
 
 /** Reads a secret (token, password) from a file, trailing newline trimmed. */
@@ -62,7 +79,14 @@ export function parseEndpoint(text: string, flag: string, example: string): { ur
 export function describeNetworkError(e: unknown, timeoutMs: number): string {
   const err = e as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = err.code ?? err.cause?.code;
-  if (err.name === 'TimeoutError' || err.name === 'AbortError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+  if (
+    err.name === 'TimeoutError' ||
+    err.name === 'AbortError' ||
+    err.name === 'ConnectTimeoutError' ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT' ||
+    code === 'UND_ERR_CONNECT_TIMEOUT'
+  ) {
     return `no answer within ${timeoutMs / 1000}s (--timeout)`;
   }
   switch (code) {
@@ -112,7 +136,7 @@ export class HttpEndpoint {
   /** The address without credentials, for messages. */
   readonly display: string;
   private readonly basicAuth: { user: string; password: string } | undefined;
-  private dispatcher: Promise<Dispatcher | undefined> | undefined;
+  private dispatcher: Promise<Dispatcher> | undefined;
 
   constructor(
     url: string,
@@ -127,13 +151,13 @@ export class HttpEndpoint {
     this.display = redactUrl(parsed.url.toString().replace(/\/$/, ''));
   }
 
-  private agent(): Promise<Dispatcher | undefined> {
-    const { caFile, insecureSkipVerify } = this.settings;
+  /** One connection pool per endpoint: its connect (TCP and TLS) is bounded by the timeout too. */
+  private agent(): Promise<Dispatcher> {
+    const { caFile, insecureSkipVerify, timeoutMs } = this.settings;
     this.dispatcher ??= (async () => {
-      if (!caFile && !insecureSkipVerify) return undefined;
       const { Agent } = await import('undici');
-      const ca = caFile ? await readUserFile(caFile, 'CA file (--ca-file)') : undefined;
-      return new Agent({ connect: { ...(ca ? { ca } : {}), rejectUnauthorized: !insecureSkipVerify } });
+      const ca = caFile ? await readCertificates(caFile) : undefined;
+      return new Agent({ connect: { timeout: timeoutMs, ...(ca ? { ca } : {}), rejectUnauthorized: !insecureSkipVerify } });
     })();
     return this.dispatcher;
   }
@@ -159,9 +183,96 @@ export class HttpEndpoint {
       signal: AbortSignal.timeout(timeout),
       headersTimeout: timeout,
       bodyTimeout: timeout,
-      ...(dispatcher ? { dispatcher } : {}),
+      dispatcher,
     });
   }
+
+  /** A redirect is not followed (credentials would go wherever it points): say where it went. */
+  checkRedirect(res: Dispatcher.ResponseData, where: string): void {
+    if (res.statusCode < 300 || res.statusCode >= 400 || res.statusCode === 304) return;
+    const location = res.headers.location;
+    const to = typeof location === 'string' ? redactUrl(location) : 'an unnamed location';
+    res.body.dump().catch(() => undefined);
+    throw sourceError(`${where}: HTTP ${res.statusCode}: redirected to ${to}, not followed`, 'give the URL it redirects to');
+  }
+
+  /** Reads a whole body as text, refusing one larger than the cap before it fills memory. */
+  async text(res: Dispatcher.ResponseData, where: string): Promise<string> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of this.chunks(res, where)) {
+      size += chunk.length;
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, size).toString('utf8');
+  }
+
+  /** The body's chunks, stopping with exit 3 once more than the cap has arrived. */
+  async *chunks(res: Dispatcher.ResponseData, where: string): AsyncGenerator<Buffer> {
+    const cap = this.settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    let size = 0;
+    for await (const chunk of res.body) {
+      size += (chunk as Buffer).length;
+      if (size > cap) {
+        res.body.destroy();
+        throw sourceError(
+          `${where}: the response is larger than ${formatBytes(cap)} (--max-response-size); refused before it fills memory`,
+          'narrow the query (--window, --match) or raise --max-response-size',
+        );
+      }
+      yield chunk as Buffer;
+    }
+  }
+}
+
+/** 256 MiB: far above any answer tokenspend asks for, far below what would exhaust memory. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+
+function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  let v = n;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${Number.isInteger(v) ? v : v.toFixed(1)} ${units[i]}`;
+}
+
+/** `256MiB`, `1GB`, `500k`, `1048576` → bytes; undefined when it is not a size. */
+export function parseSize(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i.exec(text.trim());
+  if (!m) return undefined;
+  const unit = (m[2] ?? 'b').toLowerCase();
+  const scale: Record<string, number> = {
+    b: 1,
+    k: 1e3,
+    kb: 1e3,
+    kib: 1024,
+    m: 1e6,
+    mb: 1e6,
+    mib: 1024 ** 2,
+    g: 1e9,
+    gb: 1e9,
+    gib: 1024 ** 3,
+  };
+  const bytes = Math.round(Number(m[1]) * (scale[unit] as number));
+  return bytes > 0 ? bytes : undefined;
+}
+
+/** The certificates of a `--ca-file`, each checked, so a wrong file is a clear exit 2 rather than a TLS error later. */
+async function readCertificates(path: string): Promise<string> {
+  const text = (await readUserFile(path, 'CA file (--ca-file)')).toString('utf8');
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) throw usageError(`--ca-file ${path}: no PEM certificate in it (expected -----BEGIN CERTIFICATE----- blocks)`);
+  for (const [i, block] of blocks.entries()) {
+    try {
+      new X509Certificate(block);
+    } catch (e) {
+      throw usageError(`--ca-file ${path}: certificate ${i + 1} is not valid: ${(e as Error).message}`);
+    }
+  }
+  return blocks.join('\n');
 }
 
 function basic(auth: { user: string; password: string }): string {

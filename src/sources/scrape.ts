@@ -61,6 +61,7 @@ async function scrapeOne(spec: SourceSpec, endpoint: HttpEndpoint, sink: SampleS
   } catch (e) {
     throw requestFailure(e, where, timeoutMs);
   }
+  endpoint.checkRedirect(res, where);
   if (res.statusCode < 200 || res.statusCode >= 300) {
     await res.body.dump().catch(() => undefined);
     throw sourceError(
@@ -80,7 +81,7 @@ async function scrapeOne(spec: SourceSpec, endpoint: HttpEndpoint, sink: SampleS
     },
   });
   try {
-    for await (const chunk of res.body) parser.push(chunk as Buffer);
+    for await (const chunk of endpoint.chunks(res, where)) parser.push(chunk);
     parser.end();
   } catch (e) {
     throw requestFailure(e, where, timeoutMs);

@@ -1,6 +1,6 @@
 import type { BudgetResult } from '../../budget/evaluate.js';
 import { formatDay, formatLocal } from '../format.js';
-import { markdownTable } from '../markdown.js';
+import { markdownCell, markdownCode, markdownTable } from '../markdown.js';
 import { byStatus, type BudgetView, forecastText, usedSentence } from './view.js';
 
 /** GitHub refuses job summaries over 1 MiB and comments over 65,536 characters. */
@@ -19,8 +19,8 @@ function cells(r: BudgetResult, view: BudgetView): string[] {
   const { timezone } = view;
   return [
     `${ICON[r.status]} ${r.status}`,
-    `\`${r.instance}\``,
-    r.scope.replace(/\|/g, '\\|'),
+    markdownCode(r.instance),
+    markdownCell(r.scope),
     `${r.period.label} (${formatDay(r.period.start, timezone)} → ${formatDay(r.period.end, timezone)})`,
     usedSentence(r, view.currency),
     forecastText(r, view.currency),

@@ -4,12 +4,13 @@ import type { BudgetResult } from '../../budget/evaluate.js';
 import { formatDay, formatLocal, moneyText } from '../format.js';
 import type { RenderOptions } from '../options.js';
 import { byStatus, type BudgetView, forecastText, percent, usedSentence } from './view.js';
+import { terminalCell } from '../../text.js';
 
 function cells(r: BudgetResult, view: BudgetView): string[] {
   const { currency, timezone } = view;
   return [
-    r.instance,
-    r.scope,
+    terminalCell(r.instance),
+    terminalCell(r.scope),
     `${r.period.label}: ${formatLocal(r.period.start, timezone)} → ${formatLocal(r.period.end, timezone)}`,
     moneyText(r.spent, currency),
     r.burn ? `×${r.burn.factor}` : moneyText(r.limit, currency),
@@ -41,6 +42,7 @@ export function renderBudgetTable(view: BudgetView, options: RenderOptions): str
   for (const r of view.results) table.push([...cells(r, view), paint[r.status](r.status)]);
   const lines = [chalk.bold(`Budgets at ${formatLocal(view.at, view.timezone)} ${view.timezone}`), table.toString()];
   for (const r of byStatus(view.results))
-    if (r.status !== 'ok') lines.push(`${paint[r.status](r.status.padEnd(20))} ${r.instance}: ${usedSentence(r, view.currency)}`);
+    if (r.status !== 'ok')
+      lines.push(`${paint[r.status](r.status.padEnd(20))} ${terminalCell(r.instance)}: ${usedSentence(r, view.currency)}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,5 @@
 import type { ForecastReport } from '../../forecast/groups.js';
-import { markdownTable } from '../markdown.js';
+import { markdownCell, markdownTable } from '../markdown.js';
 import { forecastCells, forecastHead, heading } from './view.js';
 
 export function renderForecastMarkdown(r: ForecastReport): string {

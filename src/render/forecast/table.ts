@@ -5,6 +5,7 @@ import { spendChart } from '../chart.js';
 import { estimateText } from '../format.js';
 import type { RenderOptions } from '../options.js';
 import { forecastCells, forecastHead, heading } from './view.js';
+import { terminalCell } from '../../text.js';
 
 /** Period-end forecast per group; on a terminal, a chart of the total under the table. */
 export function renderForecastTable(r: ForecastReport, options: RenderOptions): string {
@@ -14,7 +15,7 @@ export function renderForecastTable(r: ForecastReport, options: RenderOptions): 
     colAligns: ['left', 'right', 'right', 'right', 'left', 'left'],
     style: { head: [], border: [], compact: true },
   });
-  for (const g of r.groups) table.push(forecastCells(r, g));
+  for (const g of r.groups) table.push(forecastCells(r, g).map((c, i) => (i === 0 ? terminalCell(c) : c)));
   const out = [chalk.bold(heading(r)), table.toString()];
   if (options.chart && r.history.length > 0) {
     out.push('', spendChart(r.history, r.future, r.band, { width: options.width, label: (v) => estimateText(v, r.currency) }));

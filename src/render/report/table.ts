@@ -4,6 +4,7 @@ import type { CostReport } from '../../cost/report.js';
 import { formatLocal, formatMoney, formatTokens, stripAnsi } from '../format.js';
 import type { RenderOptions } from '../options.js';
 import { type CellValue, type Column, describeWindow, reportColumns, tabulate, visibleColumns } from './columns.js';
+import { terminalCell } from '../../text.js';
 
 /** A terminal table: one row per group, a totals row, money right-aligned with its currency. */
 export function renderReportTable(report: CostReport, options: RenderOptions): string {
@@ -14,7 +15,7 @@ export function renderReportTable(report: CostReport, options: RenderOptions): s
     if (col.kind === 'tokens') return formatTokens(v as number);
     if (col.kind === 'money') return formatMoney(v as string, report.currency);
     if (col.kind === 'time') return formatLocal(Date.parse(v as string), report.timezone);
-    return v === '' ? chalk.dim('(none)') : String(v);
+    return v === '' ? chalk.dim('(none)') : terminalCell(String(v));
   };
   const widthOf = (col: Column) =>
     Math.max(

@@ -1,5 +1,5 @@
 import { sourceError } from '../../errors.js';
-import { accountSeries, type Coverage, emptyCoverage } from '../../ledger/accounting.js';
+import { accountSeries, type Coverage, emptyCoverage, isCounterValue } from '../../ledger/accounting.js';
 import type { Labels } from '../../model.js';
 import { seriesKey } from '../../ledger/store.js';
 import type { MatrixSeries, PrometheusClient, ServerFlavour } from './client.js';
@@ -226,8 +226,16 @@ function ingestRange(
     const k = Math.round((t * 1000 - start) / stepMs);
     if (k < 0 || k > n) continue;
     const edge = firstEdge + k;
-    if (q === 'last') s.last[edge] = parseValue(v);
-    else if (k > 0 && q === 'count') s.count[edge - 1] = Number(v);
+    if (q === 'last') {
+      const value = parseValue(v);
+      if (isCounterValue(value) || Number.isNaN(value)) {
+        s.last[edge] = value;
+      } else {
+        // ±Inf or a value no counter holds: no reading; raw samples settle both slices around it.
+        if (k > 0) s.anomalous.add(edge - 1);
+        if (edge < s.last.length - 1) s.anomalous.add(edge);
+      }
+    } else if (k > 0 && q === 'count') s.count[edge - 1] = Number(v);
     else if (k > 0 && q === 'resets') {
       s.present.add(edge - 1);
       if (Number(v) > 0) s.anomalous.add(edge - 1);
@@ -297,6 +305,7 @@ async function settleBirths(input: ServerAccountingInput, all: SeriesState[]): P
     const baselines = await lastWithin(client, name, sharedLabels(list), edges[i] as number, lookbackMs);
     for (const s of list) {
       if (baselines.has(seriesKey(name, s.labels, undefined))) {
+        // An older baseline (or an invalid one): the raw samples say how much is new.
         s.anomalous.add(i);
       } else {
         s.perSlice[i] = s.last[i + 1] as number;
@@ -365,10 +374,12 @@ async function settleAnomalies(input: ServerAccountingInput, all: SeriesState[])
           }
         }
         const { perSlice, coverage } = accountSeries(times, values, sub, Number.POSITIVE_INFINITY);
+        if (base !== undefined && !isCounterValue(base) && !Number.isNaN(base)) coverage.invalidSamples++;
         for (let k = 0; k < perSlice.length; k++) s.perSlice[i + k] = perSlice[k] as number;
         s.coverage.resets += coverage.resets;
         s.coverage.births += coverage.births;
         s.coverage.skippedSamples += coverage.skippedSamples;
+        s.coverage.invalidSamples += coverage.invalidSamples;
         s.coverage.fractionalIncrements += coverage.fractionalIncrements;
       }
     }

@@ -94,10 +94,11 @@ export class PrometheusClient {
               : { accept: 'application/json' },
           ...(method === 'POST' ? { body: body.toString() } : {}),
         });
+        this.endpoint.checkRedirect(res, what);
         status = res.statusCode;
         const ra = res.headers['retry-after'];
         retryAfter = Array.isArray(ra) ? ra[0] : ra;
-        text = await res.body.text();
+        text = await this.endpoint.text(res, what);
         this.stats.bytes += Buffer.byteLength(text);
         this.conn.log?.(
           `${method} ${what} → ${status}, ${(Buffer.byteLength(text) / 1024).toFixed(1)} KiB in ${Date.now() - started} ms${typeof form.query === 'string' ? `: ${form.query.length > 300 ? `${form.query.slice(0, 300)}…` : form.query}` : ''}`,
