@@ -44,8 +44,25 @@ export async function parsePricing(text: string, path: string, sha256: string): 
   return { info: { path, version: data.version, sha256, currency: data.currency }, data };
 }
 
-function checkSemantics(data: PricingFileData, path: string): void {
+/** An alias names one model: never another model's id, never an alias of two models. */
+function aliasProblems(data: PricingFileData, path: string): string[] {
   const problems: string[] = [];
+  const ids = new Set(Object.keys(data.models).map((id) => id.toLowerCase()));
+  const owner = new Map<string, string>();
+  for (const [id, m] of Object.entries(data.models)) {
+    m.aliases?.forEach((alias, i) => {
+      const key = alias.toLowerCase();
+      const where = `${path}: models.${id}.aliases[${i}]`;
+      if (ids.has(key) && key !== id.toLowerCase()) problems.push(`${where}: "${alias}" is the id of another model`);
+      else if (owner.has(key) && owner.get(key) !== id) problems.push(`${where}: "${alias}" is already an alias of models.${owner.get(key)}`);
+      owner.set(key, id);
+    });
+  }
+  return problems;
+}
+
+function checkSemantics(data: PricingFileData, path: string): void {
+  const problems: string[] = aliasProblems(data, path);
   for (const [id, m] of Object.entries(data.models)) {
     m.patterns?.forEach((p, i) => {
       const where = `${path}: models.${id}.patterns[${i}]`;

@@ -12,15 +12,13 @@ export function markdownCell(s: string): string {
 }
 
 /**
- * A value shown as code: a code span fenced by more backticks than it holds (CommonMark), pipes
- * escaped (GitHub splits table cells on them even in code), newlines turned into spaces.
+ * A value shown as code: a code span, pipes escaped (GitHub splits table cells on them even in
+ * code), newlines turned into spaces. A value with a backtick or HTML characters is shown as
+ * escaped text instead, so that nothing in it can close the span or read as markup.
  */
 export function markdownCode(s: string): string {
-  const text = s.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|');
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${text}${pad}${fence}`;
+  if (/[`<>&]/.test(s)) return markdownCell(s);
+  return `\`${s.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|')}\``;
 }
 
 /** A GitHub-flavoured Markdown table: header, alignment row (`right` columns end in a colon), rows. */
