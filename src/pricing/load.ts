@@ -54,7 +54,8 @@ function aliasProblems(data: PricingFileData, path: string): string[] {
       const key = alias.toLowerCase();
       const where = `${path}: models.${id}.aliases[${i}]`;
       if (ids.has(key) && key !== id.toLowerCase()) problems.push(`${where}: "${alias}" is the id of another model`);
-      else if (owner.has(key) && owner.get(key) !== id) problems.push(`${where}: "${alias}" is already an alias of models.${owner.get(key)}`);
+      else if (owner.has(key) && owner.get(key) !== id)
+        problems.push(`${where}: "${alias}" is already an alias of models.${owner.get(key)}`);
       owner.set(key, id);
     });
   }
