@@ -24,6 +24,21 @@ export interface Grouping {
   by: string[];
   matchers: Matcher[];
   top?: number | undefined;
+  /**
+   * Where each label was asked for, for messages: label (or matcher text) → `in --by`,
+   * `in budgets.yaml: budgets[2].match`. By default `--by` and `--match`.
+   */
+  origins?: Readonly<Record<string, string>> | undefined;
+}
+
+/** Names a mistyped label (exit 2) or a selector that left no series (exit 4), before any report is made. */
+function checkGrouping(grouping: Grouping, store: UsageStore): void {
+  const origins: Record<string, string> = {};
+  for (const d of grouping.by) origins[d] = 'in --by';
+  for (const m of grouping.matchers) origins[m.label] ??= `in --match ${m.label}${m.op}${m.value}`;
+  Object.assign(origins, grouping.origins);
+  store.census.checkLabels([...grouping.by, ...grouping.matchers.map((m) => m.label)], origins);
+  store.census.checkMatched(origins);
 }
 
 /** How metric names and labels are read. */
@@ -72,10 +87,16 @@ export async function computeReport(request: ReportRequest, book: PriceBook, ctx
   const readings: SourceReading[] = [];
   const late = sources.filter((s) => s.reads === 'slices');
   for (const s of sources) if (s.reads === 'samples') readings.push(await read(s));
-  if (late.length === 0) checkMatched(classifier, dialects.forced);
+  if (late.length === 0) {
+    checkMatched(classifier, dialects.forced);
+    checkGrouping(request.grouping, store);
+  }
   const placed = place(request, store, readings, book, ctx);
   for (const s of late) readings.push(await read(s, placed.edges));
-  if (late.length > 0) checkMatched(classifier, dialects.forced);
+  if (late.length > 0) {
+    checkMatched(classifier, dialects.forced);
+    checkGrouping(request.grouping, store);
+  }
 
   const usage = store.account(placed.edges, lookbackMs);
   const range = store.dataRange;

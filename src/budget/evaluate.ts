@@ -46,6 +46,16 @@ export interface EvaluateOptions {
   failOn: 'breach' | 'forecast' | 'warn' | undefined;
 }
 
+/** Where each label of the budgets' scopes is named, for a message about a label no series has. */
+export function labelOrigins(budgets: Budgets): Record<string, string> {
+  const origins: Record<string, string> = {};
+  budgets.budgets.forEach((b, i) => {
+    for (const m of b.matchers) origins[m.label] ??= `in ${budgets.path}: budgets[${i}].match (${b.name})`;
+    if (b.each) origins[b.each] ??= `in ${budgets.path}: budgets[${i}].each (${b.name})`;
+  });
+  return origins;
+}
+
 /** The time a budget check reads: every budget's period, its burn windows, and the forecast history. */
 export function budgetPlan(budgets: Budgets, settings: ForecastSettings): PeriodPlan {
   return {
@@ -102,7 +112,7 @@ export function evaluateBudgets(budgets: Budgets, report: CostReport, options: E
 
 type Common = { budget: string; instance: string; scope: string };
 
-function noData(common: Common, period: BudgetResult['period'], limit: bigint): BudgetResult {
+function noData(common: Common, period: BudgetResult['period'], limit: bigint, scope: Scope): BudgetResult {
   return {
     ...common,
     period,
@@ -115,7 +125,11 @@ function noData(common: Common, period: BudgetResult['period'], limit: bigint): 
     status: 'no-data',
     fails: true,
     findings: [
-      finding('NO_DATA', 'error', `${common.instance}: no series match its scope (${common.scope}); a gate cannot pass on missing data`),
+      finding(
+        'NO_DATA',
+        'error',
+        `${common.instance}: no series match its scope (${common.scope}): ${scope.whyEmpty()}; a gate cannot pass on missing data`,
+      ),
     ],
   };
 }
@@ -131,7 +145,7 @@ function evaluateSpend(
   const { start, end } = periodBounds(b.period, options.at, zone);
   const period = { label: b.period.label, start, end };
   const limit = decimalToFemto(b.limit);
-  if (!scope.hasSeries) return noData(common, period, limit);
+  if (!scope.hasSeries) return noData(common, period, limit, scope);
   const until = Math.min(end, options.at);
   const spent = scope.costBetween(start, until);
   const warnAt = b.warn === undefined ? undefined : (limit * BigInt(Math.round(b.warn * 1e6))) / 1_000_000n;
@@ -239,7 +253,7 @@ function evaluateBurn(
   const { start, end } = periodBounds(of.period, options.at, budgets.timezone);
   const period = { label: `burn ×${burn.factor} of ${of.name}`, start, end };
   const limit = decimalToFemto(of.limit);
-  if (!scope.hasSeries) return noData(common, period, limit);
+  if (!scope.hasSeries) return noData(common, period, limit, scope);
   const periodMs = end - start;
   // Allowed spend per ms is limit / period; a window burns at ratio = (spent / window) ÷ that.
   const windows = burn.windowsMs.map((w, i) => {

@@ -70,7 +70,7 @@ export const budgetCheck = defineCommand<BudgetFlags, BudgetOptions>({
     };
   },
   async run(o, ctx) {
-    const [{ loadBudgets }, { budgetPlan, evaluateBudgets, gateExitCode }, { BUDGET_RENDERERS }] = await Promise.all([
+    const [{ loadBudgets }, { budgetPlan, evaluateBudgets, gateExitCode, labelOrigins }, { BUDGET_RENDERERS }] = await Promise.all([
       import('../budget/load.js'),
       import('../budget/evaluate.js'),
       import('../render/budget/index.js'),
@@ -81,7 +81,7 @@ export const budgetCheck = defineCommand<BudgetFlags, BudgetOptions>({
     if (budgets.currency && budgets.currency !== book.currency) {
       throw usageError(`${budgets.path}: currency: the budgets are in ${budgets.currency} but the prices in ${book.currency}`);
     }
-    const grouping = { by: [...new Set(budgets.budgets.flatMap((b) => b.labels))].sort(), matchers: [] };
+    const grouping = { by: [...new Set(budgets.budgets.flatMap((b) => b.labels))].sort(), matchers: [], origins: labelOrigins(budgets) };
     const report = await readReport(o.data, { grouping, plan: budgetPlan(budgets, o.forecast), timezone, now: o.at }, book, ctx);
     const at = report.window.end;
     const results = evaluateBudgets({ ...budgets, timezone }, report, { at, forecast: o.forecast, failOn: o.failOn });

@@ -13,6 +13,8 @@ export interface Scope {
   daily(dayEdges: readonly number[]): number[];
   /** True when at least one series is in scope, used or not. */
   hasSeries: boolean;
+  /** When no series is in scope: which condition removed them all, and the values its label has. */
+  whyEmpty(): string;
 }
 
 /** Rows and groups of `report` whose `--by` values satisfy every matcher (and `extra`). */
@@ -28,8 +30,20 @@ export function scopeOf(report: CostReport, matchers: readonly Matcher[], extra:
     const end = report.buckets[r.bucket + 1] as number;
     return start >= from && end <= to;
   };
+  const valuesOf = (d: string) => [...new Set(report.groups.map((g) => g[index.get(d) ?? -1] ?? ''))].sort();
+  const conditions = [
+    ...matchers.map((m) => ({ text: `${m.label}${m.op}${m.value}`, label: m.label, test: (v: string) => m.test(v) })),
+    ...Object.entries(extra).map(([k, v]) => ({ text: `${k}=${v}`, label: k, test: (x: string) => x === v })),
+  ];
   return {
     hasSeries,
+    whyEmpty() {
+      const none = conditions.find((c) => !report.groups.some((g) => c.test(g[index.get(c.label) ?? -1] ?? '')));
+      if (!none) return `no series has all of ${conditions.map((c) => c.text).join(', ')}`;
+      const values = valuesOf(none.label);
+      const shown = values.length > 10 ? `${values.slice(0, 10).join(', ')}, …` : values.join(', ');
+      return `${none.text} matched no series (${none.label} is ${shown || 'never set'})`;
+    },
     costBetween(from, to) {
       let sum = 0n;
       for (const r of rows) if (r.totalCost !== null && inside(r, from, to)) sum += r.totalCost;

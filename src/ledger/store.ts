@@ -4,10 +4,10 @@ import { type Finding, finding } from '../findings.js';
 import { addTokens, type Labels, type RawTokenType, type Sample, type TokenCounts, zeroTokens } from '../model.js';
 import { accountSeries, addCoverage, type Coverage, emptyCoverage, isCounterValue, sliceOf } from './accounting.js';
 import type { Matcher } from './matchers.js';
+import { Census } from './census.js';
 import type { SampleSink } from './sink.js';
 
-/** Dimensions that come from the dialect rather than from a label of the same name. */
-export const CANONICAL_DIMENSIONS = ['model', 'provider', 'operation', 'gateway', 'dialect'] as const;
+export { CANONICAL_DIMENSIONS } from './census.js';
 
 /** Tokens of one group (values of the `--by` dimensions) and model in one time slice. */
 export interface UsageCell {
@@ -81,10 +81,14 @@ export class UsageStore implements SampleSink {
   private readonly snapshotCoverage = emptyCoverage();
   private untypedSeries = 0;
   private readonly groupsSeen = new Map<string, string[]>();
+  /** Label names and matcher counts of every classified series, for precise messages. */
+  readonly census: Census;
   private first = Number.POSITIVE_INFINITY;
   private last = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly options: StoreOptions) {}
+  constructor(private readonly options: StoreOptions) {
+    this.census = new Census(options.matchers);
+  }
 
   /** Time of the earliest and latest timestamped sample, or undefined when there were none. */
   get dataRange(): { first: number; last: number } | undefined {
@@ -174,10 +178,9 @@ export class UsageStore implements SampleSink {
 
   /** The values of the `--by` dimensions, or undefined when a `--match` excludes the series. */
   private groupOf(c: Classified, labels: Labels, source: string | undefined): string[] | undefined {
-    for (const m of this.options.matchers) {
-      if (!m.test(dimension(m.label, c, labels, source))) return undefined;
-    }
-    const group = this.options.by.map((d) => dimension(d, c, labels, source));
+    const value = (d: string) => dimension(d, c, labels, source);
+    if (!this.census.observe(Object.keys(labels), value)) return undefined;
+    const group = this.options.by.map(value);
     const key = group.join('\u0000');
     if (!this.groupsSeen.has(key)) this.groupsSeen.set(key, group);
     return group;
@@ -294,7 +297,7 @@ function dimension(name: string, c: Classified, labels: Labels, source: string |
     case 'dialect':
       return c.dialect;
     default:
-      return labels[name] ?? '';
+      return Object.hasOwn(labels, name) ? (labels[name] as string) : '';
   }
 }
 

@@ -138,7 +138,8 @@ export class ExpositionParser {
       return;
     }
     let name: string;
-    let labels: Labels = {};
+    // No prototype: a label named `__proto__` or `constructor` is just a label.
+    let labels: Labels = Object.create(null) as Labels;
     if (c === LBRACE) {
       const parsed = this.parseLabels(line, i, labels, true);
       i = parsed.end;
@@ -157,7 +158,6 @@ export class ExpositionParser {
       } else if (i < n && c !== SPACE && c !== TAB) {
         this.fail(`unexpected character ${JSON.stringify(line[i])} in metric name "${name}"`);
       }
-      if (labels === undefined) labels = {};
     }
     // Value, then an optional timestamp, then an optional exemplar (`# {…} v [ts]`).
     i = skipBlanks(line, i);
