@@ -139,7 +139,7 @@ export class ExpositionParser {
     }
     let name: string;
     // No prototype: a label named `__proto__` or `constructor` is just a label.
-    let labels: Labels = Object.create(null) as Labels;
+    const labels: Labels = Object.create(null) as Labels;
     if (c === LBRACE) {
       const parsed = this.parseLabels(line, i, labels, true);
       i = parsed.end;
