@@ -9,6 +9,7 @@ export type FindingCode =
   | 'INPUT_BELOW_CACHED'
   | 'LIFETIME_TOTALS'
   | 'INVALID_SAMPLES'
+  | 'REPLICAS_DEDUPLICATED'
   | 'SERVER_WARNING'
   | 'PARTIAL_RESPONSE'
   // prices

@@ -48,6 +48,11 @@ export const DIALECT_OPTIONS: readonly OptionSpec[] = [
   opt('--lookback <duration>', "how far before the window a sample still counts as a series' baseline", {
     defaultText: 'all data; 7d on a server',
   }),
+  opt('--replica-label <name>', 'HA replica label: series that differ only by it count once (repeatable)', {
+    repeatable: true,
+    defaultText: 'prometheus_replica, replica, __replica__, rule_replica when found',
+  }),
+  opt('--no-dedupe', 'count HA replica copies separately'),
 ];
 
 /** How to reach `--scrape` targets and `--prometheus`. */

@@ -15,6 +15,7 @@ import {
   type Window,
   type WindowSpec,
 } from './ledger/periods.js';
+import { DEFAULT_REPLICA_POLICY, type ReplicaPolicy } from './ledger/replicas.js';
 import { UsageStore } from './ledger/store.js';
 import type { PriceBook } from './pricing/book.js';
 import type { SourceContext, SourceReading, UsageSource } from './sources/source.js';
@@ -60,6 +61,8 @@ export interface ReportRequest {
   dialects: DialectChoice;
   /** undefined: each source's default (all the data for files and scrapes, 7 days on a server). */
   lookbackMs: number | undefined;
+  /** HA replica copies: counted once by default. */
+  replicas?: ReplicaPolicy | undefined;
 }
 
 /** Where the report sits in time once the anchor is known. */
@@ -79,9 +82,19 @@ export async function computeReport(request: ReportRequest, book: PriceBook, ctx
     throw usageError('no data source', 'give --prometheus URL, --file PATH (or - for stdin) or --scrape URL; see tokenspend report --help');
   }
   const classifier = new Classifier({ forced: dialects.forced, extra: customDialects(dialects.mappings), settings: dialects.settings });
-  const store = new UsageStore({ by: request.grouping.by, matchers: request.grouping.matchers, classifier });
+  const replicas = request.replicas ?? DEFAULT_REPLICA_POLICY;
+  const store = new UsageStore({ by: request.grouping.by, matchers: request.grouping.matchers, classifier, replicas });
   const lookbackMs = request.lookbackMs ?? Math.min(...sources.map((s) => s.defaults.lookbackMs));
-  const read = (s: UsageSource, edges?: readonly number[]) => s.read(store, { classifier, lookbackMs, ctx, ...(edges ? { edges } : {}) });
+  const read = (s: UsageSource, edges?: readonly number[]) =>
+    s.read(store, {
+      classifier,
+      lookbackMs,
+      lookbackGiven: request.lookbackMs,
+      ctx,
+      replicas,
+      grouping: request.grouping,
+      ...(edges ? { edges } : {}),
+    });
 
   // Sources of raw samples first: a file's last sample may be the anchor of the time plan.
   const readings: SourceReading[] = [];

@@ -13,10 +13,11 @@ export async function loadBook(data: DataOptions): Promise<PriceBook> {
 /** Reads the data the options name through the pipeline: exact tokens, priced. */
 export async function readReport(
   data: DataOptions,
-  request: Omit<ReportRequest, 'sources' | 'dialects' | 'lookbackMs'>,
+  request: Omit<ReportRequest, 'sources' | 'dialects' | 'lookbackMs' | 'replicas'>,
   book: PriceBook,
   ctx: CommandContext,
 ): Promise<CostReport> {
   const [{ computeReport }, { openSources }] = await Promise.all([import('../pipeline.js'), import('../sources/open.js')]);
-  return computeReport({ ...request, sources: openSources(data.sources), dialects: data.dialects, lookbackMs: data.lookbackMs }, book, ctx);
+  const sources = openSources(data.sources);
+  return computeReport({ ...request, sources, dialects: data.dialects, lookbackMs: data.lookbackMs, replicas: data.replicas }, book, ctx);
 }

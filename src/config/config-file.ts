@@ -56,6 +56,11 @@ export const configSchema = z.strictObject({
     .meta({ description: 'Per-dialect settings, e.g. {agentgateway: {inputIncludesCache: true}}.' }),
   mappings: z.array(mappingSchema).optional(),
   lookback: z.string().optional(),
+  replicaLabels: z
+    .array(z.string().min(1))
+    .optional()
+    .meta({ description: 'HA replica labels: series that differ only by one count once.' }),
+  dedupe: z.boolean().optional().meta({ description: 'false: count HA replica copies separately.' }),
 });
 
 export type ConfigData = z.output<typeof configSchema>;

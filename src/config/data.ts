@@ -1,3 +1,4 @@
+import type { ReplicaPolicy } from '../ledger/replicas.js';
 import type { DialectChoice } from '../pipeline.js';
 import type { SourceSettings } from '../sources/open.js';
 import type { ConfigFile } from './config-file.js';
@@ -9,6 +10,7 @@ import {
   type PricingFlags,
   resolveDialects,
   resolveLookback,
+  resolveReplicas,
   resolvePricing,
   resolveSources,
   type SourceFlags,
@@ -17,7 +19,13 @@ import {
 /** The flags of every command that reads token data: source, connection, dialect, pricing, config. */
 export type DataFlags = SourceFlags &
   ConnectionFlags &
-  PricingFlags & { dialect?: string | undefined; lookback?: string | undefined; config?: string | false | undefined };
+  PricingFlags & {
+    dialect?: string | undefined;
+    lookback?: string | undefined;
+    config?: string | false | undefined;
+    replicaLabel?: string[] | undefined;
+    dedupe?: boolean | undefined;
+  };
 
 /** Where the data comes from, how it is read, and how it is priced. */
 export interface DataOptions {
@@ -25,6 +33,7 @@ export interface DataOptions {
   sources: SourceSettings;
   dialects: DialectChoice;
   lookbackMs: number | undefined;
+  replicas: ReplicaPolicy;
   pricing: PricingChoice;
 }
 
@@ -36,6 +45,7 @@ export async function resolveData(flags: DataFlags, env: Environment, scrapeInte
     sources: await resolveSources(flags, flags, env, config, scrapeInterval),
     dialects: resolveDialects(flags, config),
     lookbackMs: resolveLookback(flags, config),
+    replicas: resolveReplicas(flags, config),
     pricing: resolvePricing(flags, config),
   };
 }

@@ -10,6 +10,7 @@ import type { DialectChoice, Grouping } from '../pipeline.js';
 import { checkHeaders, type HttpSettings, parseHeaders, parseSize, readSecretFile } from '../sources/http.js';
 import type { SourceSettings } from '../sources/open.js';
 import { parseSourceArg } from '../sources/spec.js';
+import type { ReplicaPolicy } from '../ledger/replicas.js';
 import type { ConfigFile } from './config-file.js';
 import type { Environment } from './environment.js';
 
@@ -141,6 +142,17 @@ export function resolveDialects(flags: { dialect?: string | undefined }, config:
   }
   const mappings: CustomMapping[] = (config?.data.mappings ?? []).map((m) => ({ ...m }));
   return { forced: flags.dialect ?? config?.data.dialect, settings, mappings };
+}
+
+/** `--replica-label` (else the config file's, else the usual ones found in the data), or `--no-dedupe`. */
+export function resolveReplicas(
+  flags: { replicaLabel?: string[] | undefined; dedupe?: boolean | undefined },
+  config: ConfigFile | undefined,
+): ReplicaPolicy {
+  if (flags.dedupe === false || (flags.dedupe === undefined && config?.data.dedupe === false)) return { dedupe: false };
+  const labels = flags.replicaLabel ?? config?.data.replicaLabels;
+  for (const l of labels ?? []) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(l)) throw usageError(`--replica-label: "${l}" is not a label name`);
+  return { dedupe: true, labels: labels === undefined ? 'auto' : labels };
 }
 
 /** `--lookback`, else the config file's, else each source's default. */

@@ -5,6 +5,15 @@ import { addTokens, type Labels, type RawTokenType, type Sample, type TokenCount
 import { accountSeries, addCoverage, type Coverage, emptyCoverage, isCounterValue, sliceOf } from './accounting.js';
 import type { Matcher } from './matchers.js';
 import { Census } from './census.js';
+import {
+  DEFAULT_REPLICA_POLICY,
+  detectReplicaLabels,
+  mergeReplicas,
+  REPLICA_LABELS,
+  replicaFindings,
+  type ReplicaPolicy,
+  withoutLabels,
+} from './replicas.js';
 import type { SampleSink } from './sink.js';
 
 export { CANONICAL_DIMENSIONS } from './census.js';
@@ -35,6 +44,9 @@ export interface Usage {
 type RawCounts = Record<RawTokenType, number>;
 
 interface Series {
+  name: string;
+  labels: Labels;
+  source: string | undefined;
   group: string[];
   model: string | undefined;
   inclusive: boolean;
@@ -60,6 +72,8 @@ export interface StoreOptions {
   by: readonly string[];
   matchers: readonly Matcher[];
   classifier: Classifier;
+  /** HA replicas: de-duplicated by default (labels found in the data), or as `--replica-label` / `--no-dedupe` say. */
+  replicas?: ReplicaPolicy;
 }
 
 /**
@@ -81,6 +95,8 @@ export class UsageStore implements SampleSink {
   private readonly snapshotCoverage = emptyCoverage();
   private untypedSeries = 0;
   private readonly groupsSeen = new Map<string, string[]>();
+  /** Set by `account` when replica copies were merged. */
+  private replicaNote: { labels: string[]; copies: number } | undefined;
   /** Label names and matcher counts of every classified series, for precise messages. */
   readonly census: Census;
   private first = Number.POSITIVE_INFINITY;
@@ -173,7 +189,18 @@ export class UsageStore implements SampleSink {
       this.untypedSeries++;
       return null;
     }
-    return { group, model: c.model, inclusive: c.inputIncludesCache, type: c.type, times: [], values: [], sorted: true };
+    return {
+      name: sample.name,
+      labels: sample.labels,
+      source,
+      group,
+      model: c.model,
+      inclusive: c.inputIncludesCache,
+      type: c.type,
+      times: [],
+      values: [],
+      sorted: true,
+    };
   }
 
   /** The values of the `--by` dimensions, or undefined when a `--match` excludes the series. */
@@ -186,6 +213,33 @@ export class UsageStore implements SampleSink {
     return group;
   }
 
+  /** The replica labels in force: the policy's own, or the usual ones found in the data; never one grouped by. */
+  private replicaLabels(series: readonly Series[]): string[] {
+    const policy = this.options.replicas ?? DEFAULT_REPLICA_POLICY;
+    if (!policy.dedupe) return [];
+    const used = new Set([...this.options.by, ...this.options.matchers.map((m) => m.label)]);
+    const candidates = (policy.labels === 'auto' ? REPLICA_LABELS : policy.labels).filter((l) => !used.has(l));
+    return policy.labels === 'auto' ? detectReplicaLabels(series, candidates) : [...candidates];
+  }
+
+  /** Series grouped as one counter: replica copies of one target together, each sorted by time. */
+  private logicalSeries(): Series[][] {
+    const all = [...this.series.values()].filter((s): s is Series => s !== null);
+    for (const s of all) if (!s.sorted) sortSeries(s);
+    const labels = this.replicaLabels(all);
+    if (labels.length === 0) return all.map((s) => [s]);
+    const groups = new Map<string, Series[]>();
+    for (const s of all) {
+      const key = seriesKey(s.name, withoutLabels(s.labels, labels), s.source);
+      const list = groups.get(key);
+      if (list) list.push(s);
+      else groups.set(key, [s]);
+    }
+    const copies = all.length - groups.size;
+    if (copies > 0) this.replicaNote = { labels, copies };
+    return [...groups.values()];
+  }
+
   /** Every source's tokens per group × model × slice, before cache is taken out of input. */
   private rawCells(edges: readonly number[], lookbackMs: number): { cells: Map<string, RawCell>; coverage: Coverage } {
     const cells = new Map<string, RawCell>();
@@ -196,10 +250,10 @@ export class UsageStore implements SampleSink {
         if (tokens !== 0) cellFor(cells, group, model, inclusive, i).raw[type] += tokens;
       }
     };
-    for (const s of this.series.values()) {
-      if (s === null) continue;
-      if (!s.sorted) sortSeries(s);
-      const { perSlice, coverage: c } = accountSeries(s.times, s.values, edges, lookbackMs);
+    for (const copies of this.logicalSeries()) {
+      const s = copies[0] as Series;
+      const merged = copies.length === 1 ? s : mergeReplicas(copies);
+      const { perSlice, coverage: c } = accountSeries(merged.times, merged.values, edges, lookbackMs);
       addCoverage(coverage, c);
       add(s.group, s.model, s.inclusive, s.type, perSlice);
     }
@@ -239,7 +293,7 @@ export class UsageStore implements SampleSink {
       cells: mergeCells(out),
       coverage,
       dialects: Object.fromEntries(this.options.classifier.seen),
-      findings: usageFindings(this.untypedSeries, coverage, clamped),
+      findings: [...usageFindings(this.untypedSeries, coverage, clamped), ...replicaFindings(this.replicaNote)],
       groups: [...this.groupsSeen.values()],
     };
   }

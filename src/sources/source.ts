@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Classifier } from '../dialects/classifier.js';
 import type { Finding } from '../findings.js';
 import type { WindowSpec, Window } from '../ledger/periods.js';
+import type { ReplicaPolicy } from '../ledger/replicas.js';
 import type { SampleSink } from '../ledger/sink.js';
 
 export type SourceKind = 'file' | 'scrape' | 'prometheus';
@@ -31,8 +32,14 @@ export interface SourceContext {
 
 export interface ReadRequest {
   classifier: Classifier;
+  /** HA replica copies: a server de-duplicates them where the data is. */
+  replicas: ReplicaPolicy;
+  /** The labels the report groups and filters by (a replica label used there is not a replica label). */
+  grouping: { by: readonly string[]; matchers: readonly { label: string }[] };
   /** How far before a slice a sample still counts as the series' baseline. */
   lookbackMs: number;
+  /** `--lookback` as given; undefined lets a server look over its whole retention for series that look born. */
+  lookbackGiven: number | undefined;
   /** The slice edges; given to sources that read `slices`. */
   edges?: readonly number[];
   ctx: SourceContext;

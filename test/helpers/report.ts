@@ -1,5 +1,6 @@
 import { buildCostReport, type CostReport } from '../../src/cost/report.js';
 import type { Matcher } from '../../src/ledger/matchers.js';
+import type { ReplicaPolicy } from '../../src/ledger/replicas.js';
 import { parseWindow, type Step, type WindowWords } from '../../src/ledger/periods.js';
 import { computeReport } from '../../src/pipeline.js';
 import type { PriceBook } from '../../src/pricing/book.js';
@@ -23,6 +24,7 @@ export interface TestInput {
   now?: number;
   lookbackMs?: number;
   countSamples?: boolean;
+  replicas?: ReplicaPolicy;
   /** `--dialect`. */
   dialect?: string;
   /** The config file's dialect settings (the two the first tests set). */
@@ -64,6 +66,7 @@ export async function report(input: TestInput, book?: PriceBook): Promise<CostRe
         mappings: [],
       },
       lookbackMs: input.lookbackMs,
+      replicas: input.replicas,
     },
     book ?? (await bundledPrices()),
     { clock: () => FIXED_NOW },

@@ -47,10 +47,15 @@ function start(cmd: string, args: string[], readyUrl: string, dir: string, base:
 }
 
 /** Prometheus 2.x on 127.0.0.1 with `history` backfilled by promtool. */
-export async function startPrometheus(history: History): Promise<RunningServer> {
+export function startPrometheus(history: History): Promise<RunningServer> {
+  return startPrometheusWith(openMetricsLines(history));
+}
+
+/** Prometheus 2.x on 127.0.0.1 with these OpenMetrics lines (timestamps in seconds) backfilled by promtool. */
+export async function startPrometheusWith(lines: Iterable<string>): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'tokenspend-prom-'));
   const om = join(dir, 'history.om');
-  writeFileSync(om, `${[...openMetricsLines(history)].join('\n')}\n`);
+  writeFileSync(om, `${[...lines].join('\n')}\n`);
   const data = join(dir, 'data');
   await exec('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=720h', om, data], { maxBuffer: 64 << 20 });
   rmSync(om);
@@ -73,7 +78,16 @@ export async function startPrometheus(history: History): Promise<RunningServer> 
 }
 
 /** VictoriaMetrics single-node on 127.0.0.1 with `history` imported through its API. */
-export async function startVictoriaMetrics(history: History): Promise<RunningServer> {
+export function startVictoriaMetrics(history: History): Promise<RunningServer> {
+  const first = Math.min(...history.series.map((s) => s.times[0] ?? Number.POSITIVE_INFINITY));
+  return startVictoriaMetricsWith(openMetricsLines(history), history.series.length, first);
+}
+
+/**
+ * VictoriaMetrics single-node on 127.0.0.1 with these OpenMetrics lines imported through its
+ * API; waits until `seriesCount` series whose data starts at `firstMs` are searchable.
+ */
+export async function startVictoriaMetricsWith(lines: Iterable<string>, seriesCount: number, firstMs: number): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'tokenspend-vm-'));
   const port = await closedPort();
   const base = `http://127.0.0.1:${port}`;
@@ -85,18 +99,18 @@ export async function startVictoriaMetrics(history: History): Promise<RunningSer
     base,
   );
   // Prometheus text with millisecond timestamps, one request.
-  const lines: string[] = [];
-  for (const line of openMetricsLines(history)) {
+  const text: string[] = [];
+  for (const line of lines) {
     if (line.startsWith('#')) continue;
     const i = line.lastIndexOf(' ');
-    lines.push(`${line.slice(0, i)} ${Math.round(Number(line.slice(i + 1)) * 1000)}`);
+    text.push(`${line.slice(0, i)} ${Math.round(Number(line.slice(i + 1)) * 1000)}`);
   }
-  const res = await fetch(`${base}/api/v1/import/prometheus`, { method: 'POST', body: `${lines.join('\n')}\n` });
+  const res = await fetch(`${base}/api/v1/import/prometheus`, { method: 'POST', body: `${text.join('\n')}\n` });
   if (!res.ok) throw new Error(`import failed: HTTP ${res.status} ${await res.text()}`);
   await fetch(`${base}/internal/force_flush`);
   // Wait until every series is searchable.
-  const want = history.series.length;
-  const first = Math.min(...history.series.map((s) => s.times[0] ?? Number.POSITIVE_INFINITY)) / 1000;
+  const want = seriesCount;
+  const first = firstMs / 1000;
   for (let i = 0; i < 100; i++) {
     const q = new URLSearchParams({ 'match[]': '{__name__=~".+"}', start: String(first) });
     const r = await fetch(`${base}/api/v1/series?${q}`);

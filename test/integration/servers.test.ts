@@ -92,8 +92,8 @@ describe.each([
     for (let t = Date.parse(SINCE); t <= Date.parse(UNTIL); t += 3_600_000) edges.push(t);
     const flavour = (await client.buildInfo()).flavour;
     const names = ['agentgateway_gen_ai_client_token_usage_sum'];
-    const whole = await accountOnServer({ client, flavour, names, edges, lookbackMs: 7 * 86_400_000 });
-    const chunked = await accountOnServer({ client, flavour, names, edges, lookbackMs: 7 * 86_400_000, maxPoints: 50 });
+    const whole = (await accountOnServer({ client, flavour, names, edges, lookbackMs: 7 * 86_400_000 })).series;
+    const chunked = (await accountOnServer({ client, flavour, names, edges, lookbackMs: 7 * 86_400_000, maxPoints: 50 })).series;
     const bySeries = (us: typeof whole) => Object.fromEntries(us.map((u) => [JSON.stringify(u.labels), [...u.perSlice]]));
     expect(bySeries(chunked)).toEqual(bySeries(whole));
     expect(whole.reduce((a, u) => a + u.perSlice.reduce((x, y) => x + y, 0), 0)).toBeGreaterThan(0);

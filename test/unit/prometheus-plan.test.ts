@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runQuery, selector, sliceRuns } from '../../src/sources/prometheus/account.js';
+import { runQuery, selector, sliceRuns } from '../../src/sources/prometheus/queries.js';
 
 const H = 3_600_000;
 

@@ -1,8 +1,17 @@
 import { sourceError } from '../../errors.js';
 import { accountSeries, type Coverage, emptyCoverage, isCounterValue } from '../../ledger/accounting.js';
-import type { Labels } from '../../model.js';
+import {
+  DEFAULT_REPLICA_POLICY,
+  detectReplicaLabels,
+  mergeReplicas,
+  REPLICA_LABELS,
+  type ReplicaPolicy,
+  withoutLabels,
+} from '../../ledger/replicas.js';
 import { seriesKey } from '../../ledger/store.js';
+import type { Labels } from '../../model.js';
 import type { MatrixSeries, PrometheusClient, ServerFlavour } from './client.js';
+import { duration, N, parseValue, Q, runQuery, selector, sliceRuns, stripOurs } from './queries.js';
 
 /**
  * Exact accounting (design §4) pushed down to a Prometheus-compatible server.
@@ -14,14 +23,18 @@ import type { MatrixSeries, PrometheusClient, ServerFlavour } from './client.js'
  *   window before it is included); its presence also says the series had samples there;
  * - with `countSamples`, `count`: samples in the slice (coverage and gaps).
  * Each sample is read about once (twice with `countSamples`), as by one `increase(…[30d])`.
+ *
+ * HA replica copies of a series (identical but for a replica label) are one logical series: its
+ * reading at an edge is the highest of its copies' (a copy that missed scrapes reads lower).
  * A slice is exact from the readings alone when the series had a reading at both ends and no
- * reset: its tokens are last(t) − last(t − S). A series with no reading at the slice start is
- * born there when it has no sample within the look-back either (one narrowed query per slice and
- * metric), and then its reading is all usage. Everything else (a reset, an old baseline, samples
- * but no reading at the slice end) is an anomaly: raw samples are fetched, for all anomalous
- * series of one metric at once, narrowed by the labels they share, and accounted like a file.
- * The number of requests depends on the runs and on the anomalies, never on the number of
- * models, groups or buckets.
+ * reset: its tokens are last(t) − last(t − S). A series with no reading at a slice start is born
+ * there only when it has no earlier sample at all — first within the look-back, then over the
+ * server's whole retention (a monthly job, a collector that dropped its counter between runs),
+ * narrowed to those series, one query per slice and metric — and then its reading is all usage.
+ * Everything else (a reset, an older baseline, samples but no reading at the slice end, a value
+ * no counter holds) is an anomaly: raw samples are fetched, for all anomalous series of one metric
+ * at once, narrowed by the labels they share, and accounted like a file. The number of requests
+ * depends on the runs and on the anomalies, never on the number of models, groups or buckets.
  */
 
 export interface ServerAccountingInput {
@@ -30,11 +43,15 @@ export interface ServerAccountingInput {
   names: readonly string[];
   /** Slice edges (window refined by buckets and price changes); slice i is (edges[i], edges[i+1]]. */
   edges: readonly number[];
-  lookbackMs: number;
+  /** `--lookback`; undefined: 7 days, then the whole retention for series that look born. */
+  lookbackMs: number | undefined;
   /** Most points per series in one range query (Prometheus refuses more than 11,000). */
   maxPoints?: number;
   /** Also count samples per slice (coverage and gaps); the server reads the data once more. */
   countSamples?: boolean;
+  replicas?: ReplicaPolicy;
+  /** Labels the report groups or filters by: never replica labels. */
+  grouped?: readonly string[];
 }
 
 export interface SeriesUsage {
@@ -44,69 +61,20 @@ export interface SeriesUsage {
   coverage: Coverage;
 }
 
-const Q = '__tokenspend_q';
-const N = '__tokenspend_name';
-const BARE_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-
-/** PromQL selector for a metric name (UTF-8 names go inside the braces). */
-export function selector(name: string, matchers: Labels = {}): string {
-  const parts = Object.entries(matchers).map(([k, v]) => `${BARE_NAME.test(k) ? k : JSON.stringify(k)}=${JSON.stringify(v)}`);
-  if (BARE_NAME.test(name)) return parts.length > 0 ? `${name}{${parts.join(',')}}` : name;
-  return `{${[`__name__=${JSON.stringify(name)}`, ...parts].join(',')}}`;
+export interface ServerUsage {
+  series: SeriesUsage[];
+  /** Replica labels whose copies were counted once, and how many copies there were. */
+  replicas: { labels: string[]; copies: number } | undefined;
 }
 
-function duration(ms: number): string {
-  return `${Math.max(1, Math.round(ms))}ms`;
-}
+/** The first look for an older sample; then, for series that still look born, the whole retention. */
+const FIRST_LOOK_MS = 7 * 86_400_000;
+const RETENTION_MS = 10 * 366 * 86_400_000;
+/** Raw samples start this long before an anomalous range: each copy's last value before it is its baseline. */
+const BASELINE_WINDOW_MS = 3_600_000;
 
-function tag(expr: string, label: string, value: string): string {
-  return `label_replace(${expr}, ${JSON.stringify(label)}, ${JSON.stringify(value)}, "", "")`;
-}
-
-/** How far before an edge a sample still counts as the reading there (at most one slice). */
-export function readingWindow(stepMs: number): number {
-  return Math.min(stepMs, 3_600_000);
-}
-
-/** The one query of a run: readings, resets (and sample counts) of every named metric. */
-export function runQuery(names: readonly string[], stepMs: number, flavour: ServerFlavour, countSamples = false): string {
-  // Prometheus 2.x range selectors are closed [t − r, t]; VictoriaMetrics' are (t − r, t].
-  const open = flavour === 'victoriametrics' ? 0 : 1;
-  const reading = readingWindow(stepMs);
-  // The slice and the reading window before it: the slice's own pairs and the one across its
-  // start. resets() answers for every series with a sample there, so it also says "present".
-  const withStart = duration(stepMs + reading - open);
-  const parts: string[] = [];
-  for (const name of names) {
-    const sel = selector(name);
-    parts.push(tag(tag(`last_over_time(${sel}[${duration(reading)}])`, Q, 'last'), N, name));
-    parts.push(tag(tag(`resets(${sel}[${withStart}])`, Q, 'resets'), N, name));
-    if (countSamples) parts.push(tag(tag(`count_over_time(${sel}[${duration(stepMs - open)}])`, Q, 'count'), N, name));
-  }
-  return parts.join(' or ');
-}
-
-interface Run {
-  /** Index of the first edge. */
-  first: number;
-  /** Number of slices. */
-  slices: number;
-  stepMs: number;
-}
-
-/** Maximal runs of consecutive slices of equal length. */
-export function sliceRuns(edges: readonly number[]): Run[] {
-  const runs: Run[] = [];
-  for (let i = 0; i + 1 < edges.length; i++) {
-    const step = (edges[i + 1] as number) - (edges[i] as number);
-    const last = runs[runs.length - 1];
-    if (last && last.stepMs === step && last.first + last.slices === i) last.slices++;
-    else runs.push({ first: i, slices: 1, stepMs: step });
-  }
-  return runs;
-}
-
-interface SeriesState {
+/** One series as the server reported it. */
+interface Reading {
   name: string;
   labels: Labels;
   /** Reading at each edge; NaN where there was none. */
@@ -114,54 +82,61 @@ interface SeriesState {
   count: Float64Array;
   /** Slices with a sample in them or in the reading window before them. */
   present: Set<number>;
+  /** Slices with a reset (`resets` > 0). */
+  resets: Set<number>;
+  /** Slices next to a reading no counter can hold (±Inf, negative, above 2^53). */
+  invalid: Set<number>;
+}
+
+/** One counter: a series, or the replica copies of one. */
+interface Logical {
+  key: string;
+  name: string;
+  labels: Labels;
+  members: Reading[];
+  last: Float64Array;
+  count: Float64Array;
+  present: Set<number>;
   anomalous: Set<number>;
   /** Slices with a reading at the end but none at the start: born there, or an older baseline. */
   unbased: Set<number>;
+  /** Slices in which it was found born from its readings (counted once at the end). */
+  born: Set<number>;
   perSlice: Float64Array;
   coverage: Coverage;
 }
 
-function stripOurs(metric: Record<string, string>): Labels {
-  const labels: Labels = {};
-  for (const [k, v] of Object.entries(metric)) if (k !== Q && k !== N && k !== '__name__') labels[k] = v;
-  return labels;
+/** Runs the plan against the server and returns exact tokens per logical series and slice. */
+export async function accountOnServer(input: ServerAccountingInput): Promise<ServerUsage> {
+  const readings = await readEdges(input);
+  const replicaLabels = chooseReplicaLabels(input, readings);
+  const logical = combine(readings, replicaLabels, input.edges);
+  for (const s of logical) settleFromReadings(s, input.edges, input.countSamples === true);
+  await settleBirths(input, logical, replicaLabels);
+  await settleAnomalies(input, logical, replicaLabels);
+  const series = logical.map((s) => {
+    s.coverage.births += s.born.size;
+    return { name: s.name, labels: s.labels, perSlice: s.perSlice, coverage: s.coverage };
+  });
+  const copies = readings.length - logical.length;
+  return { series, replicas: copies > 0 ? { labels: replicaLabels, copies } : undefined };
 }
 
-/** Sample values arrive as strings because JSON has no NaN or infinities. */
-function parseValue(v: string): number {
-  if (v === '+Inf') return Number.POSITIVE_INFINITY;
-  if (v === '-Inf') return Number.NEGATIVE_INFINITY;
-  return Number(v);
-}
-
-/** Runs the plan against the server and returns exact tokens per series and slice. */
-export async function accountOnServer(input: ServerAccountingInput): Promise<SeriesUsage[]> {
+/** 1. Readings, counts and resets of every series, one range query per run chunk. */
+async function readEdges(input: ServerAccountingInput): Promise<Reading[]> {
   const { client, names, edges } = input;
   const maxPoints = input.maxPoints ?? 11_000;
-  const slices = edges.length - 1;
-  const states = new Map<string, SeriesState>();
-  const state = (name: string, labels: Labels): SeriesState => {
+  const states = new Map<string, Reading>();
+  const state = (name: string, labels: Labels): Reading => {
     const key = seriesKey(name, labels, undefined);
     let s = states.get(key);
     if (!s) {
-      s = {
-        name,
-        labels,
-        last: new Float64Array(edges.length).fill(Number.NaN),
-        count: new Float64Array(slices),
-        present: new Set(),
-        anomalous: new Set(),
-        unbased: new Set(),
-        perSlice: new Float64Array(slices),
-        coverage: emptyCoverage(),
-      };
-      s.coverage.series = 1;
+      const last = new Float64Array(edges.length).fill(Number.NaN);
+      s = { name, labels, last, count: new Float64Array(edges.length - 1), present: new Set(), resets: new Set(), invalid: new Set() };
       states.set(key, s);
     }
     return s;
   };
-
-  // 1. Readings, counts and resets, one range query per run chunk.
   for (const run of sliceRuns(edges)) {
     for (let from = 0; from < run.slices; from += maxPoints - 1) {
       const n = Math.min(maxPoints - 1, run.slices - from);
@@ -172,20 +147,99 @@ export async function accountOnServer(input: ServerAccountingInput): Promise<Ser
       for (const series of result) ingestRange(series, state, start, run.stepMs, firstEdge, n);
     }
   }
-
-  // 2. Readings → tokens; what the readings cannot settle is an anomaly.
-  for (const s of states.values()) settleFromReadings(s, edges, input.countSamples === true);
-
-  // 3. Births: a series with no reading at a slice start and no reset inside is new if it has no
-  //    sample within the look-back either; then its reading is all usage. Otherwise: raw samples.
-  await settleBirths(input, [...states.values()]);
-  // 4. Raw samples where needed.
-  await settleAnomalies(input, [...states.values()]);
-  return [...states.values()].map((s) => ({ name: s.name, labels: s.labels, perSlice: s.perSlice, coverage: s.coverage }));
+  return [...states.values()];
 }
 
-/** Slices whose readings settle them: a reading at both ends and no reset. The rest are marked. */
-function settleFromReadings(s: SeriesState, edges: readonly number[], countSamples: boolean): void {
+function ingestRange(
+  series: MatrixSeries,
+  state: (name: string, labels: Labels) => Reading,
+  start: number,
+  stepMs: number,
+  firstEdge: number,
+  n: number,
+): void {
+  const q = series.metric[Q];
+  const name = series.metric[N];
+  if (q === undefined || name === undefined) return;
+  const s = state(name, stripOurs(series.metric));
+  for (const [t, v] of series.values) {
+    const k = Math.round((t * 1000 - start) / stepMs);
+    if (k < 0 || k > n) continue;
+    const edge = firstEdge + k;
+    if (q === 'last') {
+      const value = parseValue(v);
+      if (isCounterValue(value) || Number.isNaN(value)) {
+        s.last[edge] = value;
+      } else {
+        // No reading; raw samples settle both slices around it.
+        if (k > 0) s.invalid.add(edge - 1);
+        if (edge < s.last.length - 1) s.invalid.add(edge);
+      }
+    } else if (k > 0 && q === 'count') s.count[edge - 1] = Number(v);
+    else if (k > 0 && q === 'resets') {
+      s.present.add(edge - 1);
+      if (Number(v) > 0) s.resets.add(edge - 1);
+    }
+  }
+}
+
+/** The replica labels in force: none with --no-dedupe, the given ones, or the usual ones found here. */
+function chooseReplicaLabels(input: ServerAccountingInput, readings: readonly Reading[]): string[] {
+  const policy = input.replicas ?? DEFAULT_REPLICA_POLICY;
+  if (!policy.dedupe) return [];
+  const grouped = new Set(input.grouped ?? []);
+  const candidates = (policy.labels === 'auto' ? REPLICA_LABELS : policy.labels).filter((l) => !grouped.has(l));
+  return policy.labels === 'auto' ? detectReplicaLabels(readings, candidates) : [...candidates];
+}
+
+/** 2. Replica copies become one counter: the highest reading of its copies at each edge. */
+function combine(readings: readonly Reading[], replicaLabels: readonly string[], edges: readonly number[]): Logical[] {
+  const groups = new Map<string, Reading[]>();
+  for (const r of readings) {
+    const key = seriesKey(r.name, withoutLabels(r.labels, replicaLabels), undefined);
+    const list = groups.get(key);
+    if (list) list.push(r);
+    else groups.set(key, [r]);
+  }
+  return [...groups.entries()].map(([key, members]) => {
+    const first = members[0] as Reading;
+    const slices = edges.length - 1;
+    const s: Logical = {
+      key,
+      name: first.name,
+      labels: withoutLabels(first.labels, replicaLabels),
+      members,
+      last: new Float64Array(edges.length).fill(Number.NaN),
+      count: new Float64Array(slices),
+      present: new Set(),
+      anomalous: new Set(),
+      unbased: new Set(),
+      born: new Set(),
+      perSlice: new Float64Array(slices),
+      coverage: emptyCoverage(),
+    };
+    s.coverage.series = 1;
+    for (const m of members) {
+      for (let e = 0; e < edges.length; e++) {
+        const v = m.last[e] as number;
+        if (!Number.isNaN(v) && !(v <= (s.last[e] as number))) s.last[e] = v;
+      }
+      for (let i = 0; i < slices; i++) s.count[i] = (s.count[i] as number) + (m.count[i] as number);
+      for (const i of m.present) s.present.add(i);
+      for (const i of m.invalid) s.anomalous.add(i);
+      for (const i of m.resets) {
+        s.anomalous.add(i);
+        // A copy that missed the reset reads its old counter for up to an hour after: the next
+        // slice too comes from raw samples, which tell the copies' counters apart.
+        if (members.length > 1 && i + 1 < slices) s.anomalous.add(i + 1);
+      }
+    }
+    return s;
+  });
+}
+
+/** 3. Slices whose readings settle them: a reading at both ends and no reset. The rest are marked. */
+function settleFromReadings(s: Logical, edges: readonly number[], countSamples: boolean): void {
   for (let i = 0; i + 1 < edges.length; i++) {
     const a = s.last[i] as number;
     const b = s.last[i + 1] as number;
@@ -208,39 +262,6 @@ function settleFromReadings(s: SeriesState, edges: readonly number[], countSampl
     if (b - a !== Math.floor(b - a)) s.coverage.fractionalIncrements++;
   }
   if (countSamples) s.coverage.gaps += countGaps(s.count, edges);
-}
-
-function ingestRange(
-  series: MatrixSeries,
-  state: (name: string, labels: Labels) => SeriesState,
-  start: number,
-  stepMs: number,
-  firstEdge: number,
-  n: number,
-): void {
-  const q = series.metric[Q];
-  const name = series.metric[N];
-  if (q === undefined || name === undefined) return;
-  const s = state(name, stripOurs(series.metric));
-  for (const [t, v] of series.values) {
-    const k = Math.round((t * 1000 - start) / stepMs);
-    if (k < 0 || k > n) continue;
-    const edge = firstEdge + k;
-    if (q === 'last') {
-      const value = parseValue(v);
-      if (isCounterValue(value) || Number.isNaN(value)) {
-        s.last[edge] = value;
-      } else {
-        // ±Inf or a value no counter holds: no reading; raw samples settle both slices around it.
-        if (k > 0) s.anomalous.add(edge - 1);
-        if (edge < s.last.length - 1) s.anomalous.add(edge);
-      }
-    } else if (k > 0 && q === 'count') s.count[edge - 1] = Number(v);
-    else if (k > 0 && q === 'resets') {
-      s.present.add(edge - 1);
-      if (Number(v) > 0) s.anomalous.add(edge - 1);
-    }
-  }
 }
 
 /**
@@ -268,7 +289,7 @@ function countGaps(count: Float64Array, edges: readonly number[]): number {
 }
 
 /** Labels with one value across all these series: a selector that fetches them and few others. */
-function sharedLabels(series: readonly SeriesState[]): Labels {
+function sharedLabels(series: readonly { labels: Labels }[]): Labels {
   const [head, ...rest] = series;
   if (!head) return {};
   const shared: Labels = {};
@@ -288,100 +309,136 @@ function ranges(indices: Iterable<number>): [number, number][] {
   return out;
 }
 
-async function settleBirths(input: ServerAccountingInput, all: SeriesState[]): Promise<void> {
-  const { client, edges, lookbackMs } = input;
-  const groups = new Map<string, SeriesState[]>();
-  for (const s of all) {
-    for (const i of s.unbased) {
-      const key = `${i}\u0000${s.name}`;
-      const list = groups.get(key) ?? [];
-      list.push(s);
-      groups.set(key, list);
-    }
-  }
-  for (const [key, list] of groups) {
-    const i = Number(key.slice(0, key.indexOf('\u0000')));
-    const name = (list[0] as SeriesState).name;
-    const baselines = await lastWithin(client, name, sharedLabels(list), edges[i] as number, lookbackMs);
-    for (const s of list) {
-      if (baselines.has(seriesKey(name, s.labels, undefined))) {
-        // An older baseline (or an invalid one): the raw samples say how much is new.
-        s.anomalous.add(i);
-      } else {
-        s.perSlice[i] = s.last[i + 1] as number;
-        s.coverage.births++;
-      }
-    }
-  }
-}
-
-/** The last sample at or before `at` within the look-back, per series of a narrowed selector. */
-async function lastWithin(
-  client: PrometheusClient,
-  name: string,
-  matchers: Labels,
-  at: number,
-  lookbackMs: number,
-): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  if (!(lookbackMs > 0)) return out;
-  const look = Number.isFinite(lookbackMs) ? lookbackMs : 365 * 86_400_000;
-  const res = await client.query(`last_over_time(${selector(name, matchers)}[${duration(look)}])`, at);
-  for (const r of res.result) {
-    if ('value' in r) out.set(seriesKey(name, stripOurs(r.metric), undefined), parseValue(r.value[1]));
+/** Items grouped by a key, in first-seen order. */
+function groupBy<T>(items: Iterable<T>, key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const t of items) {
+    const k = key(t);
+    const list = out.get(k);
+    if (list) list.push(t);
+    else out.set(k, [t]);
   }
   return out;
 }
 
-async function settleAnomalies(input: ServerAccountingInput, all: SeriesState[]): Promise<void> {
-  const { client, edges, lookbackMs } = input;
-  const byName = new Map<string, SeriesState[]>();
-  for (const s of all) {
-    if (s.anomalous.size === 0) continue;
-    const list = byName.get(s.name) ?? [];
-    list.push(s);
-    byName.set(s.name, list);
-  }
-  for (const [name, list] of byName) {
-    for (const [i, j] of ranges(list.flatMap((s) => [...s.anomalous]))) {
-      const involved = list.filter((s) => [...s.anomalous].some((x) => x >= i && x <= j));
-      const from = edges[i] as number;
-      const to = edges[j + 1] as number;
-      const sel = selector(name, sharedLabels(involved));
-      // Baselines for series with no reading at the range start: the last sample within the look-back.
-      const needBaseline = involved.some((s) => Number.isNaN(s.last[i] as number));
-      const baselines = needBaseline ? await lastWithin(client, name, sharedLabels(involved), from, lookbackMs) : new Map<string, number>();
-      // Raw samples of (from, to]; one second more on the left for closed selectors, cut off below.
-      const raw = await client.query(`${sel}[${duration(to - from + 1000)}]`, to);
-      if (raw.resultType !== 'matrix') throw sourceError(`${client.where}: expected raw samples (a matrix) for ${sel}`);
-      const samples = new Map<string, MatrixSeries>();
-      for (const r of raw.result as MatrixSeries[]) samples.set(seriesKey(name, stripOurs(r.metric), undefined), r);
-      const sub = edges.slice(i, j + 2);
-      for (const s of involved) {
-        const key = seriesKey(name, s.labels, undefined);
-        const times: number[] = [];
-        const values: number[] = [];
-        const base = Number.isNaN(s.last[i] as number) ? baselines.get(key) : (s.last[i] as number);
-        if (base !== undefined) {
-          times.push(from);
-          values.push(base);
-        }
-        for (const [t, v] of samples.get(key)?.values ?? []) {
-          const ms = Math.round(t * 1000);
-          if (ms > from && ms <= to) {
-            times.push(ms);
-            values.push(parseValue(v));
-          }
-        }
-        const { perSlice, coverage } = accountSeries(times, values, sub, Number.POSITIVE_INFINITY);
-        if (base !== undefined && !isCounterValue(base) && !Number.isNaN(base)) coverage.invalidSamples++;
-        for (let k = 0; k < perSlice.length; k++) s.perSlice[i + k] = perSlice[k] as number;
-        s.coverage.resets += coverage.resets;
-        s.coverage.births += coverage.births;
-        s.coverage.skippedSamples += coverage.skippedSamples;
-        s.coverage.invalidSamples += coverage.invalidSamples;
-        s.coverage.fractionalIncrements += coverage.fractionalIncrements;
+/** 4. Series with no reading at a slice start: an older baseline makes it an anomaly, none a birth. */
+async function settleBirths(input: ServerAccountingInput, all: readonly Logical[], replicaLabels: readonly string[]): Promise<void> {
+  const pending = all.flatMap((s) => [...s.unbased].map((i) => ({ s, i })));
+  for (const list of groupBy(pending, (p) => `${p.i}\u0000${p.s.name}`).values()) {
+    const i = (list[0] as { i: number }).i;
+    const series = list.map((p) => p.s);
+    const baselines = await baselinesAt(input, series, input.edges[i] as number, replicaLabels);
+    for (const s of series) {
+      if (baselines.has(s.key)) {
+        s.anomalous.add(i); // an older baseline: the raw samples say how much is new
+      } else {
+        s.perSlice[i] = s.last[i + 1] as number;
+        s.born.add(i);
       }
     }
   }
+}
+
+/**
+ * The last sample at or before `at` of each of these series (one metric), per logical series:
+ * within `--lookback` when given; else within a week, then over the whole retention for the
+ * series still without one. One or two narrowed queries, whatever the number of series.
+ */
+async function baselinesAt(
+  input: ServerAccountingInput,
+  series: readonly Logical[],
+  at: number,
+  replicaLabels: readonly string[],
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const looks = input.lookbackMs === undefined ? [FIRST_LOOK_MS, RETENTION_MS] : [input.lookbackMs];
+  let missing = [...series];
+  for (const look of looks) {
+    if (missing.length === 0 || !(look > 0)) break;
+    const name = (missing[0] as Logical).name;
+    const sel = selector(name, sharedLabels(missing));
+    const res = await input.client.query(`last_over_time(${sel}[${duration(Math.min(look, RETENTION_MS))}])`, at);
+    for (const r of res.result) {
+      if (!('value' in r)) continue;
+      const key = seriesKey(name, withoutLabels(stripOurs(r.metric), replicaLabels), undefined);
+      const v = parseValue(r.value[1]);
+      if (!(v <= (out.get(key) ?? Number.NEGATIVE_INFINITY))) out.set(key, v);
+    }
+    missing = missing.filter((s) => !out.has(s.key));
+  }
+  return out;
+}
+
+/** 5. Raw samples where the readings cannot say: per metric, contiguous ranges of anomalous slices. */
+async function settleAnomalies(input: ServerAccountingInput, all: readonly Logical[], replicaLabels: readonly string[]): Promise<void> {
+  for (const list of groupBy(
+    all.filter((s) => s.anomalous.size > 0),
+    (s) => s.name,
+  ).values()) {
+    for (const [i, j] of ranges(list.flatMap((s) => [...s.anomalous]))) {
+      const involved = list.filter((s) => [...s.anomalous].some((x) => x >= i && x <= j));
+      await settleRange(input, involved, i, j, replicaLabels);
+    }
+  }
+}
+
+/** Raw samples of slices i…j (and the hour before, for each copy's last reading) of these series of one metric. */
+async function settleRange(
+  input: ServerAccountingInput,
+  involved: Logical[],
+  i: number,
+  j: number,
+  replicaLabels: readonly string[],
+): Promise<void> {
+  const { client, edges } = input;
+  const name = (involved[0] as Logical).name;
+  const from = edges[i] as number;
+  const to = edges[j + 1] as number;
+  const before = BASELINE_WINDOW_MS;
+  const sel = selector(name, sharedLabels(involved.flatMap((s) => s.members)));
+  const raw = await client.query(`${sel}[${duration(to - from + before + 1000)}]`, to);
+  if (raw.resultType !== 'matrix') throw sourceError(`${client.where}: expected raw samples (a matrix) for ${sel}`);
+  const copies = groupBy(raw.result as MatrixSeries[], (r) =>
+    seriesKey(name, withoutLabels(stripOurs(r.metric), replicaLabels), undefined),
+  );
+  const streams = new Map<string, { times: number[]; values: number[] }>();
+  for (const s of involved) {
+    const members = (copies.get(s.key) ?? []).map((r) => samplesOf(r, from - before, to));
+    streams.set(s.key, mergeReplicas(members.length > 0 ? members : [{ times: [], values: [] }]));
+  }
+  // A baseline for series whose copies had no sample in the hour before the range.
+  const unbased = involved.filter((s) => !((streams.get(s.key)?.times[0] ?? Number.POSITIVE_INFINITY) <= from));
+  const baselines = unbased.length > 0 ? await baselinesAt(input, unbased, from, replicaLabels) : new Map<string, number>();
+  const sub = edges.slice(i, j + 2);
+  for (const s of involved) {
+    const stream = streams.get(s.key) as { times: number[]; values: number[] };
+    const base = baselines.get(s.key);
+    const times = base === undefined ? stream.times : [from, ...stream.times];
+    const values = base === undefined ? stream.values : [base, ...stream.values];
+    const { perSlice, coverage } = accountSeries(times, values, sub, Number.POSITIVE_INFINITY);
+    if (base !== undefined && !isCounterValue(base) && !Number.isNaN(base)) coverage.invalidSamples++;
+    for (let k = 0; k < perSlice.length; k++) {
+      s.perSlice[i + k] = perSlice[k] as number;
+      s.born.delete(i + k); // the raw samples say it again, once
+    }
+    s.coverage.resets += coverage.resets;
+    s.coverage.births += coverage.births;
+    s.coverage.skippedSamples += coverage.skippedSamples;
+    s.coverage.invalidSamples += coverage.invalidSamples;
+    s.coverage.fractionalIncrements += coverage.fractionalIncrements;
+  }
+}
+
+/** A series' raw samples in (from, to], in ms. */
+function samplesOf(r: MatrixSeries, from: number, to: number): { times: number[]; values: number[] } {
+  const times: number[] = [];
+  const values: number[] = [];
+  for (const [t, v] of r.values) {
+    const ms = Math.round(t * 1000);
+    if (ms > from && ms <= to) {
+      times.push(ms);
+      values.push(parseValue(v));
+    }
+  }
+  return { times, values };
 }

@@ -1,7 +1,7 @@
 import type { Classifier } from '../../dialects/classifier.js';
 import { type Finding, finding } from '../../findings.js';
 import type { PriceBook } from '../../pricing/book.js';
-import { selector } from './account.js';
+import { selector } from './queries.js';
 import type { PrometheusClient, VectorSample } from './client.js';
 
 /** Labels with more distinct values than this make `--by` tables (and Prometheus) suffer. */

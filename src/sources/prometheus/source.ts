@@ -1,5 +1,6 @@
 import { incompleteError } from '../../errors.js';
 import { type Finding, finding } from '../../findings.js';
+import { replicaFindings } from '../../ledger/replicas.js';
 import type { SampleSink } from '../../ledger/sink.js';
 import type { ReadRequest, SourceReading, UsageSource } from '../source.js';
 import { accountOnServer } from './account.js';
@@ -37,15 +38,17 @@ export class PrometheusSource implements UsageSource {
           : 'run tokenspend doctor to see what the server has',
       );
     }
-    const usages = await accountOnServer({
+    const usage = await accountOnServer({
       client,
       flavour: info.flavour,
       names,
       edges,
-      lookbackMs: request.lookbackMs,
+      lookbackMs: request.lookbackGiven,
       countSamples: this.countSamples,
+      replicas: request.replicas,
+      grouped: [...request.grouping.by, ...request.grouping.matchers.map((m) => m.label)],
     });
-    for (const u of usages) sink.addAccounted(u.name, u.labels, undefined, u.perSlice, u.coverage);
+    for (const u of usage.series) sink.addAccounted(u.name, u.labels, undefined, u.perSlice, u.coverage);
     return {
       sources: [
         {
@@ -58,7 +61,7 @@ export class PrometheusSource implements UsageSource {
           samplesCounted: this.countSamples,
         },
       ],
-      findings: serverFindings(client),
+      findings: [...serverFindings(client), ...replicaFindings(usage.replicas)],
     };
   }
 }
