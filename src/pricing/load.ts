@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { usageError } from '../errors.js';
 import { userRegex } from '../regex.js';
+import { parsePrice } from '../money.js';
 import { readUserFile } from '../files/read.js';
 import { effectiveTime, type LoadedPricing, PriceBook } from './book.js';
 import type { PricingFileData } from './schema.js';
@@ -119,7 +120,10 @@ function checkSemantics(data: PricingFileData, path: string): void {
 }
 
 /** The bundled layers (catalogue, then curated), then each `--pricing` file over them (later wins per model). */
-export async function loadPriceBook(files: readonly string[], options: { noDefault?: boolean } = {}): Promise<PriceBook> {
+export async function loadPriceBook(
+  files: readonly string[],
+  options: { noDefault?: boolean; currency?: { code: string; rate: string } | undefined } = {},
+): Promise<PriceBook> {
   const paths = options.noDefault ? [...files] : [...BUNDLED_PRICING, ...files];
   if (paths.length === 0) throw usageError('no pricing file: drop --no-default-pricing or give --pricing FILE');
   const loaded = await Promise.all(paths.map(loadPricingFile));
@@ -130,5 +134,14 @@ export async function loadPriceBook(files: readonly string[], options: { noDefau
       'convert at report time with --currency and --fx-rate, from files in one currency',
     );
   }
-  return new PriceBook(loaded);
+  const base = loaded[0]?.info.currency ?? 'USD';
+  const c = options.currency;
+  if (!c || c.code === base) return new PriceBook(loaded);
+  const fx = {
+    base,
+    quote: c.code,
+    rates: [{ from: Number.NEGATIVE_INFINITY, nano: parsePrice(c.rate), text: c.rate }],
+    source: '--fx-rate',
+  };
+  return new PriceBook(loaded, { fx });
 }

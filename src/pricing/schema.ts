@@ -52,13 +52,9 @@ export const tierRateSchema = z.strictObject(typePrices);
 
 /** Rates that replace the base rates for a whole request once its input exceeds `above` tokens. */
 export const contextTierSchema = z.strictObject({
-  above: z
-    .number()
-    .int()
-    .positive()
-    .meta({
-      description: 'Input tokens (cache reads and writes included) a request must exceed; the whole request is billed at these rates.',
-    }),
+  above: z.number().int().positive().meta({
+    description: 'Input tokens (cache reads and writes included) a request must exceed; the whole request is billed at these rates.',
+  }),
   ...typePrices,
 });
 
