@@ -3,7 +3,17 @@ import type { TokenType } from '../model.js';
 import { costOf, formatUnits, PRICE_DECIMALS } from '../money.js';
 import { type PriceBook, type Rate, rateAt, tierPrices, type TypePrices } from '../pricing/book.js';
 import { convertFemto, fxRateAt } from '../pricing/fx.js';
-import type { UnpricedReason } from './report.js';
+
+/** Why some tokens have no price. */
+export type UnpricedReason =
+  | 'no-model'
+  | 'unknown-model'
+  | 'ambiguous-provider'
+  | 'provider-has-no-price'
+  | 'no-rate'
+  | 'no-tier-rate'
+  | 'no-fx-rate'
+  | 'before-first-price';
 
 /** What one cell's tokens of one type cost (and would cost above a long-context threshold), or why they have none. */
 export type TypeCost = { cost: bigint; high: bigint } | { reason: UnpricedReason; detail?: string };

@@ -6,20 +6,11 @@ import type { Window } from '../ledger/periods.js';
 import { sumTokens, TOKEN_TYPES, type TokenCounts, type TokenType, zeroTokens } from '../model.js';
 import { type PriceBook, type PricingFileInfo } from '../pricing/book.js';
 import type { FxTable } from '../pricing/fx.js';
-import { priceOfCell } from './price.js';
+import { priceOfCell, type UnpricedReason } from './price.js';
 import type { SourceInfo } from '../sources/source.js';
 import { describeFx } from '../pricing/fx.js';
 
-/** Why some tokens have no price. */
-export type UnpricedReason =
-  | 'no-model'
-  | 'unknown-model'
-  | 'ambiguous-provider'
-  | 'provider-has-no-price'
-  | 'no-rate'
-  | 'no-tier-rate'
-  | 'no-fx-rate'
-  | 'before-first-price';
+export type { UnpricedReason } from './price.js';
 
 export interface ReportRow {
   /** `--by` dimension → value; unpriced rows also carry `model`. */
