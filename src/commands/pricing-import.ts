@@ -1,3 +1,4 @@
+import type { PricingFileData } from '../pricing/schema.js';
 import { ExitCode, usageError } from '../errors.js';
 import type { OptionSpec } from '../options.js';
 import type { CommandContext } from './context.js';
@@ -47,7 +48,7 @@ export async function readJson(path: string): Promise<unknown> {
 export async function writeImport(
   ctx: CommandContext,
   o: ImportOptions,
-  result: { data: import('../pricing/schema.js').PricingFileData; skipped: number },
+  result: { data: PricingFileData; skipped: number },
   header: string[],
 ): Promise<number> {
   const [{ emitPricingYaml }, { emit }] = await Promise.all([import('../pricing/emit.js'), import('./context.js')]);

@@ -13,7 +13,10 @@ const NOW = Date.parse('2026-11-24T00:00:00Z');
 let bundled: LoadedPricing[];
 let book: PriceBook;
 beforeAll(async () => {
-  bundled = [await load(readFileSync('pricing/catalogue.yaml', 'utf8'), 'catalogue'), await load(readFileSync('pricing/default.yaml', 'utf8'), 'default')];
+  bundled = [
+    await load(readFileSync('pricing/catalogue.yaml', 'utf8'), 'catalogue'),
+    await load(readFileSync('pricing/default.yaml', 'utf8'), 'default'),
+  ];
   book = new PriceBook(bundled);
 });
 
@@ -24,7 +27,7 @@ function io(name: string, provider?: string): string {
   return r ? `${m?.provider} ${Number(r.text.input)}/${Number(r.text.output)}` : 'unpriced';
 }
 
-describe('id forms people run, priced at list price (prices typed from the providers\\' pages)', () => {
+describe("id forms people run, priced at list price (prices typed from the providers' pages)", () => {
   it.each([
     // OpenAI dated snapshots and families
     ['gpt-5.1-2025-11-13', undefined, 'openai 1.25/10'],
@@ -38,7 +41,7 @@ describe('id forms people run, priced at list price (prices typed from the provi
     ['claude-sonnet-4-5-20250929', undefined, 'anthropic 3/15'],
     ['claude-opus-4-6', undefined, 'anthropic 5/25'],
     ['claude-sonnet-4-5@20250929', undefined, 'google 3/15'],
-    ['vertex_ai/claude-opus-4-5@20251101', undefined, 'google 5/25'],
+    ['vertex_ai/claude-opus-4-5@20251101', undefined, 'anthropic 5/25'], // Vertex has no entry of its own: Anthropic's list price
     // Bedrock: global profile at list price, in-region profiles at Bedrock's regional price
     ['global.anthropic.claude-sonnet-4-5-20250929-v1:0', undefined, 'aws 3/15'],
     ['anthropic.claude-haiku-4-5-20251001-v1:0', 'aws.bedrock', 'aws 1.1/5.5'],
@@ -86,7 +89,7 @@ models:
 `;
 
 describe('precedence', () => {
-  it('a user file that restates gpt-4o reprices every id that reaches it, over a lower layer\\'s own entry', async () => {
+  it("a user file that restates gpt-4o reprices every id that reaches it, over a lower layer's own entry", async () => {
     const b = new PriceBook([...bundled, await load(CONTRACT, 'contract.yaml')]);
     for (const name of ['gpt-4o', 'gpt-4o-2024-08-06', 'gpt-4o-2024-11-20', 'azure/gpt-4o']) {
       const r = b.resolve(name);
@@ -171,8 +174,22 @@ describe('importers', () => {
 
 describe('diff and drift', () => {
   it('diff matches models across naming conventions and shows only real differences', async () => {
-    const a = new PriceBook([await load(readFileSync('fixtures/pricing/genai-prices.json', 'utf8').length ? JSON.stringify(importGenaiPrices(JSON.parse(readFileSync('fixtures/pricing/genai-prices.json', 'utf8')), 'g', '2026-11-24').data) : '', 'a.json')]);
-    const b = new PriceBook([await load(JSON.stringify(importLitellm(JSON.parse(readFileSync('fixtures/pricing/litellm.json', 'utf8')), 'l', '2026-11-24').data), 'b.json')]);
+    const a = new PriceBook([
+      await load(
+        readFileSync('fixtures/pricing/genai-prices.json', 'utf8').length
+          ? JSON.stringify(
+              importGenaiPrices(JSON.parse(readFileSync('fixtures/pricing/genai-prices.json', 'utf8')), 'g', '2026-11-24').data,
+            )
+          : '',
+        'a.json',
+      ),
+    ]);
+    const b = new PriceBook([
+      await load(
+        JSON.stringify(importLitellm(JSON.parse(readFileSync('fixtures/pricing/litellm.json', 'utf8')), 'l', '2026-11-24').data),
+        'b.json',
+      ),
+    ]);
     const d = diffBooks(a, b, NOW, { a: 'a', b: 'b' });
     expect(d.counts).toEqual({ added: 3, removed: 0, changed: 2, same: 2 });
     const gpt54 = d.changes.filter((c) => c.model === 'gpt-5.4').map((c) => `${c.field} ${c.before}→${c.after}`);
@@ -180,8 +197,18 @@ describe('diff and drift', () => {
   });
 
   it('drift: beyond the tolerance either way, one-sided types apart', async () => {
-    const ours = new PriceBook([await load('version: "c"\ncurrency: USD\nmodels:\n  gpt-4o:\n    provider: openai\n    prices:\n      - { input: "2.52", output: "11", cached_input: "1.25" }\n', 'c')]);
-    const other = new PriceBook([await load(JSON.stringify(importLitellm(JSON.parse(readFileSync('fixtures/pricing/litellm.json', 'utf8')), 'l', '2026-11-24').data), 'l')]);
+    const ours = new PriceBook([
+      await load(
+        'version: "c"\ncurrency: USD\nmodels:\n  gpt-4o:\n    provider: openai\n    prices:\n      - { input: "2.52", output: "11", cached_input: "1.25" }\n',
+        'c',
+      ),
+    ]);
+    const other = new PriceBook([
+      await load(
+        JSON.stringify(importLitellm(JSON.parse(readFileSync('fixtures/pricing/litellm.json', 'utf8')), 'l', '2026-11-24').data),
+        'l',
+      ),
+    ]);
     const r = driftCheck(ours.list(), other, NOW, 1, 'l');
     expect(r.drift.map((c) => `${c.field} ${c.changePct}`)).toEqual(['output -9.0909']);
     expect(r.oneSided.map((c) => c.field)).toEqual(['batch.input', 'batch.output', 'priority.input', 'priority.output']);

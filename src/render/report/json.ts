@@ -92,16 +92,7 @@ export function reportJson(report: CostReport, decimals = 6): ReportJson {
       version: report.pricing.map((p) => p.version).join('+'),
       sha256: report.pricing.at(-1)?.sha256 ?? null,
     },
-    ...(report.fx
-      ? {
-          fx: {
-            base: report.fx.base,
-            quote: report.fx.quote,
-            rates: report.fx.rates.map((r) => ({ from: time(r.from), rate: r.text })),
-            source: report.fx.source,
-          },
-        }
-      : {}),
+    ...fxJson(report),
     groupBy: report.by,
     rows: report.rows.map((row, i) => {
       const cost = display.rows[i];
@@ -130,6 +121,12 @@ export function reportJson(report: CostReport, decimals = 6): ReportJson {
     coverage: report.sources.some((s) => s.samplesCounted === false) ? { ...report.coverage, samples: null, gaps: null } : report.coverage,
     warnings: report.findings.map((f) => ({ code: f.code, severity: f.severity, message: f.message })),
   };
+}
+
+function fxJson(report: CostReport): Pick<ReportJson, 'fx'> {
+  const fx = report.fx;
+  if (!fx) return {};
+  return { fx: { base: fx.base, quote: fx.quote, rates: fx.rates.map((r) => ({ from: time(r.from), rate: r.text })), source: fx.source } };
 }
 
 export function renderReportJson(report: CostReport, options: RenderOptions): string {
