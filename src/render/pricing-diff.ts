@@ -2,7 +2,7 @@ import Table from 'cli-table3';
 import type { DriftReport, PriceChange, PriceDiff } from '../pricing/diff.js';
 import type { LookupFormat } from './formats.js';
 import type { Renderer } from './options.js';
-import { neutralise } from './pricing.js';
+import { terminalCell as neutralise } from '../text.js';
 
 const pct = (c: PriceChange) => (c.changePct === null ? '' : `${c.changePct > 0 ? '+' : ''}${c.changePct.toFixed(2)}%`);
 

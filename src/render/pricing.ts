@@ -10,7 +10,6 @@ import { terminalCell as neutralise } from '../text.js';
 
 const HEAD = ['Input', 'Cached in', 'Cache write', 'Output'];
 
-
 function price(v: string | null | undefined, currency: string): string {
   return v === null || v === undefined ? '–' : formatMoney(v, currency);
 }
