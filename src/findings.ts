@@ -14,6 +14,8 @@ export type FindingCode =
   | 'PARTIAL_RESPONSE'
   // prices
   | 'UNPRICED_USAGE'
+  | 'LONG_CONTEXT_UNBOUNDED'
+  | 'CURRENCY_CONVERTED'
   // budgets and forecasts
   | 'NO_DATA'
   | 'UNPRICED_IN_SCOPE'

@@ -71,7 +71,9 @@ export const CONNECTION_OPTIONS: readonly OptionSpec[] = [
 
 export const PRICING_OPTIONS: readonly OptionSpec[] = [
   opt('--pricing <file>', 'pricing file layered over the bundled list (repeatable; later wins per model)', { repeatable: true }),
-  opt('--no-default-pricing', 'do not load the bundled price list'),
+  opt('--no-default-pricing', 'do not load the bundled price lists (catalogue and curated)'),
+  opt('--currency <code>', 'report in this currency (ISO 4217), converted at report time with --fx-rate'),
+  opt('--fx-rate <rate>', "units of --currency per unit of the price files' currency, e.g. 0.92 (no network look-ups)"),
 ];
 
 export const CONFIG_OPTIONS: readonly OptionSpec[] = [

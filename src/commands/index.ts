@@ -44,6 +44,26 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./pricing-show.js')).pricingShow,
   },
   {
+    name: 'pricing import litellm',
+    description: "LiteLLM's model_prices_and_context_window.json as a price file",
+    load: async () => (await import('./pricing-import-litellm.js')).pricingImportLitellm,
+  },
+  {
+    name: 'pricing import genai-prices',
+    description: 'genai-prices data (a file, or the installed package) as a price file',
+    load: async () => (await import('./pricing-import-genai.js')).pricingImportGenai,
+  },
+  {
+    name: 'pricing diff',
+    description: 'added, removed and changed rates between two price files (any format)',
+    load: async () => (await import('./pricing-diff.js')).pricingDiff,
+  },
+  {
+    name: 'pricing drift',
+    description: 'compare the prices in force with another source; exit 1 beyond --tolerance',
+    load: async () => (await import('./pricing-drift.js')).pricingDrift,
+  },
+  {
     name: 'pricing validate',
     description: 'check pricing files: exit 0 when valid, 2 with one line per problem',
     load: async () => (await import('./pricing-validate.js')).pricingValidate,
@@ -53,7 +73,8 @@ export const COMMANDS: readonly CommandEntry[] = [
 /** Descriptions of the parents of sub-commands (`budget check`, `pricing list`). */
 export const COMMAND_GROUPS: Readonly<Record<string, string>> = {
   budget: 'budgets and the CI gate',
-  pricing: 'list, show and validate prices',
+  pricing: 'list, show, validate, import, diff and drift-check prices',
+  import: "another source's price data (LiteLLM, genai-prices) as a tokenspend price file",
 };
 
 /** The entries `args` (argv without node and the script) may run: those whose first word it names, or `help <name>`'s. */

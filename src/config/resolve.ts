@@ -164,17 +164,29 @@ export function resolveLookback(flags: { lookback?: string | undefined }, config
 export interface PricingFlags {
   pricing?: string[] | undefined;
   defaultPricing?: boolean | undefined;
+  currency?: string | undefined;
+  fxRate?: string | undefined;
 }
 
 export interface PricingChoice {
   files: string[];
   noDefault: boolean;
+  /** `--currency` with `--fx-rate`: convert at report time. */
+  currency?: { code: string; rate: string } | undefined;
 }
 
-/** The config file's pricing files, then `--pricing` ones (later wins per model). */
+/** The config file's pricing files, then `--pricing` ones (later wins per model); `--currency` and `--fx-rate` go together. */
 export function resolvePricing(flags: PricingFlags, config: ConfigFile | undefined): PricingChoice {
   const fromConfig = (config?.data.pricing ?? []).map((p) => config?.resolvePath(p) ?? p);
-  return { files: [...fromConfig, ...(flags.pricing ?? [])], noDefault: flags.defaultPricing === false };
+  const choice: PricingChoice = { files: [...fromConfig, ...(flags.pricing ?? [])], noDefault: flags.defaultPricing === false };
+  if ((flags.currency === undefined) !== (flags.fxRate === undefined)) throw usageError('--currency and --fx-rate go together');
+  if (flags.currency !== undefined && flags.fxRate !== undefined) {
+    if (!/^[A-Z]{3}$/.test(flags.currency)) throw usageError(`--currency: expected an ISO 4217 code such as EUR, got "${flags.currency}"`);
+    if (!/^\d+(\.\d{1,9})?$/.test(flags.fxRate) || Number(flags.fxRate) === 0)
+      throw usageError(`--fx-rate: expected a rate like 0.92 (more than 0, at most 9 decimals), got "${flags.fxRate}"`);
+    choice.currency = { code: flags.currency, rate: flags.fxRate };
+  }
+  return choice;
 }
 
 export interface GroupingFlags {

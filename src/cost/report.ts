@@ -4,12 +4,13 @@ import { sliceOf } from '../ledger/accounting.js';
 import type { Usage } from '../ledger/store.js';
 import type { Window } from '../ledger/periods.js';
 import { sumTokens, TOKEN_TYPES, type TokenCounts, type TokenType, zeroTokens } from '../model.js';
-import { type PriceBook, type PricingFileInfo, rateAt } from '../pricing/book.js';
-import { costOf } from '../money.js';
+import { type PriceBook, type PricingFileInfo } from '../pricing/book.js';
+import type { FxTable } from '../pricing/fx.js';
+import { priceOfCell, type UnpricedReason } from './price.js';
 import type { SourceInfo } from '../sources/source.js';
+import { describeFx } from '../pricing/fx.js';
 
-/** Why some tokens have no price. */
-export type UnpricedReason = 'no-model' | 'unknown-model' | 'no-rate' | 'before-first-price';
+export type { UnpricedReason } from './price.js';
 
 export interface ReportRow {
   /** `--by` dimension → value; unpriced rows also carry `model`. */
@@ -22,6 +23,11 @@ export interface ReportRow {
   /** Femto-units per type; null on unpriced rows. */
   cost: Record<TokenType, bigint> | null;
   totalCost: bigint | null;
+  /**
+   * Where a model bills long requests at a higher rate that counters cannot see: the cost if every
+   * request stayed below the threshold (the total) and if every one crossed it. Absent otherwise.
+   */
+  costHigh?: bigint;
 }
 
 export interface ReportTotals {
@@ -29,6 +35,8 @@ export interface ReportTotals {
   cost: Record<TokenType, bigint>;
   totalCost: bigint;
   unpricedTokens: number;
+  /** The total if every long request crossed its model's long-context threshold (see ReportRow). */
+  costHigh?: bigint;
 }
 
 /** The one result every renderer, budget check and forecast consumes. */
@@ -51,6 +59,8 @@ export interface CostReport {
   groups: string[][];
   sources: SourceInfo[];
   pricing: PricingFileInfo[];
+  /** Set when amounts were converted from the price files' currency at report time. */
+  fx?: FxTable;
   findings: Finding[];
 }
 
@@ -78,13 +88,9 @@ interface RowAcc {
 }
 
 /** Tokens × the rate in force in each slice, folded into rows per group (and bucket); unpriced tokens get rows of their own. */
-function priceCells(
-  usage: Usage,
-  book: PriceBook,
-  options: CostOptions,
-): { rows: Map<string, RowAcc>; unpriced: Map<string, UnpricedReason> } {
+function priceCells(usage: Usage, book: PriceBook, options: CostOptions): { rows: Map<string, RowAcc>; notes: PriceNotes } {
   const rows = new Map<string, RowAcc>();
-  const unpriced = new Map<string, UnpricedReason>();
+  const notes: PriceNotes = { unpriced: new Map(), longContext: new Map() };
   const { edges } = usage;
   const stepped = options.bucketEdges.length > 2;
   for (const cell of usage.cells) {
@@ -92,28 +98,42 @@ function priceCells(
     const sliceEnd = edges[cell.slice + 1] as number;
     const priceTime = Number.isFinite(sliceStart) ? sliceStart : Number.isFinite(sliceEnd) ? sliceEnd : options.now;
     const bucket = stepped ? sliceOf(options.bucketEdges, sliceEnd) : undefined;
-    const model = cell.model === undefined ? undefined : book.resolve(cell.model);
-    const rate = model ? rateAt(model, priceTime) : undefined;
+    const price = priceOfCell(book, cell, priceTime);
+    if (price.longContext) notes.longContext.set(price.longContext.key, price.longContext.text);
     for (const type of TOKEN_TYPES) {
       const tokens = cell.tokens[type];
       if (tokens === 0) continue;
-      const price = rate?.prices[type];
-      if (price !== undefined) {
+      const c = price.cost(type, tokens);
+      if ('cost' in c) {
         const acc = rowFor(rows, usage.by, cell.group, bucket, undefined, undefined);
-        acc.row.tokens[type] += tokens;
-        const c = costOf(tokens, price);
-        (acc.row.cost as Record<TokenType, bigint>)[type] += c;
-        acc.row.totalCost = (acc.row.totalCost as bigint) + c;
+        addCost(acc.row, type, tokens, c);
       } else {
-        const reason: UnpricedReason =
-          cell.model === undefined ? 'no-model' : !model ? 'unknown-model' : !rate ? 'before-first-price' : 'no-rate';
-        const acc = rowFor(rows, usage.by, cell.group, bucket, cell.model ?? '', reason);
+        const acc = rowFor(rows, usage.by, cell.group, bucket, cell.model ?? '', c.reason);
         acc.row.tokens[type] += tokens;
-        unpriced.set(`${cell.model ?? '(no model label)'}${reason === 'no-rate' ? ` (${type})` : ''}`, reason);
+        notes.unpriced.set(unpricedKey(cell, c.reason, type), `${REASON_TEXT[c.reason]}${c.detail ? ` (${c.detail})` : ''}`);
       }
     }
   }
-  return { rows, unpriced };
+  return { rows, notes };
+}
+
+interface PriceNotes {
+  /** Model (and type) → why it has no price. */
+  unpriced: Map<string, string>;
+  /** Model → what long requests would cost. */
+  longContext: Map<string, string>;
+}
+
+function unpricedKey(cell: Usage['cells'][number], reason: UnpricedReason, type: TokenType): string {
+  const who = `${cell.model ?? '(no model label)'}${cell.provider ? ` [${cell.provider}]` : ''}${cell.serviceTier ? ` {${cell.serviceTier}}` : ''}`;
+  return reason === 'no-rate' ? `${who} (${type})` : who;
+}
+
+function addCost(row: ReportRow, type: TokenType, tokens: number, c: { cost: bigint; high: bigint }): void {
+  row.tokens[type] += tokens;
+  (row.cost as Record<TokenType, bigint>)[type] += c.cost;
+  row.totalCost = (row.totalCost as bigint) + c.cost;
+  if (c.high !== c.cost || row.costHigh !== undefined) row.costHigh = (row.costHigh ?? (row.totalCost as bigint) - c.cost) + c.high;
 }
 
 function totalsOf(rows: readonly ReportRow[]): ReportTotals {
@@ -125,20 +145,23 @@ function totalsOf(rows: readonly ReportRow[]): ReportTotals {
       else totals.unpricedTokens += row.tokens[t];
     }
     if (row.totalCost !== null) totals.totalCost += row.totalCost;
+    if (row.costHigh !== undefined) totals.costHigh = (totals.costHigh ?? 0n) + row.costHigh - (row.totalCost ?? 0n);
   }
+  if (totals.costHigh !== undefined) totals.costHigh += totals.totalCost;
   return totals;
 }
 
 /** Joins exact usage with the prices in force in each slice, and folds it into report rows. */
 export function buildCostReport(usage: Usage, book: PriceBook, options: CostOptions): CostReport {
-  const { rows, unpriced } = priceCells(usage, book, options);
+  const { rows, notes } = priceCells(usage, book, options);
   let list = [...rows.values()];
   if (options.top !== undefined) list = foldTop(list, options.top, usage.by);
   list.sort(compareRows);
   const totals = totalsOf(list.map((a) => a.row));
   const findings = [...usage.findings];
-  if (unpriced.size > 0) {
-    const names = [...unpriced.entries()].map(([m, r]) => `${m}: ${REASON_TEXT[r]}`);
+  findings.push(...priceFindings(notes, book));
+  if (notes.unpriced.size > 0) {
+    const names = [...notes.unpriced.entries()].map(([m, r]) => `${m}: ${r}`);
     findings.push(
       finding(
         'UNPRICED_USAGE',
@@ -172,15 +195,27 @@ export function buildCostReport(usage: Usage, book: PriceBook, options: CostOpti
     groups: usage.groups,
     sources: options.sources,
     pricing: book.files,
+    ...(book.fx ? { fx: book.fx } : {}),
     findings,
   };
+}
+
+function priceFindings(notes: PriceNotes, book: PriceBook): Finding[] {
+  const out: Finding[] = [];
+  for (const text of notes.longContext.values()) out.push(finding('LONG_CONTEXT_UNBOUNDED', 'warning', text));
+  if (book.fx) out.push(finding('CURRENCY_CONVERTED', 'info', describeFx(book.fx)));
+  return out;
 }
 
 const REASON_TEXT: Record<UnpricedReason, string> = {
   'no-model': 'the series has no model label',
   'unknown-model': 'not in any pricing file',
+  'ambiguous-provider': 'several providers list it at different prices and the series has no provider label',
+  'provider-has-no-price': 'the labelled provider has no price for it',
   'no-rate': 'the pricing file has no rate for this token type',
+  'no-tier-rate': 'the pricing file has no rate for this service tier',
   'before-first-price': 'used before the first price in the pricing file',
+  'no-fx-rate': 'used before the first exchange rate of the FX file',
 };
 
 function rowFor(

@@ -25,6 +25,8 @@ export interface DialectSpec {
     provider?: readonly string[];
     operation?: readonly string[];
     gateway?: readonly string[];
+    /** The service tier the request was billed in (batch, flex, priority…); the served tier before the requested one. */
+    serviceTier?: readonly string[];
   };
   /** The source's input count already includes cache reads and writes (subtracted once, in the ledger). */
   inputIncludesCache: boolean;
@@ -48,12 +50,27 @@ export interface Classified {
   provider: string | undefined;
   operation: string | undefined;
   gateway: string | undefined;
+  /** The service tier label's value as the source wrote it (lower case), undefined when none. */
+  serviceTier?: string | undefined;
   /** The source's input count already includes cached reads and cache writes. */
   inputIncludesCache: boolean;
 }
 
 /** Config-file settings per dialect id: `auto` (the default) applies the dialect's exceptions. */
 export type DialectSettings = Readonly<Record<string, { inputIncludesCache?: boolean | 'auto' | undefined } | undefined>>;
+
+/**
+ * Labels that carry the billed service tier where a dialect names none: OTel's
+ * `openai.response.service_tier` (served) before `openai.request.service_tier`, then a plain
+ * `service_tier` (LiteLLM custom metadata labels, recording rules).
+ */
+export const SERVICE_TIER_LABELS: readonly string[] = [
+  'openai_response_service_tier',
+  'gen_ai_openai_response_service_tier',
+  'openai_request_service_tier',
+  'gen_ai_openai_request_service_tier',
+  'service_tier',
+];
 
 /** Values that exporters use to say "no value": agentgateway/Envoy `unknown`, LiteLLM `None`. */
 const NULL_MARKERS = new Set(['', 'unknown', 'None', 'none', 'null', 'undefined']);
@@ -113,6 +130,7 @@ export function classifyWith(spec: DialectSpec, name: string, labels: Labels, se
     provider,
     operation: spec.labels.operation ? firstLabel(labels, spec.labels.operation) : undefined,
     gateway: firstLabel(labels, spec.labels.gateway ?? ['gateway']),
+    serviceTier: firstLabel(labels, spec.labels.serviceTier ?? SERVICE_TIER_LABELS)?.toLowerCase(),
     inputIncludesCache: includesCache(spec, settings[spec.id]?.inputIncludesCache, provider, model),
   };
 }

@@ -23,6 +23,9 @@ export interface UsageCell {
   group: readonly string[];
   /** undefined when the source did not say which model: such usage is always unpriced. */
   model: string | undefined;
+  /** Who billed it, as the source labelled it (prices differ by provider), and the service tier label's value. */
+  provider?: string | undefined;
+  serviceTier?: string | undefined;
   slice: number;
   tokens: TokenCounts;
 }
@@ -43,7 +46,15 @@ export interface Usage {
 
 type RawCounts = Record<RawTokenType, number>;
 
-interface Series {
+/** What prices a series besides its model: the provider and service tier labels. */
+interface PriceLabels {
+  provider: string | undefined;
+  serviceTier: string | undefined;
+}
+
+const priceLabels = (c: Classified): PriceLabels => ({ provider: c.provider, serviceTier: c.serviceTier });
+
+interface Series extends PriceLabels {
   name: string;
   labels: Labels;
   source: string | undefined;
@@ -56,7 +67,7 @@ interface Series {
   sorted: boolean;
 }
 
-interface RawCell {
+interface RawCell extends PriceLabels {
   group: string[];
   model: string | undefined;
   inclusive: boolean;
@@ -84,13 +95,13 @@ export interface StoreOptions {
 export class UsageStore implements SampleSink {
   private readonly series = new Map<string, Series | null>();
   private readonly snapshotCells = new Map<string, RawCell>();
-  private readonly accounted: {
+  private readonly accounted: (PriceLabels & {
     group: string[];
     model: string | undefined;
     inclusive: boolean;
     type: RawTokenType;
     perSlice: Float64Array;
-  }[] = [];
+  })[] = [];
   private readonly accountedCoverage = emptyCoverage();
   private readonly snapshotCoverage = emptyCoverage();
   private untypedSeries = 0;
@@ -159,7 +170,7 @@ export class UsageStore implements SampleSink {
     }
     cov.births++;
     if (sample.value !== Math.floor(sample.value)) cov.fractionalIncrements++;
-    const cell = cellFor(this.snapshotCells, group, c.model, c.inputIncludesCache, 0);
+    const cell = cellFor(this.snapshotCells, group, c.model, priceLabels(c), c.inputIncludesCache, 0);
     cell.raw[c.type] += sample.value;
   }
 
@@ -177,7 +188,7 @@ export class UsageStore implements SampleSink {
       return;
     }
     addCoverage(this.accountedCoverage, coverage);
-    this.accounted.push({ group, model: c.model, inclusive: c.inputIncludesCache, type: c.type, perSlice });
+    this.accounted.push({ group, model: c.model, ...priceLabels(c), inclusive: c.inputIncludesCache, type: c.type, perSlice });
   }
 
   private newSeries(sample: Sample, source: string | undefined): Series | null {
@@ -195,6 +206,7 @@ export class UsageStore implements SampleSink {
       source,
       group,
       model: c.model,
+      ...priceLabels(c),
       inclusive: c.inputIncludesCache,
       type: c.type,
       times: [],
@@ -244,10 +256,13 @@ export class UsageStore implements SampleSink {
   private rawCells(edges: readonly number[], lookbackMs: number): { cells: Map<string, RawCell>; coverage: Coverage } {
     const cells = new Map<string, RawCell>();
     const coverage = emptyCoverage();
-    const add = (group: string[], model: string | undefined, inclusive: boolean, type: RawTokenType, perSlice: Float64Array) => {
+    const add = (
+      s: PriceLabels & { group: string[]; model: string | undefined; inclusive: boolean; type: RawTokenType },
+      perSlice: Float64Array,
+    ) => {
       for (let i = 0; i < perSlice.length; i++) {
         const tokens = perSlice[i] as number;
-        if (tokens !== 0) cellFor(cells, group, model, inclusive, i).raw[type] += tokens;
+        if (tokens !== 0) cellFor(cells, s.group, s.model, s, s.inclusive, i).raw[s.type] += tokens;
       }
     };
     for (const copies of this.logicalSeries()) {
@@ -255,19 +270,19 @@ export class UsageStore implements SampleSink {
       const merged = copies.length === 1 ? s : mergeReplicas(copies);
       const { perSlice, coverage: c } = accountSeries(merged.times, merged.values, edges, lookbackMs);
       addCoverage(coverage, c);
-      add(s.group, s.model, s.inclusive, s.type, perSlice);
+      add(s, perSlice);
     }
     addCoverage(coverage, this.accountedCoverage);
     for (const a of this.accounted) {
       if (a.perSlice.length !== edges.length - 1) throw new Error('accounted series were cut by other edges');
-      add(a.group, a.model, a.inclusive, a.type, a.perSlice);
+      add(a, a.perSlice);
     }
     if (this.snapshotCoverage.series > 0) {
       addCoverage(coverage, this.snapshotCoverage);
       // A snapshot has no time: it lands in the slice holding the window's end.
       const slice = Math.max(0, sliceOf(edges, edges[edges.length - 1] as number));
       for (const cell of this.snapshotCells.values()) {
-        const target = cellFor(cells, cell.group, cell.model, cell.inclusive, slice);
+        const target = cellFor(cells, cell.group, cell.model, cell, cell.inclusive, slice);
         for (const t of Object.keys(cell.raw) as RawTokenType[]) target.raw[t] += cell.raw[t];
       }
     }
@@ -285,7 +300,7 @@ export class UsageStore implements SampleSink {
     for (const cell of cells.values()) {
       const { tokens, clampedBy } = canonicalTokens(cell.raw, cell.inclusive);
       clamped += clampedBy;
-      out.push({ group: cell.group, model: cell.model, slice: cell.slice, tokens });
+      out.push({ group: cell.group, model: cell.model, provider: cell.provider, serviceTier: cell.serviceTier, slice: cell.slice, tokens });
     }
     return {
       by: this.options.by,
@@ -378,21 +393,32 @@ export function canonicalTokens(raw: RawCounts, inclusive: boolean): { tokens: T
   return { tokens, clampedBy };
 }
 
-function cellFor(cells: Map<string, RawCell>, group: string[], model: string | undefined, inclusive: boolean, slice: number): RawCell {
-  const key = `${group.join('\u0000')}\u0001${model ?? '\u0002'}\u0001${inclusive ? 1 : 0}\u0001${slice}`;
+function cellFor(
+  cells: Map<string, RawCell>,
+  group: string[],
+  model: string | undefined,
+  labels: PriceLabels,
+  inclusive: boolean,
+  slice: number,
+): RawCell {
+  const key = `${group.join('\u0000')}\u0001${model ?? '\u0002'}\u0001${priceKey(labels)}\u0001${inclusive ? 1 : 0}\u0001${slice}`;
   let cell = cells.get(key);
   if (!cell) {
-    cell = { group, model, inclusive, slice, raw: zeroRaw() };
+    cell = { group, model, provider: labels.provider, serviceTier: labels.serviceTier, inclusive, slice, raw: zeroRaw() };
     cells.set(key, cell);
   }
   return cell;
+}
+
+function priceKey(l: { provider?: string | undefined; serviceTier?: string | undefined }): string {
+  return `${l.provider ?? '\u0002'}\u0003${l.serviceTier ?? '\u0002'}`;
 }
 
 /** Cells that differ only in how their source counted cache are one cell once canonical. */
 function mergeCells(cells: UsageCell[]): UsageCell[] {
   const merged = new Map<string, UsageCell>();
   for (const c of cells) {
-    const key = `${c.group.join('\u0000')}\u0001${c.model ?? '\u0002'}\u0001${c.slice}`;
+    const key = `${c.group.join('\u0000')}\u0001${c.model ?? '\u0002'}\u0001${priceKey(c)}\u0001${c.slice}`;
     const m = merged.get(key);
     if (!m) {
       merged.set(key, { ...c, tokens: { ...c.tokens } });

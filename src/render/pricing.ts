@@ -1,12 +1,12 @@
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import { TOKEN_TYPES } from '../model.js';
-import type { PriceList, PriceShow } from '../pricing/describe.js';
+import type { PriceList, PriceShow, RateText } from '../pricing/describe.js';
 import { displayPath } from '../pricing/load.js';
 import type { LookupFormat } from './formats.js';
 import { formatMoney } from './format.js';
 import type { Renderer } from './options.js';
-import { terminalCell } from '../text.js';
+import { terminalCell as neutralise } from '../text.js';
 
 const HEAD = ['Input', 'Cached in', 'Cache write', 'Output'];
 
@@ -14,48 +14,87 @@ function price(v: string | null | undefined, currency: string): string {
   return v === null || v === undefined ? '–' : formatMoney(v, currency);
 }
 
+const since = (r: RateText | null): string => (r === null ? 'not yet' : r.from === null ? '–' : r.from.slice(0, 10));
+
+/** Service and long-context tiers of a rate, in words: "batch 1.25/5 · above 200,000: 6/22.5". */
+function extras(r: RateText | null): string {
+  if (r === null) return '';
+  const short = (p: Partial<Record<(typeof TOKEN_TYPES)[number], string | null>>) => TOKEN_TYPES.map((t) => p[t] ?? '–').join('/');
+  const parts = Object.entries(r.tiers ?? {}).map(([k, v]) => `${k} ${short(v)}`);
+  for (const c of r.context ?? []) parts.push(`>${c.above.toLocaleString('en-US')} ${short(c)}`);
+  return parts.join(' · ');
+}
+
 /** `pricing list`: one line per model, prices per 1M tokens in force now. */
 export const PRICE_LIST_RENDERERS: Record<LookupFormat, Renderer<PriceList>> = {
-  json: (list) => `${JSON.stringify({ currency: list.currency, files: list.files, models: list.models }, null, 2)}\n`,
+  json: (list) =>
+    `${JSON.stringify({ currency: list.currency, files: list.files.map((f) => ({ ...f, path: displayPath(f.path) })), models: list.models }, null, 2)}\n`,
   table: (list, options) => {
     const chalk = new Chalk({ level: options.color ? 1 : 0 });
     const table = new Table({
-      head: ['Model', 'Provider', ...HEAD, 'Since'].map((h) => chalk.bold(h)),
-      colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'left'],
+      head: ['Model', 'Provider', ...HEAD, 'Since', 'Tiers', 'Layer'].map((h) => chalk.bold(h)),
+      colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'left', 'left', 'left'],
       style: { head: [], border: [], compact: true },
     });
     for (const m of list.models) {
       const c = m.current;
       table.push([
-        terminalCell(m.id),
-        terminalCell(m.provider),
+        neutralise(m.id),
+        neutralise(m.provider),
         ...TOKEN_TYPES.map((t) => price(c?.[t], list.currency)),
-        c ? c.from.slice(0, 10) : 'not yet',
+        since(c),
+        extras(c),
+        m.file.replace(/^\(bundled\) pricing\//, ''),
       ]);
     }
     const versions = list.files.map((f) => `${displayPath(f.path)} (${f.version})`).join(', ');
-    return `${chalk.bold(`Prices per 1M tokens, ${list.currency}`)} · ${versions}\n${table.toString()}\n`;
+    return `${chalk.bold(`Prices per 1M tokens, ${list.currency}`)} · ${list.models.length} models · ${versions}\n${table.toString()}\n`;
   },
 };
 
-/** `pricing show MODEL`: aliases, source and every dated rate. */
+function showLines(v: PriceShow): string[] {
+  const m = v.model;
+  const r = v.resolution;
+  const how = r.match === 'pattern' ? `pattern ${r.pattern}` : r.match;
+  const lines = [
+    `${neutralise(m.id)} (${neutralise(m.provider)})${v.asked.toLowerCase() !== m.id.toLowerCase() ? `  ← "${neutralise(v.asked)}"` : ''}`,
+    `matched:  ${neutralise(r.form)} by ${how}; name rules: ${r.rules.join(' › ')}; provider: ${SCOPE_TEXT[r.scope]}${v.providerLabel ? ` (label "${neutralise(v.providerLabel)}")` : ''}`,
+    `file:     ${m.file}${m.overrides.length > 0 ? ` (over ${m.overrides.join(', ')})` : ''}`,
+  ];
+  if (m.aliases.length > 0) lines.push(`aliases:  ${m.aliases.map(neutralise).join(', ')}`);
+  if (m.patterns.length > 0) lines.push(`patterns: ${m.patterns.map(neutralise).join(', ')}`);
+  if (m.source)
+    lines.push(`source:   ${neutralise(m.source)}${m.checked ? ` (checked ${m.checked})` : ''}${m.origin ? ` via ${m.origin}` : ''}`);
+  if (m.note) lines.push(`note:     ${neutralise(m.note)}`);
+  return lines;
+}
+
+const SCOPE_TEXT: Record<PriceShow['resolution']['scope'], string> = {
+  label: "the series' provider",
+  name: 'the provider the name reveals',
+  maker: "the model's maker",
+  'list-price': "the maker's list price, which this provider charges",
+  'only-listing': 'the one provider listing this name',
+};
+
+/** `pricing show MODEL`: how the name resolved, aliases, source and every dated rate. */
 export const PRICE_SHOW_RENDERERS: Record<LookupFormat, Renderer<PriceShow>> = {
-  json: ({ asked, currency, model }) => `${JSON.stringify({ asked, currency, ...model }, null, 2)}\n`,
-  table: ({ asked, currency, model: m }) => {
-    const lines = [
-      `${terminalCell(m.id)} (${terminalCell(m.provider)})${asked.toLowerCase() !== m.id.toLowerCase() ? `  ← matched "${terminalCell(asked)}"` : ''}`,
-    ];
-    if (m.aliases.length > 0) lines.push(`aliases:  ${terminalCell(m.aliases.join(', '))}`);
-    if (m.patterns.length > 0) lines.push(`patterns: ${terminalCell(m.patterns.join(', '))}`);
-    if (m.source) lines.push(`source:   ${terminalCell(m.source)}${m.checked ? ` (checked ${terminalCell(m.checked)})` : ''}`);
-    lines.push(`file:     ${terminalCell(m.file)}`);
+  json: (v) => `${JSON.stringify(v, null, 2)}\n`,
+  table: (v) => {
+    const lines = showLines(v);
     const table = new Table({
-      head: ['From', ...HEAD],
-      colAligns: ['left', 'right', 'right', 'right', 'right'],
+      head: ['From', ...HEAD, 'Tiers'],
+      colAligns: ['left', 'right', 'right', 'right', 'right', 'left'],
       style: { head: [], border: [], compact: true },
     });
-    for (const r of m.history) table.push([r.from.slice(0, 10), ...TOKEN_TYPES.map((t) => price(r[t], currency))]);
-    lines.push(`prices per 1M tokens, ${currency}:`, table.toString());
+    for (const r of v.model.history) table.push([since(r), ...TOKEN_TYPES.map((t) => price(r[t], v.currency)), extras(r)]);
+    lines.push(`prices per 1M tokens, ${v.currency}:`, table.toString());
+    if (v.notChosen.length > 0) {
+      lines.push('also reached by this name, not chosen:');
+      for (const c of v.notChosen)
+        lines.push(`  ${neutralise(c.id)} (${neutralise(c.provider)}) in ${c.file}, ${c.match} of "${neutralise(c.form)}"`);
+    }
+    lines.push('precedence:', ...v.precedence.map((p) => `  ${p}`));
     return `${lines.join('\n')}\n`;
   },
 };

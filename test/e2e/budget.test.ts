@@ -14,7 +14,8 @@ const PRICES: Record<string, [number, number, number, number]> = {
   'gpt-4o-2024-08-06': [2.5, 1.25, 0, 10],
   'gpt-4o-mini-2024-07-18': [0.15, 0.075, 0, 0.6],
   'claude-sonnet-4-5-20250929': [3, 0.3, 3.75, 15],
-  'gemini-2.5-flash': [0.3, 0.075, 0, 2.5],
+  // Gemini 2.5 Flash cache reads: $0.03 (90% off input) on Google's current page; $0.075 at launch.
+  'gemini-2.5-flash': [0.3, 0.03, 0, 2.5],
   'claude-haiku-4-5-20251001': [1, 0.1, 1.25, 5],
 };
 

@@ -196,10 +196,12 @@ describe('tokenspend binary', () => {
 
 describe('pricing command', () => {
   it('shows which entry prices a provider-specific id, with its dated rates', async () => {
+    // A Bedrock id: the name reveals the provider (aws), whose own entry prices it (Bedrock's list price).
     const r = await run(['pricing', 'show', 'anthropic.claude-3-5-sonnet-20241022-v2:0']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('claude-3-5-sonnet-20241022 (anthropic)');
-    expect(r.stdout).toMatch(/2024-10-22[\s│]+\$3\.00[\s│]+\$0\.30[\s│]+\$3\.75[\s│]+\$15\.00/);
+    expect(r.stdout).toContain('regional.anthropic.claude-3-5-sonnet-20241022-v2:0 (aws)');
+    expect(r.stdout).toContain('provider: the provider the name reveals');
+    expect(r.stdout).toMatch(/–[\s│]+\$3[\s│]+\$0\.3[\s│]+\$3\.75[\s│]+\$15/);
   });
 
   it('exits 4 for a model nobody prices', async () => {

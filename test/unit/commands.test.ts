@@ -12,6 +12,14 @@ describe('the command table', () => {
     expect(names(['--help'])).toEqual([]);
     expect(names(['budget', 'check', '--budgets', 'b.yaml'])).toEqual(['budget check']);
     expect(names(['help', 'forecast'])).toEqual(['forecast']);
-    expect(names(['pricing'])).toEqual(['pricing list', 'pricing show', 'pricing validate']);
+    expect(names(['pricing'])).toEqual([
+      'pricing list',
+      'pricing show',
+      'pricing import litellm',
+      'pricing import genai-prices',
+      'pricing diff',
+      'pricing drift',
+      'pricing validate',
+    ]);
   });
 });

@@ -13,7 +13,8 @@ export function renderReportCsv(report: CostReport, options: RenderOptions): str
   const cols = reportColumns(report).filter((c) => c.kind !== 'time');
   const start = Number.isFinite(report.window.start) ? isoTime(report.window.start) : '';
   const end = Number.isFinite(report.window.end) ? isoTime(report.window.end) : '';
-  const version = report.pricing.map((p) => p.version).join('+');
+  const fx = report.fx ? ` (converted from ${report.fx.base} at ${report.fx.rates.map((r) => r.text).join('/')})` : '';
+  const version = `${report.pricing.map((p) => p.version).join('+')}${fx}`;
   const header = ['period_start', 'period_end', ...cols.map((c) => c.csv), 'priced', 'unpriced_reason', 'currency', 'pricing_version'];
   const records = rows.map((r, i) => {
     const row = report.rows[i];

@@ -5,6 +5,7 @@ import type { Coverage } from '../../ledger/accounting.js';
 import { isoTime } from '../../ledger/time.js';
 import { TOKEN_TYPES, type TokenType } from '../../model.js';
 import { displayPath } from '../../pricing/load.js';
+import { femtoDecimal } from '../format.js';
 import type { SourceInfo } from '../../sources/source.js';
 import type { RenderOptions } from '../options.js';
 
@@ -23,6 +24,8 @@ export interface ReportJson {
   /** Dialect id → series read. */
   dialects: Record<string, number>;
   pricing: { files: { path: string; version: string; sha256: string }[]; version: string; sha256: string | null };
+  /** Set when amounts were converted at report time: `currency` is `quote`. */
+  fx?: { base: string; quote: string; rates: { from: string | null; rate: string }[]; source: string };
   groupBy: readonly string[];
   rows: {
     group: Record<string, string>;
@@ -34,8 +37,18 @@ export interface ReportJson {
     /** Money rounded to the report's decimals (6 by default); null when unpriced. */
     cost: PerType<number> | null;
     totalCost: number | null;
+    /** Long-context bound: the cost if no request crossed its model's threshold (totalCost) and if every one did. */
+    costLow?: number;
+    costHigh?: number;
   }[];
-  totals: { tokens: PerType<number>; cost: PerType<number>; totalCost: number; unpricedTokens: number };
+  totals: {
+    tokens: PerType<number>;
+    cost: PerType<number>;
+    totalCost: number;
+    unpricedTokens: number;
+    costLow?: number;
+    costHigh?: number;
+  };
   /** Servers without --count-samples say nothing of samples and gaps: null. */
   coverage: Omit<Coverage, 'samples' | 'gaps'> & { samples: number | null; gaps: number | null };
   warnings: Pick<Finding, 'code' | 'severity' | 'message'>[];
@@ -47,6 +60,7 @@ function time(ms: number): string | null {
 
 /** A decimal of ≤ 15 significant digits survives Number → JSON unchanged. */
 const money = (decimal: string): number => Number(decimal);
+const femtoMoney = (femto: bigint, decimals: number): number => Number(femtoDecimal(femto, decimals));
 const typed = <T>(f: (t: TokenType) => T): PerType<T> => Object.fromEntries(TOKEN_TYPES.map((t) => [t, f(t)])) as PerType<T>;
 
 /** The stable, versioned JSON shape. Money is rounded to `decimals` (default 6). */
@@ -78,6 +92,7 @@ export function reportJson(report: CostReport, decimals = 6): ReportJson {
       version: report.pricing.map((p) => p.version).join('+'),
       sha256: report.pricing.at(-1)?.sha256 ?? null,
     },
+    ...fxJson(report),
     groupBy: report.by,
     rows: report.rows.map((row, i) => {
       const cost = display.rows[i];
@@ -91,6 +106,7 @@ export function reportJson(report: CostReport, decimals = 6): ReportJson {
         tokens: typed((t) => row.tokens[t]),
         cost: cost ? typed((t) => money(cost.byType[t])) : null,
         totalCost: cost ? money(cost.total) : null,
+        ...(row.costHigh !== undefined && cost ? { costLow: money(cost.total), costHigh: femtoMoney(row.costHigh, decimals) } : {}),
       };
     }),
     totals: {
@@ -98,10 +114,19 @@ export function reportJson(report: CostReport, decimals = 6): ReportJson {
       cost: typed((t) => money(display.totals.byType[t])),
       totalCost: money(display.totals.total),
       unpricedTokens: report.totals.unpricedTokens,
+      ...(report.totals.costHigh !== undefined
+        ? { costLow: money(display.totals.total), costHigh: femtoMoney(report.totals.costHigh, decimals) }
+        : {}),
     },
     coverage: report.sources.some((s) => s.samplesCounted === false) ? { ...report.coverage, samples: null, gaps: null } : report.coverage,
     warnings: report.findings.map((f) => ({ code: f.code, severity: f.severity, message: f.message })),
   };
+}
+
+function fxJson(report: CostReport): Pick<ReportJson, 'fx'> {
+  const fx = report.fx;
+  if (!fx) return {};
+  return { fx: { base: fx.base, quote: fx.quote, rates: fx.rates.map((r) => ({ from: time(r.from), rate: r.text })), source: fx.source } };
 }
 
 export function renderReportJson(report: CostReport, options: RenderOptions): string {

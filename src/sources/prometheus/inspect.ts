@@ -63,7 +63,7 @@ export async function inspectServer(
   }
   const labelValues = await surveySeries(client, classifier, names, now - lookbackMs, now, result);
   result.models.sort((a, b) => a.name.localeCompare(b.name));
-  for (const m of result.models) m.pricedAs = book.resolve(m.name)?.id ?? null;
+  for (const m of result.models) m.pricedAs = book.model(m.name)?.id ?? null;
   findings.push(...surveyFindings(result));
   result.retention = await probeRetention(client, names[0] as string, now);
   findings.push(
