@@ -10,6 +10,7 @@ export type FindingCode =
   | 'LIFETIME_TOTALS'
   | 'INVALID_SAMPLES'
   | 'REPLICAS_DEDUPLICATED'
+  | 'STALE_DATA'
   | 'SERVER_WARNING'
   | 'PARTIAL_RESPONSE'
   // prices
@@ -30,7 +31,9 @@ export type FindingCode =
   | 'DIALECT'
   | 'HIGH_CARDINALITY'
   | 'UNPRICED_MODELS'
-  | 'RETENTION';
+  | 'RETENTION'
+  | 'REPLICAS'
+  | 'FRESHNESS';
 
 /** A coded finding: data-quality notes, unpriced usage, budget results. */
 export interface Finding {
@@ -50,4 +53,10 @@ export const INCOMPLETE_DATA: readonly FindingCode[] = [
   'TOO_LITTLE_HISTORY',
   'INVALID_SAMPLES',
   'PARTIAL_RESPONSE',
+  'STALE_DATA',
 ];
+
+/** True when a finding means data is missing, partial, stale or invalid: `--strict` and gates fail on it. */
+export function isIncomplete(f: Finding): boolean {
+  return f.severity === 'error' || INCOMPLETE_DATA.includes(f.code);
+}

@@ -53,6 +53,9 @@ export const DIALECT_OPTIONS: readonly OptionSpec[] = [
     defaultText: 'prometheus_replica, replica, __replica__, rule_replica when found',
   }),
   opt('--no-dedupe', 'count HA replica copies separately'),
+  opt('--max-staleness <duration>', 'data whose newest sample is older than this at the window end is stale (exit 4 for gates)', {
+    defaultText: '4 scrape intervals, at least 15m',
+  }),
 ];
 
 /** How to reach `--scrape` targets and `--prometheus`. */

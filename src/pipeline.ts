@@ -4,6 +4,8 @@ import { type CustomMapping, customDialects } from './dialects/mappings.js';
 import type { DialectSettings } from './dialects/spec.js';
 import { DIALECT_IDS } from './dialects/table.js';
 import { incompleteError, usageError } from './errors.js';
+import { finding } from './findings.js';
+import { stalenessThreshold, staleness } from './ledger/freshness.js';
 import type { Matcher } from './ledger/matchers.js';
 import {
   boundToData,
@@ -63,6 +65,8 @@ export interface ReportRequest {
   lookbackMs: number | undefined;
   /** HA replica copies: counted once by default. */
   replicas?: ReplicaPolicy | undefined;
+  /** `--max-staleness`; undefined: four scrape intervals, at least 15 minutes. */
+  maxStalenessMs?: number | undefined;
 }
 
 /** Where the report sits in time once the anchor is known. */
@@ -131,6 +135,13 @@ export async function computeReport(request: ReportRequest, book: PriceBook, ctx
     anchoredToData: placed.anchoredToData,
   });
   report.findings.push(...readings.flatMap((r) => r.findings));
+  const thresholdMs = stalenessThreshold(request.maxStalenessMs, report.freshness.intervalMs);
+  report.freshness = { ...report.freshness, thresholdMs };
+  // Fresh enough at the window's end (or now, if that comes first)? Snapshots have no time to be stale at.
+  if (report.freshness.overall !== undefined || late.length > 0) {
+    const stale = staleness(report.freshness.overall, Math.min(placed.window.end, placed.anchor), thresholdMs);
+    if (stale) report.findings.push(finding('STALE_DATA', 'warning', `${stale}: the report may miss recent usage`));
+  }
   return report;
 }
 

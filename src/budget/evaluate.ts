@@ -4,12 +4,13 @@ import { ExitCode } from '../errors.js';
 import { type Finding, finding, INCOMPLETE_DATA } from '../findings.js';
 import { dayEdges, forecastToPeriodEnd, projectedExhaustion } from '../forecast/period.js';
 import type { ForecastSettings } from '../forecast/settings.js';
+import { staleness } from '../ledger/freshness.js';
 import { type Period, type PeriodPlan, periodBounds } from '../ledger/periods.js';
 import { decimalToFemto, femtoToNumber } from '../money.js';
 import type { Budget, Budgets } from './load.js';
 
 /** `incomplete`: usage in scope has no price, so the spend is not known. */
-export type BudgetStatus = 'ok' | 'warn' | 'breached' | 'breached-by-forecast' | 'no-data' | 'incomplete';
+export type BudgetStatus = 'ok' | 'warn' | 'breached' | 'breached-by-forecast' | 'no-data' | 'incomplete' | 'stale';
 
 export interface BudgetForecast {
   method: string;
@@ -100,17 +101,28 @@ export function evaluateBudgets(budgets: Budgets, report: CostReport, options: E
               .join(',')}]`
           : b.name;
       const common = { budget: b.name, instance, scope: describeScope({ ...b, matchers }, extra) };
-      results.push(
-        b.burn
-          ? evaluateBurn(b, spend as Budget & { period: Period; limit: string }, scope, common, budgets, options)
-          : evaluateSpend(b as Budget & { period: Period; limit: string }, scope, common, budgets, options),
-      );
+      const result = b.burn
+        ? evaluateBurn(b, spend as Budget & { period: Period; limit: string }, scope, common, budgets, options)
+        : evaluateSpend(b as Budget & { period: Period; limit: string }, scope, common, budgets, options);
+      results.push(withFreshness(result, scope, report, options));
     }
   }
   return results;
 }
 
 type Common = { budget: string; instance: string; scope: string };
+
+/**
+ * A scope whose newest sample is older than the staleness threshold at the period's end (or `at`,
+ * if that is earlier) cannot pass: what it spent since is unknown. A certain breach stays one.
+ */
+function withFreshness(r: BudgetResult, scope: Scope, report: CostReport, options: EvaluateOptions): BudgetResult {
+  if (r.status === 'no-data' || report.freshness.thresholdMs === undefined || report.lifetime) return r;
+  const stale = staleness(scope.newest(), Math.min(r.period.end, options.at), report.freshness.thresholdMs);
+  if (!stale) return r;
+  const f = finding('STALE_DATA', 'error', `${r.instance}: ${stale}; a gate cannot pass on stale data`);
+  return { ...r, status: r.status === 'breached' ? r.status : 'stale', fails: true, findings: [...r.findings, f] };
+}
 
 function noData(common: Common, period: BudgetResult['period'], limit: bigint, scope: Scope): BudgetResult {
   return {
@@ -296,9 +308,11 @@ function evaluateBurn(
  * The gate's exit code, decided in one place: a certain breach is 1; otherwise missing or
  * unpriced data is 4; otherwise a forecast or warn breach that was asked to fail is 1; else 0.
  */
-export function gateExitCode(results: readonly BudgetResult[]): number {
+export function gateExitCode(results: readonly BudgetResult[], data: readonly Finding[] = []): number {
   if (results.some((r) => r.status === 'breached')) return ExitCode.budgetBreached;
   if (results.some((r) => r.findings.some((f) => f.severity === 'error' && INCOMPLETE_DATA.includes(f.code)))) return ExitCode.incomplete;
+  // What the report itself says is missing: a partial server answer, samples no counter holds, stale data.
+  if (data.some((f) => INCOMPLETE_DATA.includes(f.code))) return ExitCode.incomplete;
   if (results.some((r) => r.fails)) return ExitCode.budgetBreached;
   return ExitCode.ok;
 }

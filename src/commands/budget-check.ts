@@ -93,6 +93,6 @@ export const budgetCheck = defineCommand<BudgetFlags, BudgetOptions>({
       o.output.format === 'table',
     );
     printFindings(ctx, report.findings, false);
-    return gateExitCode(results);
+    return gateExitCode(results, report.findings);
   },
 });

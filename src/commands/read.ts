@@ -13,11 +13,12 @@ export async function loadBook(data: DataOptions): Promise<PriceBook> {
 /** Reads the data the options name through the pipeline: exact tokens, priced. */
 export async function readReport(
   data: DataOptions,
-  request: Omit<ReportRequest, 'sources' | 'dialects' | 'lookbackMs' | 'replicas'>,
+  request: Omit<ReportRequest, 'sources' | 'dialects' | 'lookbackMs' | 'replicas' | 'maxStalenessMs'>,
   book: PriceBook,
   ctx: CommandContext,
 ): Promise<CostReport> {
   const [{ computeReport }, { openSources }] = await Promise.all([import('../pipeline.js'), import('../sources/open.js')]);
   const sources = openSources(data.sources);
-  return computeReport({ ...request, sources, dialects: data.dialects, lookbackMs: data.lookbackMs, replicas: data.replicas }, book, ctx);
+  const { dialects, lookbackMs, replicas, maxStalenessMs } = data;
+  return computeReport({ ...request, sources, dialects, lookbackMs, replicas, maxStalenessMs }, book, ctx);
 }

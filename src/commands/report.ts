@@ -1,6 +1,7 @@
 import type { DataFlags, DataOptions } from '../config/data.js';
 import type { GroupingFlags, OutputOptions, WindowFlags } from '../config/resolve.js';
 import { ExitCode, incompleteError } from '../errors.js';
+import { isIncomplete } from '../findings.js';
 import type { WindowPlan } from '../ledger/periods.js';
 import {
   BY_OPTION,
@@ -93,7 +94,7 @@ export const report = defineCommand<ReportFlags, ReportOptions>({
     if (o.strict && result.totals.unpricedTokens > 0) {
       throw incompleteError(`--strict: ${result.totals.unpricedTokens} tokens are unpriced`, 'add the models to a --pricing file');
     }
-    const incomplete = result.findings.find((f) => f.severity === 'error');
+    const incomplete = result.findings.find(isIncomplete);
     if (o.strict && incomplete) throw incompleteError(`--strict: ${incomplete.message}`);
     return ExitCode.ok;
   },

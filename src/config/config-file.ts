@@ -61,6 +61,7 @@ export const configSchema = z.strictObject({
     .optional()
     .meta({ description: 'HA replica labels: series that differ only by one count once.' }),
   dedupe: z.boolean().optional().meta({ description: 'false: count HA replica copies separately.' }),
+  maxStaleness: z.string().optional().meta({ description: 'Data whose newest sample is older than this is stale (like --max-staleness).' }),
 });
 
 export type ConfigData = z.output<typeof configSchema>;

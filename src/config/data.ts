@@ -10,6 +10,7 @@ import {
   type PricingFlags,
   resolveDialects,
   resolveLookback,
+  resolveMaxStaleness,
   resolveReplicas,
   resolvePricing,
   resolveSources,
@@ -25,6 +26,7 @@ export type DataFlags = SourceFlags &
     config?: string | false | undefined;
     replicaLabel?: string[] | undefined;
     dedupe?: boolean | undefined;
+    maxStaleness?: string | undefined;
   };
 
 /** Where the data comes from, how it is read, and how it is priced. */
@@ -34,6 +36,7 @@ export interface DataOptions {
   dialects: DialectChoice;
   lookbackMs: number | undefined;
   replicas: ReplicaPolicy;
+  maxStalenessMs: number | undefined;
   pricing: PricingChoice;
 }
 
@@ -46,6 +49,7 @@ export async function resolveData(flags: DataFlags, env: Environment, scrapeInte
     dialects: resolveDialects(flags, config),
     lookbackMs: resolveLookback(flags, config),
     replicas: resolveReplicas(flags, config),
+    maxStalenessMs: resolveMaxStaleness(flags, config),
     pricing: resolvePricing(flags, config),
   };
 }

@@ -155,6 +155,12 @@ export function resolveReplicas(
   return { dedupe: true, labels: labels === undefined ? 'auto' : labels };
 }
 
+/** `--max-staleness`, else the config file's; undefined: from the scrape interval. */
+export function resolveMaxStaleness(flags: { maxStaleness?: string | undefined }, config: ConfigFile | undefined): number | undefined {
+  const text = flags.maxStaleness ?? config?.data.maxStaleness;
+  return text === undefined ? undefined : positiveDuration(text, '--max-staleness');
+}
+
 /** `--lookback`, else the config file's, else each source's default. */
 export function resolveLookback(flags: { lookback?: string | undefined }, config: ConfigFile | undefined): number | undefined {
   const text = flags.lookback ?? config?.data.lookback;

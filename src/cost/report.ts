@@ -1,6 +1,7 @@
 import { type Finding, finding } from '../findings.js';
 import type { Coverage } from '../ledger/accounting.js';
 import { sliceOf } from '../ledger/accounting.js';
+import type { Freshness } from '../ledger/freshness.js';
 import type { Usage } from '../ledger/store.js';
 import type { Window } from '../ledger/periods.js';
 import { sumTokens, TOKEN_TYPES, type TokenCounts, type TokenType, zeroTokens } from '../model.js';
@@ -55,6 +56,8 @@ export interface CostReport {
   totals: ReportTotals;
   coverage: Coverage;
   dialects: Record<string, number>;
+  /** The newest sample per group and the staleness threshold in force. */
+  freshness: Freshness;
   /** Every group with at least one series, whether or not it used anything in the window. */
   groups: string[][];
   sources: SourceInfo[];
@@ -193,6 +196,7 @@ export function buildCostReport(usage: Usage, book: PriceBook, options: CostOpti
     coverage: usage.coverage,
     dialects: usage.dialects,
     groups: usage.groups,
+    freshness: usage.freshness,
     sources: options.sources,
     pricing: book.files,
     ...(book.fx ? { fx: book.fx } : {}),

@@ -1,3 +1,4 @@
+import { groupKey } from '../ledger/freshness.js';
 import type { Matcher } from '../ledger/matchers.js';
 import { sumTokens } from '../model.js';
 import { femtoToNumber } from '../money.js';
@@ -15,6 +16,8 @@ export interface Scope {
   hasSeries: boolean;
   /** When no series is in scope: which condition removed them all, and the values its label has. */
   whyEmpty(): string;
+  /** The newest sample of any series in scope (undefined: none had a time). */
+  newest(): number | undefined;
 }
 
 /** Rows and groups of `report` whose `--by` values satisfy every matcher (and `extra`). */
@@ -37,6 +40,15 @@ export function scopeOf(report: CostReport, matchers: readonly Matcher[], extra:
   ];
   return {
     hasSeries,
+    newest() {
+      let newest: number | undefined;
+      for (const g of report.groups) {
+        if (!accepts((d) => g[index.get(d) ?? -1] ?? '')) continue;
+        const t = report.freshness.byGroup.get(groupKey(g));
+        if (t !== undefined && !(t <= (newest ?? Number.NEGATIVE_INFINITY))) newest = t;
+      }
+      return newest;
+    },
     whyEmpty() {
       const none = conditions.find((c) => !report.groups.some((g) => c.test(g[index.get(c.label) ?? -1] ?? '')));
       if (!none) return `no series has all of ${conditions.map((c) => c.text).join(', ')}`;

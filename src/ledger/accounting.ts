@@ -120,11 +120,17 @@ export function accountSeries(
 }
 
 /** The median interval between consecutive samples, or 0 when there are fewer than three. */
-function typicalInterval(times: ArrayLike<number>): number {
+export function typicalInterval(times: ArrayLike<number>): number {
   const n = times.length;
   if (n < 3) return 0;
   const dts = new Float64Array(n - 1);
   for (let i = 1; i < n; i++) dts[i - 1] = (times[i] as number) - (times[i - 1] as number);
   dts.sort();
   return dts[(dts.length - 1) >> 1] as number;
+}
+
+/** The time of the last sample that holds a counter value, or NaN. */
+export function newestValid(times: ArrayLike<number>, values: ArrayLike<number>): number {
+  for (let i = times.length - 1; i >= 0; i--) if (isCounterValue(values[i] as number)) return times[i] as number;
+  return Number.NaN;
 }

@@ -12,5 +12,12 @@ export interface SampleSink {
   /** One sample of a single snapshot without timestamps: its value is the series' lifetime usage. */
   addSnapshot(sample: Sample, source: string | undefined): void;
   /** A series already accounted per slice of the edges `account` will get (on a Prometheus server). */
-  addAccounted(name: string, labels: Labels, source: string | undefined, perSlice: Float64Array, coverage: Coverage): void;
+  addAccounted(
+    name: string,
+    labels: Labels,
+    source: string | undefined,
+    perSlice: Float64Array,
+    coverage: Coverage,
+    freshness?: { newest: number; intervalMs: number | undefined },
+  ): void;
 }

@@ -2,9 +2,19 @@ import type { Classifier } from '../dialects/classifier.js';
 import type { Classified } from '../dialects/spec.js';
 import { type Finding, finding } from '../findings.js';
 import { addTokens, type Labels, type RawTokenType, type Sample, type TokenCounts, zeroTokens } from '../model.js';
-import { accountSeries, addCoverage, type Coverage, emptyCoverage, isCounterValue, sliceOf } from './accounting.js';
+import {
+  accountSeries,
+  addCoverage,
+  type Coverage,
+  emptyCoverage,
+  isCounterValue,
+  newestValid,
+  sliceOf,
+  typicalInterval,
+} from './accounting.js';
 import type { Matcher } from './matchers.js';
 import { Census } from './census.js';
+import { type Freshness, FreshnessTracker } from './freshness.js';
 import {
   DEFAULT_REPLICA_POLICY,
   detectReplicaLabels,
@@ -42,6 +52,8 @@ export interface Usage {
   findings: Finding[];
   /** Every group (values of the `--by` dimensions) with at least one series, used or not. */
   groups: string[][];
+  /** The newest sample of each group's series, for staleness. */
+  freshness: Freshness;
 }
 
 type RawCounts = Record<RawTokenType, number>;
@@ -106,6 +118,7 @@ export class UsageStore implements SampleSink {
   private readonly snapshotCoverage = emptyCoverage();
   private untypedSeries = 0;
   private readonly groupsSeen = new Map<string, string[]>();
+  private readonly freshness = new FreshnessTracker();
   /** Set by `account` when replica copies were merged. */
   private replicaNote: { labels: string[]; copies: number } | undefined;
   /** Label names and matcher counts of every classified series, for precise messages. */
@@ -178,7 +191,14 @@ export class UsageStore implements SampleSink {
    * Adds a series whose tokens per slice were already accounted elsewhere (on a Prometheus
    * server); `perSlice` must be cut by the same edges that `account` will get.
    */
-  addAccounted(name: string, labels: Labels, source: string | undefined, perSlice: Float64Array, coverage: Coverage): void {
+  addAccounted(
+    name: string,
+    labels: Labels,
+    source: string | undefined,
+    perSlice: Float64Array,
+    coverage: Coverage,
+    freshness?: { newest: number; intervalMs: number | undefined },
+  ): void {
     const c = this.options.classifier.classify(name, labels);
     if (!c) return;
     const group = this.groupOf(c, labels, source);
@@ -188,6 +208,7 @@ export class UsageStore implements SampleSink {
       return;
     }
     addCoverage(this.accountedCoverage, coverage);
+    if (freshness) this.freshness.note(group, freshness.newest, freshness.intervalMs);
     this.accounted.push({ group, model: c.model, ...priceLabels(c), inclusive: c.inputIncludesCache, type: c.type, perSlice });
   }
 
@@ -271,6 +292,7 @@ export class UsageStore implements SampleSink {
       const { perSlice, coverage: c } = accountSeries(merged.times, merged.values, edges, lookbackMs);
       addCoverage(coverage, c);
       add(s, perSlice);
+      this.freshness.note(s.group, newestValid(merged.times, merged.values), typicalInterval(merged.times));
     }
     addCoverage(coverage, this.accountedCoverage);
     for (const a of this.accounted) {
@@ -310,6 +332,7 @@ export class UsageStore implements SampleSink {
       dialects: Object.fromEntries(this.options.classifier.seen),
       findings: [...usageFindings(this.untypedSeries, coverage, clamped), ...replicaFindings(this.replicaNote)],
       groups: [...this.groupsSeen.values()],
+      freshness: this.freshness.result(),
     };
   }
 }

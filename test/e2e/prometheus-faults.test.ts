@@ -31,6 +31,12 @@ function goodMatrix(warnings?: string[]): string {
   });
 }
 
+/** The newest sample of the one counter: at the end of the window. */
+function freshVector(): string {
+  const metric = { __tokenspend_q: 'newest', __tokenspend_name: 'llm_tokens_in', model: 'gpt-4o-mini' };
+  return JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric, value: [END, String(END)] }] } });
+}
+
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
 /** A fake API: build info and metric names always work; query_range is up to `rangeHandler`. */
@@ -46,6 +52,8 @@ async function fakeApi(rangeHandler: Handler) {
       if (path.endsWith('/api/v1/label/__name__/values'))
         return res.end(JSON.stringify({ status: 'success', data: ['llm_tokens_in', 'up'] }));
       if (path.endsWith('/api/v1/query_range')) return rangeHandler(req, res, body);
+      // The freshness query: the counter's newest sample is at the window's end.
+      if (path.endsWith('/api/v1/query')) return res.end(freshVector());
       res.statusCode = 404;
       res.end('not found');
     });

@@ -154,7 +154,7 @@ function counters(start: number, end: number): { counters: Counter[]; ha: Set<Co
 
   // A target gone for five hours: scrapes fail, the counter goes on; nothing is lost.
   const gone: [number, number] = [start + 16 * DAY + 9 * HOUR, start + 16 * DAY + 14 * HOUR];
-  pair('gw-flaky|gemini-2.5-flash', 2500, (type) => whole(agw('gw-flaky', 'gemini-2.5-flash', type)), {
+  pair('gw-flaky|gemini-2.5-flash', 2500, (type) => whole(agw('gw-flaky', 'gemini-2.5-flash', type, { gen_ai_system: 'gcp.gemini' })), {
     reachable: (t) => !(t >= gone[0] && t < gone[1]),
   });
 
@@ -176,6 +176,9 @@ function counters(start: number, end: number): { counters: Counter[]; ha: Set<Co
       calls,
     });
   }
+
+  // An idle gateway: scraped all along, its counters flat after its first week (idle is not stale).
+  pair('gw-idle|gpt-4o-mini', 800, (type) => whole(agw('gw-idle', 'gpt-4o-mini', type)), { busy: (t) => t < start + 7 * DAY });
 
   // A monthly job: runs on the first of the month for three hours; between runs its series is
   // not exported at all, and its cumulative counter carries on where it stopped.

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStep } from '../../src/ledger/periods.js';
 import { openMetricsOf, productionHistory, truthByDay } from '../generators/production.js';
+import { runMain } from '../helpers/inprocess.js';
 import { reportAsJson } from '../helpers/report.js';
 import { type RunningServer, startPrometheusWith, startVictoriaMetricsWith } from '../helpers/servers.js';
 import { byDay, differences } from '../helpers/days.js';
@@ -54,6 +55,76 @@ describe.each([
       'gw-batch|gpt-4.1'
     ];
     expect({ input: batch.tokens.input, output: batch.tokens.output }).toEqual(want);
+  });
+
+  it('a budget gate fails closed on a stale scope (exit 4, naming it, its newest sample and its age); an idle one is fresh', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const budgets = join(mkdtempSync(join(tmpdir(), 'tokenspend-stale-')), 'b.yaml');
+    writeFileSync(budgets, 'budgets:\n  - name: per-gateway\n    period: month\n    limit: 1000000\n    each: gateway\n');
+    // Ten minutes after the last scrape: every gateway is fresh but the monthly job (last seen on the 1st, 02:30).
+    const at = await runMain([
+      'budget',
+      'check',
+      '--budgets',
+      budgets,
+      '--prometheus',
+      server.url,
+      '--at',
+      '2026-11-03T23:40:00Z',
+      '--format',
+      'json',
+    ]);
+    expect(at.code).toBe(4);
+    const byInstance = Object.fromEntries(JSON.parse(at.stdout).budgets.map((b: any) => [b.instance, b.status]));
+    expect(byInstance['per-gateway[gateway=gw-batch]']).toBe('stale');
+    expect(byInstance['per-gateway[gateway=gw-idle]']).toBe('ok');
+    expect(byInstance['per-gateway[gateway=gw-churn]']).toBe('ok');
+    expect(at.stderr).toContain(
+      'per-gateway[gateway=gw-batch]: the newest token sample is from 2026-11-01T02:30:17Z, 2d 21h before 2026-11-03T23:40:00Z',
+    );
+    // Now (days after the data ends) every scope is stale; with a week's tolerance none is.
+    const now = await runMain(['budget', 'check', '--budgets', budgets, '--prometheus', server.url]);
+    expect(now.code).toBe(4);
+    expect(now.stderr).toContain('a gate cannot pass on stale data');
+  });
+
+  it('report warns on stale data (STALE_DATA), and --strict exits 4', async () => {
+    // Two days after the last sample: the window holds nothing, and the report says why.
+    const args = ['report', '--prometheus', server.url, '--window', '24h', '--now', '2026-11-06T00:00:00Z'];
+    const r = await runMain([...args, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.warnings.map((w: any) => w.code)).toContain('STALE_DATA');
+    expect(json.totals.tokens.input).toBe(0);
+    expect(r.stderr).toMatch(/the newest token sample is from 2026-11-03T23:30:\d\dZ, 2d before 2026-11-06T00:00:00Z/);
+    const strict = await runMain([...args, '--strict']);
+    expect(strict.code).toBe(4);
+    // Weeks later nothing is left even a week back: exit 4, and the message says the data is stale.
+    const gone = await runMain(['report', '--prometheus', server.url, '--window', '24h']);
+    expect(gone.code).toBe(4);
+    expect(gone.stderr).toContain('the data is stale');
+    const fresh = await runMain([
+      'report',
+      '--prometheus',
+      server.url,
+      '--since',
+      SINCE,
+      '--until',
+      '2026-11-03T23:40:00Z',
+      '--strict',
+      '--format',
+      'json',
+    ]);
+    expect(JSON.parse(fresh.stdout).warnings.map((w: any) => w.code)).not.toContain('STALE_DATA');
+  });
+
+  it('a label no series carries is exit 2, from the labels the query read', async () => {
+    const r = await runMain(['report', '--prometheus', server.url, '--since', SINCE, '--until', UNTIL, '--by', 'gatewy']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown label "gatewy" in --by');
+    expect(r.stderr).toContain('(did you mean "gateway"?)');
   });
 
   it('agrees with the file on coverage: series, resets and births', async () => {

@@ -16,7 +16,10 @@ export function budgetJson(view: BudgetView): object {
       ...(s.requests ? { requests: s.requests } : {}),
     })),
     summary: Object.fromEntries(
-      ['ok', 'warn', 'breached', 'breached-by-forecast', 'no-data'].map((s) => [s, view.results.filter((r) => r.status === s).length]),
+      ['ok', 'warn', 'breached', 'breached-by-forecast', 'no-data', 'incomplete', 'stale'].map((s) => [
+        s,
+        view.results.filter((r) => r.status === s).length,
+      ]),
     ),
     budgets: view.results.map((r) => ({
       budget: r.budget,

@@ -13,6 +13,7 @@ const ICON: Record<BudgetResult['status'], string> = {
   'breached-by-forecast': '🔶',
   'no-data': '❔',
   incomplete: '❔',
+  stale: '⏳',
 };
 
 function cells(r: BudgetResult, view: BudgetView): string[] {

@@ -31,6 +31,7 @@ export function renderBudgetTable(view: BudgetView, options: RenderOptions): str
     'breached-by-forecast': chalk.red,
     'no-data': chalk.magenta,
     incomplete: chalk.magenta,
+    stale: chalk.magenta,
   };
   const table = new Table({
     head: ['Budget', 'Scope', 'Period', 'Spent', 'Limit', 'Used', 'Remaining', 'Forecast (interval)', 'Runs out', 'Status'].map((h) =>

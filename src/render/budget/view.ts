@@ -41,6 +41,7 @@ const STATUS_ORDER: Record<BudgetResult['status'], number> = {
   breached: 0,
   'breached-by-forecast': 1,
   'no-data': 2,
+  stale: 2,
   incomplete: 3,
   warn: 4,
   ok: 5,

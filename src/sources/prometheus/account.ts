@@ -11,6 +11,7 @@ import {
 import { seriesKey } from '../../ledger/store.js';
 import type { Labels } from '../../model.js';
 import type { MatrixSeries, PrometheusClient, ServerFlavour } from './client.js';
+import { newestSamples, type SeriesFreshness } from './freshness.js';
 import { duration, N, parseValue, Q, runQuery, selector, sliceRuns, stripOurs } from './queries.js';
 
 /**
@@ -59,6 +60,8 @@ export interface SeriesUsage {
   labels: Labels;
   perSlice: Float64Array;
   coverage: Coverage;
+  /** Its newest sample (NaN: none in the freshness window) and scrape interval, for staleness. */
+  freshness: { newest: number; intervalMs: number | undefined };
 }
 
 export interface ServerUsage {
@@ -108,18 +111,56 @@ interface Logical {
 
 /** Runs the plan against the server and returns exact tokens per logical series and slice. */
 export async function accountOnServer(input: ServerAccountingInput): Promise<ServerUsage> {
-  const readings = await readEdges(input);
+  const edgeReadings = await readEdges(input);
+  const at = input.edges.at(-1) as number;
+  const newest = await newestSamples(input.client, input.flavour, input.names, at, edgeReadings);
+  // Series with samples before the window but none in it are series too: idle or stale, not absent.
+  const readings = [...edgeReadings, ...quietSeries(newest, edgeReadings, input.edges)];
   const replicaLabels = chooseReplicaLabels(input, readings);
   const logical = combine(readings, replicaLabels, input.edges);
   for (const s of logical) settleFromReadings(s, input.edges, input.countSamples === true);
   await settleBirths(input, logical, replicaLabels);
   await settleAnomalies(input, logical, replicaLabels);
+  const fresh = freshnessByKey(newest, replicaLabels);
   const series = logical.map((s) => {
     s.coverage.births += s.born.size;
-    return { name: s.name, labels: s.labels, perSlice: s.perSlice, coverage: s.coverage };
+    const freshness = fresh.get(s.key) ?? { newest: Number.NaN, intervalMs: undefined };
+    return { name: s.name, labels: s.labels, perSlice: s.perSlice, coverage: s.coverage, freshness };
   });
   const copies = readings.length - logical.length;
   return { series, replicas: copies > 0 ? { labels: replicaLabels, copies } : undefined };
+}
+
+/** Series the freshness query found that had no sample in the window: no readings, no usage. */
+function quietSeries(newest: readonly SeriesFreshness[], readings: readonly Reading[], edges: readonly number[]): Reading[] {
+  const known = new Set(readings.map((r) => seriesKey(r.name, r.labels, undefined)));
+  return newest
+    .filter((f) => !known.has(seriesKey(f.name, f.labels, undefined)))
+    .map((f) => ({
+      name: f.name,
+      labels: f.labels,
+      last: new Float64Array(edges.length).fill(Number.NaN),
+      count: new Float64Array(edges.length - 1),
+      present: new Set(),
+      resets: new Set(),
+      invalid: new Set(),
+    }));
+}
+
+/** The newest sample per logical series (the newest of its copies) and its scrape interval. */
+function freshnessByKey(
+  samples: readonly SeriesFreshness[],
+  replicaLabels: readonly string[],
+): Map<string, { newest: number; intervalMs: number | undefined }> {
+  const out = new Map<string, { newest: number; intervalMs: number | undefined }>();
+  for (const f of samples) {
+    const key = seriesKey(f.name, withoutLabels(f.labels, replicaLabels), undefined);
+    const before = out.get(key);
+    const intervalMs = f.lastHour >= 2 ? 3_600_000 / f.lastHour : before?.intervalMs;
+    const newest = before === undefined || f.newest > before.newest || Number.isNaN(before.newest) ? f.newest : before.newest;
+    out.set(key, { newest, intervalMs });
+  }
+  return out;
 }
 
 /** 1. Readings, counts and resets of every series, one range query per run chunk. */

@@ -1,8 +1,12 @@
 import type { Classifier } from '../../dialects/classifier.js';
+import { describeAge, stalenessThreshold } from '../../ledger/freshness.js';
+import { detectReplicaLabels, REPLICA_LABELS } from '../../ledger/replicas.js';
+import type { Labels } from '../../model.js';
 import { type Finding, finding } from '../../findings.js';
 import type { PriceBook } from '../../pricing/book.js';
 import { selector } from './queries.js';
-import type { PrometheusClient, VectorSample } from './client.js';
+import type { PrometheusClient, ServerFlavour, VectorSample } from './client.js';
+import { newestSamples } from './freshness.js';
 
 /** Labels with more distinct values than this make `--by` tables (and Prometheus) suffer. */
 export const CARDINALITY_WARNING = 1000;
@@ -22,8 +26,19 @@ export interface DoctorResult {
   models: { name: string; series: number; pricedAs: string | null }[];
   /** The furthest probe back that still has data, e.g. "30d". */
   retention: string | null;
+  /** Labels that separate HA replica copies of the same series (counted once in reports). */
+  replicaLabels: string[];
+  /** Newest sample per dialect and per gateway, and whether it is older than the staleness threshold. */
+  freshness: { dialect: Newest[]; gateway: Newest[]; thresholdMs: number };
   findings: Finding[];
   suggestion: string | null;
+}
+
+export interface Newest {
+  name: string;
+  /** ISO time of the newest sample, or null: none in the last hours. */
+  newest: string | null;
+  stale: boolean;
 }
 
 /** What a new user needs to get from "nothing shows" to a working report command. */
@@ -45,23 +60,20 @@ export async function inspectServer(
     labels: [],
     models: [],
     retention: null,
+    replicaLabels: [],
+    freshness: { dialect: [], gateway: [], thresholdMs: 0 },
     findings,
     suggestion: null,
   };
   if (names.length === 0) {
-    const lookalikes = [...classifier.lookalikes];
-    const hint =
-      lookalikes.length > 0 ? `; these look like token counters: ${lookalikes.join(', ')} (map them with a config file's mappings)` : '';
-    findings.push(
-      finding(
-        'NO_TOKEN_METRICS',
-        'error',
-        `no token metric of a known dialect in the last ${Math.round(lookbackMs / 86_400_000)} days${hint}`,
-      ),
-    );
+    findings.push(noTokenMetrics(classifier, lookbackMs));
     return result;
   }
-  const labelValues = await surveySeries(client, classifier, names, now - lookbackMs, now, result);
+  const { labelValues, series } = await surveySeries(client, classifier, names, now - lookbackMs, now, result);
+  result.replicaLabels = detectReplicaLabels(series, REPLICA_LABELS);
+  findings.push(...replicaNote(result.replicaLabels));
+  result.freshness = await freshnessOf(client, info.flavour, classifier, names, now, series);
+  findings.push(...freshnessFindings(result.freshness, now));
   result.models.sort((a, b) => a.name.localeCompare(b.name));
   for (const m of result.models) m.pricedAs = book.model(m.name)?.id ?? null;
   findings.push(...surveyFindings(result));
@@ -81,6 +93,23 @@ export async function inspectServer(
   return result;
 }
 
+function noTokenMetrics(classifier: Classifier, lookbackMs: number): Finding {
+  const lookalikes = [...classifier.lookalikes];
+  const hint =
+    lookalikes.length > 0 ? `; these look like token counters: ${lookalikes.join(', ')} (map them with a config file's mappings)` : '';
+  return finding(
+    'NO_TOKEN_METRICS',
+    'error',
+    `no token metric of a known dialect in the last ${Math.round(lookbackMs / 86_400_000)} days${hint}`,
+  );
+}
+
+function replicaNote(labels: readonly string[]): Finding[] {
+  if (labels.length === 0) return [];
+  const text = `HA replica copies told apart by ${labels.join(', ')}: reports count each series once (--no-dedupe counts each copy)`;
+  return [finding('REPLICAS', 'info', text)];
+}
+
 /** Reads every token series' labels: metrics per dialect, models, and the values of each label. */
 async function surveySeries(
   client: PrometheusClient,
@@ -89,8 +118,9 @@ async function surveySeries(
   from: number,
   to: number,
   result: DoctorResult,
-): Promise<Map<string, Set<string>>> {
+): Promise<{ labelValues: Map<string, Set<string>>; series: { name: string; labels: Labels }[] }> {
   const labelValues = new Map<string, Set<string>>();
+  const seen: { name: string; labels: Labels }[] = [];
   const models = new Map<string, number>();
   for (const name of names) {
     const dialects = new Map<string, number>();
@@ -99,6 +129,7 @@ async function surveySeries(
       delete labels.__name__;
       const c = classifier.classify(name, labels);
       if (!c) continue;
+      seen.push({ name, labels });
       dialects.set(c.dialect, (dialects.get(c.dialect) ?? 0) + 1);
       if (c.model !== undefined) models.set(c.model, (models.get(c.model) ?? 0) + 1);
       for (const [k, v] of Object.entries(labels)) {
@@ -111,7 +142,62 @@ async function surveySeries(
   }
   result.labels = [...labelValues.entries()].map(([name, v]) => ({ name, values: v.size })).sort((a, b) => a.name.localeCompare(b.name));
   result.models = [...models.entries()].map(([name, series]) => ({ name, series, pricedAs: null }));
-  return labelValues;
+  return { labelValues, series: seen };
+}
+
+/** The newest sample of each dialect's and each gateway's series, in one query. */
+async function freshnessOf(
+  client: PrometheusClient,
+  flavour: ServerFlavour,
+  classifier: Classifier,
+  names: readonly string[],
+  now: number,
+  series: readonly { name: string; labels: Labels }[],
+): Promise<DoctorResult['freshness']> {
+  const byDialect = new Map<string, number>();
+  const byGateway = new Map<string, number>();
+  const intervals: number[] = [];
+  const keep = (m: Map<string, number>, k: string, t: number) => {
+    if (!m.has(k) || (Number.isFinite(t) && t > (m.get(k) as number)) || Number.isNaN(m.get(k) as number)) m.set(k, t);
+  };
+  for (const f of await newestSamples(client, flavour, names, now, series)) {
+    const c = classifier.classify(f.name, f.labels);
+    if (!c) continue;
+    keep(byDialect, c.dialect, f.newest);
+    keep(byGateway, c.gateway ?? '(no gateway label)', f.newest);
+    if (f.lastHour >= 2) intervals.push(3_600_000 / f.lastHour);
+  }
+  intervals.sort((a, b) => a - b);
+  const thresholdMs = stalenessThreshold(undefined, intervals[intervals.length >> 1]);
+  const list = (m: Map<string, number>): Newest[] =>
+    [...m.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, t]) => ({ name, newest: Number.isFinite(t) ? new Date(t).toISOString() : null, stale: !(t >= now - thresholdMs) }));
+  return { dialect: list(byDialect), gateway: list(byGateway), thresholdMs };
+}
+
+function freshnessFindings(f: DoctorResult['freshness'], now: number): Finding[] {
+  const age = (n: Newest) => (n.newest === null ? 'none in the last 6h' : `${describeAge(now - Date.parse(n.newest))} ago`);
+  const line = (what: string, list: Newest[]) =>
+    finding(
+      'FRESHNESS',
+      list.some((n) => n.stale) ? 'warning' : 'info',
+      `newest sample by ${what}: ${list
+        .slice(0, 20)
+        .map((n) => `${n.name} ${age(n)}${n.stale ? ' (stale)' : ''}`)
+        .join(', ')}${list.length > 20 ? ', …' : ''}`,
+    );
+  const out = [line('dialect', f.dialect)];
+  if (f.gateway.length > 0) out.push(line('gateway', f.gateway));
+  if ([...f.dialect, ...f.gateway].some((n) => n.stale))
+    out.push(
+      finding(
+        'FRESHNESS',
+        'warning',
+        `stale means older than ${describeAge(f.thresholdMs)} (4 scrape intervals, at least 15m): budget gates exit 4 on such scopes`,
+      ),
+    );
+  return out;
 }
 
 function surveyFindings(result: DoctorResult): Finding[] {

@@ -27,8 +27,9 @@ export class PrometheusSource implements UsageSource {
     const info = await client.buildInfo();
     const start = edges[0] as number;
     const end = edges[edges.length - 1] as number;
-    const all = await client.metricNames(start - request.lookbackMs, end);
-    const names = all.filter((n) => classifier.acceptName(n));
+    let names = (await client.metricNames(start - request.lookbackMs, end)).filter((n) => classifier.acceptName(n));
+    // None lately: token metrics that stopped long ago still tell a stale server from an empty one.
+    if (names.length === 0) names = (await client.metricNames()).filter((n) => classifier.acceptName(n));
     if (names.length === 0) {
       const lookalikes = [...classifier.lookalikes];
       throw incompleteError(
@@ -48,7 +49,13 @@ export class PrometheusSource implements UsageSource {
       replicas: request.replicas,
       grouped: [...request.grouping.by, ...request.grouping.matchers.map((m) => m.label)],
     });
-    for (const u of usage.series) sink.addAccounted(u.name, u.labels, undefined, u.perSlice, u.coverage);
+    if (usage.series.length === 0) {
+      throw incompleteError(
+        `${client.where}: the token metrics ${names.join(', ')} have no sample between ${new Date(start - 7 * 86_400_000).toISOString()} and ${new Date(end).toISOString()}: the data is stale (have the scrapes stopped?)`,
+        'tokenspend doctor shows the newest sample per dialect and gateway',
+      );
+    }
+    for (const u of usage.series) sink.addAccounted(u.name, u.labels, undefined, u.perSlice, u.coverage, u.freshness);
     return {
       sources: [
         {
