@@ -11,6 +11,8 @@ export type FindingCode =
   | 'INVALID_SAMPLES'
   | 'REPLICAS_DEDUPLICATED'
   | 'STALE_DATA'
+  | 'CACHE_OUTSIDE_INPUT'
+  | 'REPEATED_METRIC'
   | 'SERVER_WARNING'
   | 'PARTIAL_RESPONSE'
   // prices

@@ -51,7 +51,7 @@ export const configSchema = z.strictObject({
   budgets: z.string().optional().meta({ description: 'Budgets file for budget check (like --budgets).' }),
   dialect: z.string().optional(),
   dialects: z
-    .record(z.string(), z.strictObject({ inputIncludesCache: z.union([z.literal('auto'), z.boolean()]) }))
+    .record(z.string(), z.strictObject({ inputIncludesCache: z.union([z.literal('auto'), z.literal('legacy'), z.boolean()]) }))
     .optional()
     .meta({ description: 'Per-dialect settings, e.g. {agentgateway: {inputIncludesCache: true}}.' }),
   mappings: z.array(mappingSchema).optional(),

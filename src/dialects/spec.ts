@@ -28,13 +28,22 @@ export interface DialectSpec {
     /** The service tier the request was billed in (batch, flex, priority…); the served tier before the requested one. */
     serviceTier?: readonly string[];
   };
-  /** The source's input count already includes cache reads and writes (subtracted once, in the ledger). */
+  /**
+   * The source's input count already includes cache reads and writes (subtracted once, in the
+   * ledger). When true and the config file says nothing, the data may overrule it: a model whose
+   * input stays below its cache reads and writes over the window cannot be including them.
+   */
   inputIncludesCache: boolean;
   /**
-   * Where some providers or models report input the other way. Applies unless the config file
-   * sets `inputIncludesCache` for the dialect.
+   * An older version's behaviour, selected with `inputIncludesCache: legacy` in the config file:
+   * these providers' (or models') input excluded cache.
    */
-  cacheExceptions?: { providers: readonly string[]; modelPattern: string; includes: boolean };
+  legacyCache?: { version: string; providers: readonly string[]; modelPattern: string };
+  /**
+   * Metrics that count the same tokens as another of this dialect's metrics (metric → the one it
+   * repeats): used only for models that the other one does not report, so nothing counts twice.
+   */
+  alternates?: Readonly<Record<string, string>>;
   /** Tells this dialect apart from another with the same metric names (a plain name like `ai_llm_tokens_total`). */
   signature?: { all?: readonly LabelCondition[]; any?: readonly LabelCondition[]; none?: readonly LabelCondition[] };
   /** The source's own cost counter, where it has one. */
@@ -52,12 +61,17 @@ export interface Classified {
   gateway: string | undefined;
   /** The service tier label's value as the source wrote it (lower case), undefined when none. */
   serviceTier?: string | undefined;
-  /** The source's input count already includes cached reads and cache writes. */
-  inputIncludesCache: boolean;
+  /** The source's input count already includes cached reads and cache writes; `auto`: yes, unless the data shows otherwise. */
+  inputIncludesCache: boolean | 'auto';
+  /** The metric whose tokens this one repeats (an alternate), if any. */
+  alternateOf?: string | undefined;
 }
 
-/** Config-file settings per dialect id: `auto` (the default) applies the dialect's exceptions. */
-export type DialectSettings = Readonly<Record<string, { inputIncludesCache?: boolean | 'auto' | undefined } | undefined>>;
+/**
+ * Config-file settings per dialect id. `inputIncludesCache`: `auto` (the default) follows what
+ * current releases emit and lets the data overrule it; `legacy` is an older version's behaviour.
+ */
+export type DialectSettings = Readonly<Record<string, { inputIncludesCache?: boolean | 'auto' | 'legacy' | undefined } | undefined>>;
 
 /**
  * Labels that carry the billed service tier where a dialect names none: OTel's
@@ -100,15 +114,20 @@ export function matchesSignature(spec: DialectSpec, labels: Labels): boolean {
 
 const patterns = new Map<string, RegExp>();
 
-function includesCache(spec: DialectSpec, setting: boolean | 'auto' | undefined, provider?: string, model?: string): boolean {
+function includesCache(
+  spec: DialectSpec,
+  setting: boolean | 'auto' | 'legacy' | undefined,
+  provider?: string,
+  model?: string,
+): boolean | 'auto' {
   if (typeof setting === 'boolean') return setting;
-  const e = spec.cacheExceptions;
-  if (e) {
+  const e = spec.legacyCache;
+  if (setting === 'legacy' && e) {
     let re = patterns.get(e.modelPattern);
     if (!re) patterns.set(e.modelPattern, (re = new RegExp(e.modelPattern)));
-    if ((provider !== undefined && e.providers.includes(provider)) || (model !== undefined && re.test(model))) return e.includes;
+    if ((provider !== undefined && e.providers.includes(provider)) || (model !== undefined && re.test(model))) return false;
   }
-  return spec.inputIncludesCache;
+  return spec.inputIncludesCache ? 'auto' : false;
 }
 
 /** A dialect's reading of one series of one of its metrics. */
@@ -132,5 +151,6 @@ export function classifyWith(spec: DialectSpec, name: string, labels: Labels, se
     gateway: firstLabel(labels, spec.labels.gateway ?? ['gateway']),
     serviceTier: firstLabel(labels, spec.labels.serviceTier ?? SERVICE_TIER_LABELS)?.toLowerCase(),
     inputIncludesCache: includesCache(spec, settings[spec.id]?.inputIncludesCache, provider, model),
+    alternateOf: spec.alternates?.[name],
   };
 }

@@ -73,11 +73,13 @@ export const DIALECTS: readonly DialectSpec[] = [
     tokenTypeLabels: GENAI_TOKEN_TYPE,
     tokenTypeValues: GENAI_TYPES,
     labels: { ...GENAI_LABELS, gateway: ['gateway'] },
-    // Up to v1.4 agentgateway passed on the provider's own input count: Anthropic and Bedrock
-    // exclude cache reads and writes from it, OpenAI and Gemini include cached reads. Later builds
-    // normalise to "includes"; the config file says which one you run.
+    // Current agentgateway normalises input to include cache reads and writes for every provider
+    // (main since 2026-08-06, commit 5d620d42b; its docs: "the input series already includes the
+    // cached tokens"). Up to v1.4.1 it passed on the provider's own count: Anthropic and Bedrock
+    // exclude cache from it (`inputIncludesCache: legacy`; also agentgateway's own
+    // AGENTGATEWAY_LEGACY_LLM_USAGE_TOKEN_SEMANTICS=true).
     inputIncludesCache: true,
-    cacheExceptions: { providers: ['anthropic', 'aws.bedrock'], modelPattern: '(^|[./@])(anthropic\\.)?claude', includes: false },
+    legacyCache: { version: '≤ v1.4', providers: ['anthropic', 'aws.bedrock'], modelPattern: '(^|[./@])(anthropic\\.)?claude' },
     ownCostMetric: 'agentgateway_gen_ai_client_cost_usd_total',
   },
   {
@@ -123,6 +125,15 @@ export const DIALECTS: readonly DialectSpec[] = [
       litellm_input_cache_creation_tokens_metric_total: 'cache_write',
       litellm_output_reasoning_tokens_metric_total: 'reasoning',
       litellm_total_tokens_metric_total: 'total',
+      // Provider prompt-cache counters (newer releases): the same reads and writes as the two
+      // detail counters above, from the provider's usage (`cache_read_input_tokens`, else
+      // `prompt_tokens_details.cached_tokens`; `cache_creation_input_tokens`).
+      litellm_provider_cache_read_input_tokens_metric_total: 'cached_input',
+      litellm_provider_cache_creation_input_tokens_metric_total: 'cache_write',
+    },
+    alternates: {
+      litellm_provider_cache_read_input_tokens_metric_total: 'litellm_input_cached_tokens_metric_total',
+      litellm_provider_cache_creation_input_tokens_metric_total: 'litellm_input_cache_creation_tokens_metric_total',
     },
     labels: { model: ['model', 'requested_model'], provider: ['api_provider'] },
     inputIncludesCache: true,

@@ -1,7 +1,7 @@
 import type { Classifier } from '../dialects/classifier.js';
 import type { Classified } from '../dialects/spec.js';
 import { type Finding, finding } from '../findings.js';
-import { addTokens, type Labels, type RawTokenType, type Sample, type TokenCounts, zeroTokens } from '../model.js';
+import { addTokens, type Labels, RAW_TOKEN_TYPES, type RawTokenType, type Sample, type TokenCounts, zeroTokens } from '../model.js';
 import {
   accountSeries,
   addCoverage,
@@ -66,13 +66,30 @@ interface PriceLabels {
 
 const priceLabels = (c: Classified): PriceLabels => ({ provider: c.provider, serviceTier: c.serviceTier });
 
+/**
+ * How a series' tokens are counted: whether its input includes cache (`auto`: yes, unless the
+ * window's data shows a model's input below its cache), and whether it repeats another metric.
+ */
+interface CountingRule {
+  dialect: string;
+  inclusive: boolean | 'auto';
+  /** The metric repeats another (LiteLLM's provider cache counters): used only where that one is absent. */
+  alternate: boolean;
+}
+
+const ruleOf = (c: Classified): CountingRule => ({
+  dialect: c.dialect,
+  inclusive: c.inputIncludesCache,
+  alternate: c.alternateOf !== undefined,
+});
+
 interface Series extends PriceLabels {
   name: string;
   labels: Labels;
   source: string | undefined;
   group: string[];
   model: string | undefined;
-  inclusive: boolean;
+  rule: CountingRule;
   type: RawTokenType;
   times: number[];
   values: number[];
@@ -82,7 +99,7 @@ interface Series extends PriceLabels {
 interface RawCell extends PriceLabels {
   group: string[];
   model: string | undefined;
-  inclusive: boolean;
+  rule: CountingRule;
   slice: number;
   raw: RawCounts;
 }
@@ -110,7 +127,7 @@ export class UsageStore implements SampleSink {
   private readonly accounted: (PriceLabels & {
     group: string[];
     model: string | undefined;
-    inclusive: boolean;
+    rule: CountingRule;
     type: RawTokenType;
     perSlice: Float64Array;
   })[] = [];
@@ -119,6 +136,13 @@ export class UsageStore implements SampleSink {
   private untypedSeries = 0;
   private readonly groupsSeen = new Map<string, string[]>();
   private readonly freshness = new FreshnessTracker();
+  /** Snapshot samples with a replica label, held to count their copies once. */
+  private readonly snapshotCopies = new Map<
+    string,
+    { c: Classified; group: string[]; type: RawTokenType; value: number; copies: number; labels: string[] }
+  >();
+  /** `dialect NUL model NUL type` reported by a metric that repeats no other. */
+  private readonly primaries = new Set<string>();
   /** Set by `account` when replica copies were merged. */
   private replicaNote: { labels: string[]; copies: number } | undefined;
   /** Label names and matcher counts of every classified series, for precise messages. */
@@ -183,8 +207,30 @@ export class UsageStore implements SampleSink {
     }
     cov.births++;
     if (sample.value !== Math.floor(sample.value)) cov.fractionalIncrements++;
-    const cell = cellFor(this.snapshotCells, group, c.model, priceLabels(c), c.inputIncludesCache, 0);
+    this.notePrimary(c);
+    if (this.heldAsReplica(sample, source, c, group)) return;
+    const cell = cellFor(this.snapshotCells, group, c.model, priceLabels(c), ruleOf(c), 0);
     cell.raw[c.type] += sample.value;
+  }
+
+  /**
+   * A snapshot sample that carries a replica label is held until the end: copies of one series
+   * (identical but for that label) count once, at the highest value.
+   */
+  private heldAsReplica(sample: Sample, source: string | undefined, c: Classified, group: string[]): boolean {
+    const policy = this.options.replicas ?? DEFAULT_REPLICA_POLICY;
+    if (!policy.dedupe) return false;
+    const labels = (policy.labels === 'auto' ? REPLICA_LABELS : policy.labels).filter((l) => Object.hasOwn(sample.labels, l));
+    if (labels.length === 0) return false;
+    const key = seriesKey(sample.name, withoutLabels(sample.labels, labels), source);
+    const held = this.snapshotCopies.get(key);
+    if (held) {
+      held.copies++;
+      held.value = Math.max(held.value, sample.value);
+    } else {
+      this.snapshotCopies.set(key, { c, group, type: c.type as RawTokenType, value: sample.value, copies: 1, labels });
+    }
+    return true;
   }
 
   /**
@@ -209,7 +255,13 @@ export class UsageStore implements SampleSink {
     }
     addCoverage(this.accountedCoverage, coverage);
     if (freshness) this.freshness.note(group, freshness.newest, freshness.intervalMs);
-    this.accounted.push({ group, model: c.model, ...priceLabels(c), inclusive: c.inputIncludesCache, type: c.type, perSlice });
+    this.notePrimary(c);
+    this.accounted.push({ group, model: c.model, ...priceLabels(c), rule: ruleOf(c), type: c.type, perSlice });
+  }
+
+  /** Remembers that a (non-repeating) metric reports this dialect, model and token type. */
+  private notePrimary(c: Classified): void {
+    if (c.alternateOf === undefined && c.type !== undefined) this.primaries.add(`${c.dialect}\u0000${c.model ?? ''}\u0000${c.type}`);
   }
 
   private newSeries(sample: Sample, source: string | undefined): Series | null {
@@ -221,6 +273,7 @@ export class UsageStore implements SampleSink {
       this.untypedSeries++;
       return null;
     }
+    this.notePrimary(c);
     return {
       name: sample.name,
       labels: sample.labels,
@@ -228,7 +281,7 @@ export class UsageStore implements SampleSink {
       group,
       model: c.model,
       ...priceLabels(c),
-      inclusive: c.inputIncludesCache,
+      rule: ruleOf(c),
       type: c.type,
       times: [],
       values: [],
@@ -278,12 +331,12 @@ export class UsageStore implements SampleSink {
     const cells = new Map<string, RawCell>();
     const coverage = emptyCoverage();
     const add = (
-      s: PriceLabels & { group: string[]; model: string | undefined; inclusive: boolean; type: RawTokenType },
+      s: PriceLabels & { group: string[]; model: string | undefined; rule: CountingRule; type: RawTokenType },
       perSlice: Float64Array,
     ) => {
       for (let i = 0; i < perSlice.length; i++) {
         const tokens = perSlice[i] as number;
-        if (tokens !== 0) cellFor(cells, s.group, s.model, s, s.inclusive, i).raw[s.type] += tokens;
+        if (tokens !== 0) cellFor(cells, s.group, s.model, s, s.rule, i).raw[s.type] += tokens;
       }
     };
     for (const copies of this.logicalSeries()) {
@@ -304,9 +357,17 @@ export class UsageStore implements SampleSink {
       // A snapshot has no time: it lands in the slice holding the window's end.
       const slice = Math.max(0, sliceOf(edges, edges[edges.length - 1] as number));
       for (const cell of this.snapshotCells.values()) {
-        const target = cellFor(cells, cell.group, cell.model, cell, cell.inclusive, slice);
+        const target = cellFor(cells, cell.group, cell.model, cell, cell.rule, slice);
         for (const t of Object.keys(cell.raw) as RawTokenType[]) target.raw[t] += cell.raw[t];
       }
+      let extra = 0;
+      const labels = new Set(this.replicaNote?.labels ?? []);
+      for (const h of this.snapshotCopies.values()) {
+        cellFor(cells, h.group, h.c.model, priceLabels(h.c), ruleOf(h.c), slice).raw[h.type] += h.value;
+        extra += h.copies - 1;
+        if (h.copies > 1) for (const l of h.labels) labels.add(l);
+      }
+      if (extra > 0) this.replicaNote = { labels: [...labels], copies: (this.replicaNote?.copies ?? 0) + extra };
     }
     return { cells, coverage };
   }
@@ -316,11 +377,14 @@ export class UsageStore implements SampleSink {
    * `lookbackMs`: how far before the window a sample still counts as the series' baseline.
    */
   account(edges: readonly number[], lookbackMs: number): Usage {
-    const { cells, coverage } = this.rawCells(edges, lookbackMs);
+    const raw = this.rawCells(edges, lookbackMs);
+    const { coverage } = raw;
+    const { cells, repeated } = dropRepeats(withKnownProviders(raw.cells), this.primaries);
+    const decided = decideCacheRules(cells.values());
     const out: UsageCell[] = [];
     let clamped = 0;
     for (const cell of cells.values()) {
-      const { tokens, clampedBy } = canonicalTokens(cell.raw, cell.inclusive);
+      const { tokens, clampedBy } = canonicalTokens(cell.raw, inclusiveOf(cell, decided.excluding));
       clamped += clampedBy;
       out.push({ group: cell.group, model: cell.model, provider: cell.provider, serviceTier: cell.serviceTier, slice: cell.slice, tokens });
     }
@@ -330,11 +394,115 @@ export class UsageStore implements SampleSink {
       cells: mergeCells(out),
       coverage,
       dialects: Object.fromEntries(this.options.classifier.seen),
-      findings: [...usageFindings(this.untypedSeries, coverage, clamped), ...replicaFindings(this.replicaNote)],
+      findings: [
+        ...usageFindings(this.untypedSeries, coverage, clamped),
+        ...replicaFindings(this.replicaNote),
+        ...countingFindings(decided, repeated),
+      ],
       groups: [...this.groupsSeen.values()],
       freshness: this.freshness.result(),
     };
   }
+}
+
+const modelKey = (dialect: string, model: string | undefined) => `${dialect}\u0000${model ?? ''}`;
+
+/**
+ * Some series of a model carry the provider label and some do not (LiteLLM puts `api_provider`
+ * on its cache counters only). When all the labelled ones agree, the others are the same
+ * provider's: one cell, so cache comes out of the input it belongs to and the price is that
+ * provider's.
+ */
+function withKnownProviders(cells: Map<string, RawCell>): Map<string, RawCell> {
+  const providers = new Map<string, Set<string>>();
+  for (const c of cells.values()) {
+    if (c.provider === undefined) continue;
+    const key = modelKey(c.rule.dialect, c.model);
+    const set = providers.get(key) ?? new Set<string>();
+    set.add(c.provider);
+    providers.set(key, set);
+  }
+  if (providers.size === 0) return cells;
+  const out = new Map<string, RawCell>();
+  for (const c of cells.values()) {
+    const known = providers.get(modelKey(c.rule.dialect, c.model));
+    const provider = c.provider ?? (known?.size === 1 ? ([...known][0] as string) : undefined);
+    const target = cellFor(out, c.group, c.model, { provider, serviceTier: c.serviceTier }, c.rule, c.slice);
+    for (const t of RAW_TOKEN_TYPES) target.raw[t] += c.raw[t];
+  }
+  return out;
+}
+
+/**
+ * Tokens of a repeating metric (an alternate) where the metric it repeats reports the same
+ * dialect, model and type are dropped: they are the same tokens. The rest join the cells of the
+ * series they belong with (so cache comes out of the right input). Says how many were dropped.
+ */
+function dropRepeats(cells: Map<string, RawCell>, primaries: ReadonlySet<string>): { cells: Map<string, RawCell>; repeated: number } {
+  let repeated = 0;
+  const out = new Map<string, RawCell>();
+  for (const c of cells.values()) {
+    const rule = c.rule.alternate ? { ...c.rule, alternate: false } : c.rule;
+    const target = cellFor(out, c.group, c.model, c, rule, c.slice);
+    for (const t of RAW_TOKEN_TYPES) {
+      if (c.rule.alternate && c.raw[t] !== 0 && primaries.has(`${modelKey(c.rule.dialect, c.model)}\u0000${t}`)) repeated += c.raw[t];
+      else target.raw[t] += c.raw[t];
+    }
+  }
+  return { cells: out, repeated };
+}
+
+/**
+ * `auto` cache rules decided by the data: a model whose input stays below its cache reads and
+ * writes over the whole window cannot be including them (agentgateway ≤ v1.4 and Anthropic).
+ */
+function decideCacheRules(cells: Iterable<RawCell>): { excluding: Set<string>; models: string[] } {
+  const sums = new Map<string, { input: number; cache: number; model: string }>();
+  for (const cell of cells) {
+    if (cell.rule.inclusive !== 'auto') continue;
+    const key = modelKey(cell.rule.dialect, cell.model);
+    const sum = sums.get(key) ?? { input: 0, cache: 0, model: cell.model ?? '(no model)' };
+    sum.input += cell.raw.input;
+    sum.cache += cell.raw.cached_input + cell.raw.cache_write;
+    sums.set(key, sum);
+  }
+  const excluding = new Set<string>();
+  const models: string[] = [];
+  for (const [key, s] of sums) {
+    if (s.cache > 0 && s.input < s.cache) {
+      excluding.add(key);
+      models.push(s.model);
+    }
+  }
+  return { excluding, models };
+}
+
+function inclusiveOf(cell: RawCell, excluding: ReadonlySet<string>): boolean {
+  if (cell.rule.inclusive !== 'auto') return cell.rule.inclusive;
+  return !excluding.has(modelKey(cell.rule.dialect, cell.model));
+}
+
+function countingFindings(decided: { models: string[] }, repeated: number): Finding[] {
+  const out: Finding[] = [];
+  if (decided.models.length > 0) {
+    out.push(
+      finding(
+        'CACHE_OUTSIDE_INPUT',
+        'info',
+        `${decided.models.sort().join(', ')}: input stayed below its cache reads and writes, so it does not include them (as agentgateway ≤ v1.4 reports Anthropic input); counted as excluding cache (the config file's dialects.<id>.inputIncludesCache decides it for good)`,
+      ),
+    );
+  }
+  if (repeated > 0) {
+    out.push(
+      finding(
+        'REPEATED_METRIC',
+        'info',
+        `${repeated.toLocaleString('en-US')} cache tokens were reported twice (LiteLLM's provider cache counters repeat its cached and cache-creation counters); counted once`,
+      ),
+    );
+  }
+  return out;
 }
 
 /** What the accounting noticed about the data itself. */
@@ -421,13 +589,14 @@ function cellFor(
   group: string[],
   model: string | undefined,
   labels: PriceLabels,
-  inclusive: boolean,
+  rule: CountingRule,
   slice: number,
 ): RawCell {
-  const key = `${group.join('\u0000')}\u0001${model ?? '\u0002'}\u0001${priceKey(labels)}\u0001${inclusive ? 1 : 0}\u0001${slice}`;
+  const ruleKey = `${rule.dialect}\u0003${rule.inclusive}\u0003${rule.alternate ? 1 : 0}`;
+  const key = `${group.join('\u0000')}\u0001${model ?? '\u0002'}\u0001${priceKey(labels)}\u0001${ruleKey}\u0001${slice}`;
   let cell = cells.get(key);
   if (!cell) {
-    cell = { group, model, provider: labels.provider, serviceTier: labels.serviceTier, inclusive, slice, raw: zeroRaw() };
+    cell = { group, model, provider: labels.provider, serviceTier: labels.serviceTier, rule, slice, raw: zeroRaw() };
     cells.set(key, cell);
   }
   return cell;

@@ -135,8 +135,8 @@ export function simulate(spec: HistorySpec): History {
       const cached = Math.floor(input * stream.cachedShare);
       const written = Math.floor(input * stream.cacheWriteShare);
       const uncached = input - cached - written;
-      // agentgateway ≤ v1.4: Anthropic's input excludes cache; OpenAI/Gemini's includes it.
-      const reportedInput = stream.provider === 'anthropic' ? uncached : input;
+      // Current agentgateway: input includes cache reads and writes for every provider.
+      const reportedInput = input;
       counters.set('input', (counters.get('input') as number) + reportedInput);
       counters.set('output', (counters.get('output') as number) + output);
       if (kinds.includes('input_cache_read')) counters.set('input_cache_read', (counters.get('input_cache_read') as number) + cached);

@@ -28,7 +28,7 @@ export interface TestInput {
   /** `--dialect`. */
   dialect?: string;
   /** The config file's dialect settings (the two the first tests set). */
-  dialectSettings?: { agentgatewayInputIncludesCache: boolean | 'auto'; litellmInputIncludesCache: boolean };
+  dialectSettings?: { agentgatewayInputIncludesCache: boolean | 'auto' | 'legacy'; litellmInputIncludesCache: boolean };
 }
 
 export const FIXED_NOW = Date.UTC(2026, 10, 23, 12, 0, 0);

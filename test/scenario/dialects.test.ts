@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reportAsJson, rowsByGroup } from '../helpers/report.js';
 
@@ -5,6 +8,7 @@ import { reportAsJson, rowsByGroup } from '../helpers/report.js';
 // bundled list prices (per 1M tokens); the comments show the arithmetic.
 
 const fixture = (name: string) => `fixtures/dialects/${name}.prom`;
+const dir = mkdtempSync(join(tmpdir(), 'tokenspend-dialects-'));
 
 describe('captured expositions, one per dialect', () => {
   it('agentgateway: OpenAI input includes cache, Anthropic input does not (≤ v1.4 default)', async () => {
@@ -120,5 +124,56 @@ describe('captured expositions, one per dialect', () => {
     const json = await reportAsJson({ files: [fixture('otel-semconv'), fixture('litellm')], dialect: 'litellm', by: ['model'] });
     expect(Object.keys(json.dialects)).toEqual(['litellm']);
     expect(json.rows.map((r: any) => r.group.model).sort()).toEqual(['claude-3-7-sonnet-20250219', 'gpt-4o-mini']);
+  });
+});
+
+describe('dialect facts of current gateways', () => {
+  it('litellm: the provider prompt-cache counters count where the detail counters do not, never twice', async () => {
+    const json = await reportAsJson({ files: [fixture('litellm-provider-cache')], by: ['team_alias', 'model'] });
+    const rows = rowsByGroup(json);
+    // gpt-4o-mini: 300,000 input includes the 100,000 cached reads (reported twice, counted once).
+    expect(rows['search|gpt-4o-mini'].tokens).toEqual({ input: 200_000, cached_input: 100_000, cache_write: 0, output: 60_000 });
+    // claude-sonnet-4-5: 50,000 input includes 20,000 cache reads (only the provider counter has
+    // them) and 10,000 cache writes (detail and provider counters both: once).
+    expect(rows['ads|claude-sonnet-4-5'].tokens).toEqual({ input: 20_000, cached_input: 20_000, cache_write: 10_000, output: 5_000 });
+    // 200,000×0.15 + 100,000×0.075 + 60,000×0.60 = 0.03 + 0.0075 + 0.036
+    expect(rows['search|gpt-4o-mini'].totalCost).toBe(0.0735);
+    // 20,000×3 + 20,000×0.30 + 10,000×3.75 + 5,000×15 = 0.06 + 0.006 + 0.0375 + 0.075
+    expect(rows['ads|claude-sonnet-4-5'].totalCost).toBe(0.1785);
+    expect(json.warnings.find((w: any) => w.code === 'REPEATED_METRIC').message).toContain('110,000 cache tokens were reported twice');
+  });
+
+  it('agentgateway: current builds include cache in input; a v1.4 capture (input below its cache) is read as excluding it', async () => {
+    // The fixture is a v1.4 capture: Claude's input 5,000 < 20,000 + 8,000 cache.
+    const v14 = await reportAsJson({ files: [fixture('agentgateway')], by: ['model'] });
+    expect(rowsByGroup(v14)['claude-sonnet-4-5-20250929'].tokens.input).toBe(5_000);
+    expect(v14.warnings.map((w: any) => w.code)).toContain('CACHE_OUTSIDE_INPUT');
+    // The same traffic from a current build: input 33,000 = 5,000 + 20,000 + 8,000.
+    const text = readFileSync(fixture('agentgateway'), 'utf8');
+    const claudeInput = (v: number) =>
+      text.replace(/(gen_ai_token_type="input",[^}]*claude-sonnet-4-5-20250929[^}]*\}) 5000\.0/, `$1 ${v}.0`);
+    const current = join(dir, 'agentgateway-current.prom');
+    writeFileSync(current, claudeInput(33_000));
+    const now = await reportAsJson({ files: [current], by: ['model'] });
+    expect(rowsByGroup(now)['claude-sonnet-4-5-20250929'].tokens).toEqual(rowsByGroup(v14)['claude-sonnet-4-5-20250929'].tokens);
+    expect(now.warnings.map((w: any) => w.code)).not.toContain('CACHE_OUTSIDE_INPUT');
+  });
+
+  it('agentgateway: inputIncludesCache: legacy reads Anthropic input as v1.4 reported it, even when it exceeds the cache', async () => {
+    // v1.4 with little caching: 50,000 uncached input, 20,000 + 8,000 cache (input above its cache).
+    const text = readFileSync(fixture('agentgateway'), 'utf8');
+    const file = join(dir, 'agentgateway-v14-light-cache.prom');
+    writeFileSync(file, text.replace(/(gen_ai_token_type="input",[^}]*claude-sonnet-4-5-20250929[^}]*\}) 5000\.0/, '$1 50000.0'));
+    const auto = await reportAsJson({ files: [file], by: ['model'] });
+    const legacy = await reportAsJson({
+      files: [file],
+      by: ['model'],
+      dialectSettings: { agentgatewayInputIncludesCache: 'legacy', litellmInputIncludesCache: true },
+    });
+    // Read as a current build (the default), cache comes out of input; as v1.4, it does not.
+    expect(rowsByGroup(auto)['claude-sonnet-4-5-20250929'].tokens.input).toBe(50_000 - 28_000);
+    expect(rowsByGroup(legacy)['claude-sonnet-4-5-20250929'].tokens.input).toBe(50_000);
+    // OpenAI's input includes cached reads in every version.
+    expect(rowsByGroup(legacy)['gpt-4o-2024-08-06'].tokens).toEqual(rowsByGroup(auto)['gpt-4o-2024-08-06'].tokens);
   });
 });
