@@ -31,10 +31,24 @@ function goodMatrix(warnings?: string[]): string {
   });
 }
 
-/** The newest sample of the one counter: at the end of the window. */
-function freshVector(): string {
-  const metric = { __tokenspend_q: 'newest', __tokenspend_name: 'llm_tokens_in', model: 'gpt-4o-mini' };
-  return JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric, value: [END, String(END)] }] } });
+/**
+ * Instant queries of the one counter: its newest sample (at the window's end), its raw samples
+ * (100, then 1,100 at the end), and no older baseline.
+ */
+function instantAnswer(query: string): string {
+  const data = (resultType: string, result: unknown[]) => JSON.stringify({ status: 'success', data: { resultType, result } });
+  if (query.includes('timestamp(')) {
+    const metric = { __tokenspend_q: 'newest', __tokenspend_name: 'llm_tokens_in', model: 'gpt-4o-mini' };
+    return data('vector', [{ metric, value: [END, String(END)] }]);
+  }
+  if (/^llm_tokens_in\{[^}]*\}\[\d+ms\]$/.test(query)) {
+    const values = [
+      [START, '100'],
+      [END, '1100'],
+    ];
+    return data('matrix', [{ metric: { __name__: 'llm_tokens_in', model: 'gpt-4o-mini' }, values }]);
+  }
+  return data('vector', []);
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
@@ -52,8 +66,7 @@ async function fakeApi(rangeHandler: Handler) {
       if (path.endsWith('/api/v1/label/__name__/values'))
         return res.end(JSON.stringify({ status: 'success', data: ['llm_tokens_in', 'up'] }));
       if (path.endsWith('/api/v1/query_range')) return rangeHandler(req, res, body);
-      // The freshness query: the counter's newest sample is at the window's end.
-      if (path.endsWith('/api/v1/query')) return res.end(freshVector());
+      if (path.endsWith('/api/v1/query')) return res.end(instantAnswer(new URLSearchParams(body).get('query') ?? ''));
       res.statusCode = 404;
       res.end('not found');
     });
@@ -142,6 +155,19 @@ describe('--prometheus faults', () => {
     const strict = await run(['report', '--prometheus', url, ...WINDOW, '--format', 'json', '--strict']);
     expect(strict.code).toBe(4);
     expect(JSON.parse(strict.stdout).totals.tokens.input).toBe(1000);
+  });
+
+  it('a budget gate exits 4 on a partial response, even when every budget is within its limit', async () => {
+    const url = await api((_req, res) => res.end(goodMatrix(['PromQL warning: partial response due to store "eu-1" unavailable'])));
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const budgets = join(mkdtempSync(join(tmpdir(), 'tokenspend-partial-')), 'b.yaml');
+    writeFileSync(budgets, 'budgets:\n  - name: all\n    period: day\n    limit: 1000\n');
+    const r = await run(['budget', 'check', '--budgets', budgets, '--prometheus', url, '--at', '2026-11-02T00:00:00Z', '--format', 'json']);
+    expect(r.code).toBe(4);
+    expect(JSON.parse(r.stdout).budgets[0].status).toBe('ok');
+    expect(r.stderr).toContain('answered with partial data');
   });
 
   it('exits 3 when nothing listens', async () => {

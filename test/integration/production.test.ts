@@ -120,6 +120,20 @@ describe.each([
     expect(JSON.parse(fresh.stdout).warnings.map((w: any) => w.code)).not.toContain('STALE_DATA');
   });
 
+  it('doctor names the replica label it found and the newest sample per dialect and gateway', async () => {
+    const r = await runMain(['doctor', '--prometheus', server.url, '--lookback', '60d', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.replicaLabels).toEqual(['prometheus_replica']);
+    const gateways = Object.fromEntries(json.freshness.gateway.map((g: any) => [g.name, g]));
+    expect(gateways['gw-batch'].newest).toBe('2026-11-01T02:30:17.000Z');
+    expect(gateways['gw-churn'].newest).toBe('2026-11-03T23:30:17.000Z');
+    expect(json.freshness.dialect.map((d: any) => d.name).sort()).toEqual(['agentgateway', 'llm-tokens']);
+    const table = await runMain(['doctor', '--prometheus', server.url, '--lookback', '60d']);
+    expect(table.stdout).toContain('HA replica copies told apart by prometheus_replica');
+    expect(table.stdout).toMatch(/newest sample by gateway: .*gw-batch \d+d( \d+h)? ago \(stale\)/);
+  });
+
   it('a label no series carries is exit 2, from the labels the query read', async () => {
     const r = await runMain(['report', '--prometheus', server.url, '--since', SINCE, '--until', UNTIL, '--by', 'gatewy']);
     expect(r.code).toBe(2);

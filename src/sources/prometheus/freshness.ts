@@ -27,13 +27,18 @@ export async function newestSamples(
   names: readonly string[],
   at: number,
   known: readonly { name: string; labels: Labels }[],
+  windows: readonly number[] = FRESHNESS_WINDOWS_MS,
 ): Promise<SeriesFreshness[]> {
   const out = new Map<string, SeriesFreshness>();
   let pending = [...names];
-  for (const [i, windowMs] of FRESHNESS_WINDOWS_MS.entries()) {
+  for (const [i, windowMs] of windows.entries()) {
     if (pending.length === 0) break;
-    const res = await client.query(freshnessQuery(pending, flavour, windowMs, i === 0), at);
-    for (const r of res.result as VectorSample[]) ingest(r, out);
+    if (i === 0 || flavour === 'victoriametrics') {
+      const res = await client.query(freshnessQuery(pending, flavour, windowMs, i === 0), at);
+      for (const r of res.result as VectorSample[]) ingest(r, out);
+    } else {
+      await lookFurther(client, pending, at, windowMs, out);
+    }
     // Metrics with a known series that had no sample in the window, or with no series seen at
     // all (a stale server): look again, further back.
     const seen = new Set(known.map((k) => k.name));
@@ -45,6 +50,46 @@ export async function newestSamples(
     ];
   }
   return [...out.values()];
+}
+
+const DAY = 86_400_000;
+
+/**
+ * Further back without VictoriaMetrics' `tlast_over_time`: which day each series last had samples
+ * (one range query, a point a day), then, per such day, the exact time (a 5-minute `timestamp()`
+ * scan of that day only). Requests grow with the distinct last days, never with the series.
+ */
+async function lookFurther(
+  client: PrometheusClient,
+  names: readonly string[],
+  at: number,
+  windowMs: number,
+  out: Map<string, SeriesFreshness>,
+): Promise<void> {
+  const days = Math.min(Math.ceil(windowMs / DAY), 11_000);
+  const query = names.map((name) => tag(`count_over_time(${selector(name)}[1d])`, N, name)).join(' or ');
+  const lastDay = new Map<number, Set<string>>();
+  for (const series of await client.queryRange(query, at - days * DAY, at, DAY)) {
+    const name = series.metric[N];
+    if (name === undefined) continue;
+    let t = Number.NaN;
+    for (const [ts, v] of series.values) if (Number(v) > 0) t = Math.round(ts * 1000);
+    if (Number.isNaN(t)) continue;
+    const set = lastDay.get(t) ?? new Set<string>();
+    set.add(name);
+    lastDay.set(t, set);
+  }
+  for (const [dayEnd, dayNames] of lastDay) {
+    const parts = [...dayNames].map((name) => tag(tag(`max_over_time(timestamp(${selector(name)})[1d:5m])`, Q, 'newest'), N, name));
+    const res = await client.query(parts.join(' or '), dayEnd);
+    for (const r of res.result as VectorSample[]) {
+      // Several days may be asked about one metric: keep the newest time per series.
+      const before = out.get(keyOf(r.metric[N] ?? '', stripOurs(r.metric)))?.newest;
+      ingest(r, out);
+      const after = out.get(keyOf(r.metric[N] ?? '', stripOurs(r.metric)));
+      if (after && before !== undefined && before > after.newest) after.newest = before;
+    }
+  }
 }
 
 /** A series' identity in the answers: its name and sorted labels. */

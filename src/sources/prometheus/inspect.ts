@@ -72,7 +72,7 @@ export async function inspectServer(
   const { labelValues, series } = await surveySeries(client, classifier, names, now - lookbackMs, now, result);
   result.replicaLabels = detectReplicaLabels(series, REPLICA_LABELS);
   findings.push(...replicaNote(result.replicaLabels));
-  result.freshness = await freshnessOf(client, info.flavour, classifier, names, now, series);
+  result.freshness = await freshnessOf(client, info.flavour, classifier, names, { now, lookbackMs }, series);
   findings.push(...freshnessFindings(result.freshness, now));
   result.models.sort((a, b) => a.name.localeCompare(b.name));
   for (const m of result.models) m.pricedAs = book.model(m.name)?.id ?? null;
@@ -151,16 +151,23 @@ async function freshnessOf(
   flavour: ServerFlavour,
   classifier: Classifier,
   names: readonly string[],
-  now: number,
+  { now, lookbackMs }: { now: number; lookbackMs: number },
   series: readonly { name: string; labels: Labels }[],
 ): Promise<DoctorResult['freshness']> {
   const byDialect = new Map<string, number>();
   const byGateway = new Map<string, number>();
+  // Every dialect and gateway seen is listed, with no sample until one is found.
+  for (const s of series) {
+    const c = classifier.classify(s.name, s.labels);
+    if (!c) continue;
+    if (!byDialect.has(c.dialect)) byDialect.set(c.dialect, Number.NaN);
+    if (!byGateway.has(c.gateway ?? '(no gateway label)')) byGateway.set(c.gateway ?? '(no gateway label)', Number.NaN);
+  }
   const intervals: number[] = [];
   const keep = (m: Map<string, number>, k: string, t: number) => {
     if (!m.has(k) || (Number.isFinite(t) && t > (m.get(k) as number)) || Number.isNaN(m.get(k) as number)) m.set(k, t);
   };
-  for (const f of await newestSamples(client, flavour, names, now, series)) {
+  for (const f of await newestSamples(client, flavour, names, now, series, [6 * 3_600_000, lookbackMs])) {
     const c = classifier.classify(f.name, f.labels);
     if (!c) continue;
     keep(byDialect, c.dialect, f.newest);
@@ -177,7 +184,7 @@ async function freshnessOf(
 }
 
 function freshnessFindings(f: DoctorResult['freshness'], now: number): Finding[] {
-  const age = (n: Newest) => (n.newest === null ? 'none in the last 6h' : `${describeAge(now - Date.parse(n.newest))} ago`);
+  const age = (n: Newest) => (n.newest === null ? 'none in the look-back' : `${describeAge(now - Date.parse(n.newest))} ago`);
   const line = (what: string, list: Newest[]) =>
     finding(
       'FRESHNESS',
