@@ -1,4 +1,6 @@
 import { sourceError } from '../../errors.js';
+import { ResultStream } from './stream.js';
+import type { Dispatcher } from 'undici';
 import { HttpEndpoint, type HttpSettings, isRetryableNetworkError, requestFailure } from '../http.js';
 
 /** How to reach a Prometheus-compatible HTTP API. */
@@ -72,8 +74,18 @@ export class PrometheusClient {
     return this.endpoint.display;
   }
 
-  /** POSTs a form to an API path and returns `data`, retrying what is worth retrying. */
-  async call(path: string, form: Record<string, string | string[]>, method: 'GET' | 'POST' = 'POST'): Promise<unknown> {
+  /**
+   * POSTs a form to an API path and returns `data`, retrying what is worth retrying. With
+   * `onElement`, each object of `data.result` is handed over as it arrives and never kept (the
+   * returned `data.result` is then empty); a retried request hands its objects over again, so
+   * `onElement` must be idempotent.
+   */
+  async call(
+    path: string,
+    form: Record<string, string | string[]>,
+    method: 'GET' | 'POST' = 'POST',
+    onElement?: (element: unknown) => void,
+  ): Promise<unknown> {
     const url = new URL(path, this.endpoint.base);
     const body = new URLSearchParams();
     for (const [k, v] of Object.entries(form)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
@@ -81,9 +93,10 @@ export class PrometheusClient {
     const what = `${this.where}/${path}`;
     for (let attempt = 0; ; attempt++) {
       let status: number;
-      let text: string;
+      let stream: ResultStream;
       let retryAfter: string | undefined;
       const started = Date.now();
+      const collected: unknown[] = [];
       try {
         this.stats.requests++;
         const res = await this.endpoint.send(url, {
@@ -98,10 +111,10 @@ export class PrometheusClient {
         status = res.statusCode;
         const ra = res.headers['retry-after'];
         retryAfter = Array.isArray(ra) ? ra[0] : ra;
-        text = await this.endpoint.text(res, what);
-        this.stats.bytes += Buffer.byteLength(text);
+        stream = new ResultStream(onElement ?? ((e) => collected.push(e)));
+        const size = await this.read(res, what, stream);
         this.conn.log?.(
-          `${method} ${what} → ${status}, ${(Buffer.byteLength(text) / 1024).toFixed(1)} KiB in ${Date.now() - started} ms${typeof form.query === 'string' ? `: ${form.query.length > 300 ? `${form.query.slice(0, 300)}…` : form.query}` : ''}`,
+          `${method} ${what} → ${status}, ${(size / 1024).toFixed(1)} KiB in ${Date.now() - started} ms${typeof form.query === 'string' ? `: ${form.query.length > 300 ? `${form.query.slice(0, 300)}…` : form.query}` : ''}`,
         );
       } catch (e) {
         this.conn.log?.(`${method} ${what} → failed after ${Date.now() - started} ms`);
@@ -115,8 +128,32 @@ export class PrometheusClient {
         await this.backoff(attempt, retryAfter);
         continue;
       }
-      return this.unwrap(what, status, text);
+      const data = this.unwrap(what, status, stream);
+      const result = (data as { result?: unknown } | null)?.result;
+      if (Array.isArray(result)) {
+        // Objects the scan left in place (a body shaped unlike the usual envelope) count too.
+        if (onElement) for (const e of result.splice(0)) onElement(e);
+        else if (result.length === 0) result.push(...collected);
+      }
+      return data;
     }
+  }
+
+  /** Feeds the body to the scan as it arrives; returns its size. A result object that is not JSON is a malformed response. */
+  private async read(res: Dispatcher.ResponseData, what: string, stream: ResultStream): Promise<number> {
+    let size = 0;
+    for await (const chunk of this.endpoint.chunks(res, what)) {
+      size += chunk.length;
+      this.stats.bytes += chunk.length;
+      try {
+        stream.push(chunk);
+      } catch (e) {
+        res.body.destroy();
+        if (e instanceof SyntaxError) throw sourceError(`${what}: malformed response (a result that is not JSON)`);
+        throw e;
+      }
+    }
+    return size;
   }
 
   private async backoff(attempt: number, retryAfter: string | undefined): Promise<void> {
@@ -131,11 +168,12 @@ export class PrometheusClient {
     await this.sleep(ms);
   }
 
-  private unwrap(what: string, status: number, text: string): unknown {
+  private unwrap(what: string, status: number, stream: ResultStream): unknown {
     let env: Envelope;
     try {
-      env = JSON.parse(text) as Envelope;
+      env = stream.end() as Envelope;
     } catch {
+      const text = stream.text();
       const snippet = text.slice(0, 80).replace(/\s+/g, ' ').trim();
       if (status >= 400) throw sourceError(`${what}: HTTP ${status}${snippet ? `: ${snippet}` : ''}`, hintFor(status));
       throw sourceError(`${what}: malformed response (not JSON${text.length > 0 ? ', or cut short' : ', empty body'})`);
