@@ -9,6 +9,15 @@ export interface ClassifierOptions {
   /** Dialects from the config file's mappings; they are tried before the built-in ones. */
   extra?: readonly DialectSpec[];
   settings?: DialectSettings;
+  /** Also accept histogram `_bucket` series (to bound long-context tiers); `classify` never takes them. */
+  buckets?: boolean;
+}
+
+/** A histogram bucket series: its dialect's reading (as its `_sum` sibling's) and its upper edge. */
+export interface ClassifiedBucket {
+  c: Classified;
+  /** The `le` label: requests with at most this many tokens; +Infinity for `+Inf`. */
+  le: number;
 }
 
 /** Most names kept of metrics that look like token counters but match no dialect (for the error). */
@@ -28,10 +37,13 @@ export class Classifier {
   private readonly forced: boolean;
   private readonly settings: DialectSettings;
   private readonly byName = new Map<string, readonly DialectSpec[]>();
+  private readonly byBucketName = new Map<string, readonly DialectSpec[]>();
+  private readonly buckets: boolean;
 
   constructor(options: ClassifierOptions = {}) {
     const all = [...(options.extra ?? []), ...DIALECTS];
     this.settings = options.settings ?? {};
+    this.buckets = options.buckets === true;
     if (options.forced !== undefined) {
       const chosen = all.filter((x) => x.id === options.forced);
       if (chosen.length === 0) {
@@ -46,8 +58,20 @@ export class Classifier {
     }
   }
 
-  /** True when some dialect may read this metric name; the parser skips the line otherwise. */
-  acceptName = (name: string): boolean => {
+  /** True when some dialect may read this metric name (or bucket, when asked for); the parser skips the line otherwise. */
+  acceptName = (name: string): boolean => this.acceptMetric(name) || (this.buckets && this.isBucket(name));
+
+  /** True for a histogram `_bucket` series name of some dialect. */
+  isBucket(name: string): boolean {
+    let found = this.byBucketName.get(name);
+    if (found === undefined) {
+      found = this.dialects.filter((d) => d.buckets?.includes(name) === true);
+      this.byBucketName.set(name, found);
+    }
+    return found.length > 0;
+  }
+
+  private acceptMetric = (name: string): boolean => {
     let found = this.byName.get(name);
     if (found === undefined) {
       found = this.dialects.filter((d) => Object.hasOwn(d.metrics, name));
@@ -61,11 +85,26 @@ export class Classifier {
 
   /** The dialect's reading of one series, or undefined when none claims it. */
   classify(name: string, labels: Labels): Classified | undefined {
-    if (!this.acceptName(name)) return undefined;
+    if (!this.acceptMetric(name)) return undefined;
     const candidates = this.byName.get(name) as readonly DialectSpec[];
     const dialect = this.forced ? candidates[0] : candidates.find((d) => matchesSignature(d, labels));
     if (!dialect) return undefined;
     this.seen.set(dialect.id, (this.seen.get(dialect.id) ?? 0) + 1);
     return classifyWith(dialect, name, labels, this.settings);
+  }
+
+  /** A `_bucket` series read as its histogram's `_sum` (same dialect, labels less `le`); undefined when no dialect has it or `le` is no number. */
+  classifyBucket(name: string, labels: Labels): ClassifiedBucket | undefined {
+    if (!this.isBucket(name)) return undefined;
+    const raw = labels.le;
+    const le = raw === '+Inf' ? Number.POSITIVE_INFINITY : raw === undefined || raw.trim() === '' ? Number.NaN : Number(raw);
+    if (!(le >= 0)) return undefined;
+    const rest: Labels = {};
+    for (const [k, v] of Object.entries(labels)) if (k !== 'le') rest[k] = v;
+    const candidates = this.byBucketName.get(name) as readonly DialectSpec[];
+    const dialect = this.forced ? candidates[0] : candidates.find((d) => matchesSignature(d, rest));
+    const sum = dialect && Object.keys(dialect.metrics)[0];
+    if (!dialect || sum === undefined) return undefined;
+    return { c: classifyWith(dialect, sum, rest, this.settings), le };
   }
 }

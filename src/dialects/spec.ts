@@ -48,6 +48,11 @@ export interface DialectSpec {
   signature?: { all?: readonly LabelCondition[]; any?: readonly LabelCondition[]; none?: readonly LabelCondition[] };
   /** The source's own cost counter, where it has one. */
   ownCostMetric?: string;
+  /**
+   * The histogram's `_bucket` series (same labels as its `_sum`, plus `le`): request counts per
+   * size, read only to bound long-context tiers (`Classifier.classifyBucket`).
+   */
+  buckets?: readonly string[];
 }
 
 /** What a dialect makes of one series. */

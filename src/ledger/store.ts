@@ -544,7 +544,7 @@ function usageFindings(untypedSeries: number, coverage: Coverage, clamped: numbe
 }
 
 /** Value of a `--by`/`--match` dimension: canonical ones from the dialect, others from labels. */
-function dimension(name: string, c: Classified, labels: Labels, source: string | undefined): string {
+export function dimension(name: string, c: Classified, labels: Labels, source: string | undefined): string {
   switch (name) {
     case 'model':
       return c.model ?? '';

@@ -151,13 +151,57 @@ describe('importers', () => {
     expect(data.models['bedrock/us.anthropic.claude-haiku-4-5-20251001-v1:0']?.provider).toBe('aws');
   });
 
+  it('genai-prices: time-of-day prices for most of the day replace the unconditional (off-peak) price', () => {
+    // DeepSeek's shape in genai-prices 0.1.8: the off-peak discount unconditionally, the standard
+    // price from 00:30 to 16:30 (16 hours); a peak surcharge for 3 + 4 hours is left out.
+    const providers = [
+      {
+        id: 'deepseek',
+        models: [
+          {
+            id: 'chat',
+            prices: [
+              { prices: { input_mtok: 0.135, output_mtok: 0.55 } },
+              {
+                constraint: { start_time: '00:30:00Z', end_time: '16:30:00Z', type: 'time_of_date' },
+                prices: { input_mtok: 0.27, output_mtok: 1.1 },
+              },
+            ],
+          },
+          {
+            id: 'v4',
+            prices: [
+              { prices: { input_mtok: 0.14, output_mtok: 0.28 } },
+              { constraint: { start_date: '2026-08-17', type: 'start_date' }, prices: { input_mtok: 0.22, output_mtok: 0.66 } },
+              {
+                constraint: { start_time: '01:00:00Z', end_time: '04:00:00Z', type: 'time_of_date' },
+                prices: { input_mtok: 0.44, output_mtok: 1.32 },
+              },
+              {
+                constraint: { start_time: '22:00:00Z', end_time: '02:00:00Z', type: 'time_of_date' },
+                prices: { input_mtok: 0.44, output_mtok: 1.32 },
+              },
+            ],
+          },
+        ],
+      },
+    ];
+    const { data, dropped } = importGenaiPrices(providers, 'g', '2026-11-24');
+    expect(data.models['deepseek/chat']?.prices).toEqual([{ input: '0.27', output: '1.1' }]);
+    expect(data.models['deepseek/v4']?.prices).toEqual([
+      { input: '0.14', output: '0.28' },
+      { from: '2026-08-17', input: '0.22', output: '0.66' },
+    ]);
+    expect(dropped).toEqual(['time-of-day prices (the price in force for most of the day is kept)']);
+  });
+
   it('genai-prices: dated prices, tiers, match trees; time-of-day prices dropped and said so', () => {
     const { data, dropped } = importGenaiPrices(genai, 'g', '2026-11-24');
     expect(data.models['deepseek/deepseek-chat']?.prices).toEqual([
       { input: '0.27', cached_input: '0.07', output: '1.1' },
       { from: '2025-09-29', input: '0.28', cached_input: '0.028', output: '0.42' },
     ]);
-    expect(dropped).toEqual(['time-of-day prices (off-peak discounts)']);
+    expect(dropped).toEqual(['time-of-day prices (the price in force for most of the day is kept)']);
     expect(data.models['openai/gpt-5.4']?.prices[0]?.context).toEqual([{ above: 271999, input: '5', cached_input: '0.5', output: '22.5' }]);
     expect(data.models['groq/whisper-large-v3']).toBeUndefined();
     expect(new RegExp(`^(?:${matchPattern({ and: [{ starts_with: 'a' }, { contains: 'b' }] }, 'm')})$`).test('axb')).toBe(true);
