@@ -240,6 +240,40 @@ describe('diff and drift', () => {
     expect(gpt54).toEqual(['context[0].above 271999→272000', 'flex.input null→1.25', 'flex.output null→7.5']);
   });
 
+  it('diff: a host the other side does not list is not the maker; a list-price host is, and Via says how', async () => {
+    const a = new PriceBook([
+      await load(
+        'version: "a"\ncurrency: USD\nmodels:\n  mixtral-8x7b:\n    provider: mistral\n    prices:\n      - { input: "0.7", output: "0.7" }\n  gpt-4o-mini:\n    provider: openai\n    prices:\n      - { input: "0.15", output: "0.6" }\n  meta-llama/Llama-3.3-70B-Instruct:\n    provider: huggingface_fireworks-ai\n    prices:\n      - { input: "0.9", output: "0.9" }\n',
+        'a',
+      ),
+    ]);
+    // LiteLLM-style entries: DeepInfra's Mixtral (a host A does not know), Azure's regional gpt-4o-mini (+10%).
+    const b = new PriceBook([
+      await load(
+        'version: "b"\ncurrency: USD\nmodels:\n  deepinfra/mistralai/Mixtral-8x7B-Instruct-v0.1:\n    provider: deepinfra\n    prices:\n      - { input: "0.15", output: "0.15" }\n  azure/gpt-4o-mini:\n    provider: azure\n    prices:\n      - { input: "0.165", output: "0.66" }\n  meta-llama/Llama-3.3-70B-Instruct:\n    provider: huggingface_fireworks-ai\n    prices:\n      - { input: "0.9", output: "0.9" }\n',
+        'b',
+      ),
+    ]);
+    const d = diffBooks(a, b, NOW, { a: 'a', b: 'b' });
+    expect(d.counts).toEqual({ added: 1, removed: 1, changed: 1, same: 1 });
+    expect(d.changes.filter((c) => c.kind !== 'changed').map((c) => `${c.kind} ${c.provider}/${c.model}`)).toEqual([
+      'added deepinfra/mistralai/Mixtral-8x7B-Instruct-v0.1',
+      'removed mistral/mixtral-8x7b',
+    ]);
+    expect(
+      d.changes.filter((c) => c.kind === 'changed').map((c) => `${c.model} ${c.as} [${c.via}] ${c.field} ${c.before}→${c.after}`),
+    ).toEqual([
+      'gpt-4o-mini azure/gpt-4o-mini [list-price] input 0.15→0.165',
+      'gpt-4o-mini azure/gpt-4o-mini [list-price] output 0.6→0.66',
+    ]);
+  });
+
+  it('Azure bills DeepSeek and Grok at its own prices: no list-price fallback; Claude and OpenAI at list', () => {
+    expect(io('deepseek-reasoner', 'azure')).toBe('unpriced');
+    expect(io('grok-3-mini', 'azure.ai.inference')).toBe('unpriced');
+    expect(io('gpt-4o-mini', 'azure')).toBe('openai 0.15/0.6');
+  });
+
   it('drift: beyond the tolerance either way, one-sided types apart', async () => {
     const ours = new PriceBook([
       await load(
