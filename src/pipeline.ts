@@ -50,6 +50,8 @@ function checkGrouping(grouping: Grouping, store: UsageStore): void {
 export interface DialectChoice {
   /** `--dialect`: read only this one. */
   forced: string | undefined;
+  /** Labels that carry the billed service tier, when not the built-in ones. */
+  serviceTierLabels?: readonly string[] | undefined;
   settings: DialectSettings;
   mappings: CustomMapping[];
 }
@@ -156,6 +158,7 @@ function stores(request: ReportRequest, book: PriceBook) {
     extra: customDialects(dialects.mappings),
     settings: dialects.settings,
     buckets: wanted !== undefined,
+    serviceTierLabels: dialects.serviceTierLabels,
   });
   const replicas = request.replicas ?? DEFAULT_REPLICA_POLICY;
   const grouping = { by: request.grouping.by, matchers: request.grouping.matchers, classifier, replicas };

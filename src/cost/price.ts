@@ -62,7 +62,7 @@ export function priceOfCell(book: PriceBook, cell: UsageCell, t: number): CellPr
     },
     ...(tiers.length > 0
       ? {
-          longContext: longContextNote(found.model.provider, found.model.id, rate, book.currency),
+          longContext: longContextNote(found.model.provider, found.model.id, rate, book.fx?.base ?? book.currency),
           context: { base: prices, tiers, convert },
         }
       : {}),

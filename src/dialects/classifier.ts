@@ -11,6 +11,8 @@ export interface ClassifierOptions {
   settings?: DialectSettings;
   /** Also accept histogram `_bucket` series (to bound long-context tiers); `classify` never takes them. */
   buckets?: boolean;
+  /** Labels that carry the billed service tier (config `serviceTiers.labels`, `--service-tier-label`), instead of the built-in ones. */
+  serviceTierLabels?: readonly string[] | undefined;
 }
 
 /** A histogram bucket series: its dialect's reading (as its `_sum` sibling's) and its upper edge. */
@@ -39,11 +41,13 @@ export class Classifier {
   private readonly byName = new Map<string, readonly DialectSpec[]>();
   private readonly byBucketName = new Map<string, readonly DialectSpec[]>();
   private readonly buckets: boolean;
+  private readonly tierLabels: readonly string[] | undefined;
 
   constructor(options: ClassifierOptions = {}) {
     const all = [...(options.extra ?? []), ...DIALECTS];
     this.settings = options.settings ?? {};
     this.buckets = options.buckets === true;
+    this.tierLabels = options.serviceTierLabels;
     if (options.forced !== undefined) {
       const chosen = all.filter((x) => x.id === options.forced);
       if (chosen.length === 0) {
@@ -90,7 +94,7 @@ export class Classifier {
     const dialect = this.forced ? candidates[0] : candidates.find((d) => matchesSignature(d, labels));
     if (!dialect) return undefined;
     this.seen.set(dialect.id, (this.seen.get(dialect.id) ?? 0) + 1);
-    return classifyWith(dialect, name, labels, this.settings);
+    return classifyWith(dialect, name, labels, this.settings, this.tierLabels);
   }
 
   /** A `_bucket` series read as its histogram's `_sum` (same dialect, labels less `le`); undefined when no dialect has it or `le` is no number. */
@@ -105,6 +109,6 @@ export class Classifier {
     const dialect = this.forced ? candidates[0] : candidates.find((d) => matchesSignature(d, rest));
     const sum = dialect && Object.keys(dialect.metrics)[0];
     if (!dialect || sum === undefined) return undefined;
-    return { c: classifyWith(dialect, sum, rest, this.settings), le };
+    return { c: classifyWith(dialect, sum, rest, this.settings, this.tierLabels), le };
   }
 }
