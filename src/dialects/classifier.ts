@@ -87,13 +87,13 @@ export class Classifier {
     return found.length > 0;
   };
 
-  /** The dialect's reading of one series, or undefined when none claims it. */
-  classify(name: string, labels: Labels): Classified | undefined {
+  /** The dialect's reading of one series, or undefined when none claims it; `count: false` leaves the per-dialect tally alone. */
+  classify(name: string, labels: Labels, count = true): Classified | undefined {
     if (!this.acceptMetric(name)) return undefined;
     const candidates = this.byName.get(name) as readonly DialectSpec[];
     const dialect = this.forced ? candidates[0] : candidates.find((d) => matchesSignature(d, labels));
     if (!dialect) return undefined;
-    this.seen.set(dialect.id, (this.seen.get(dialect.id) ?? 0) + 1);
+    if (count) this.seen.set(dialect.id, (this.seen.get(dialect.id) ?? 0) + 1);
     return classifyWith(dialect, name, labels, this.settings, this.tierLabels);
   }
 

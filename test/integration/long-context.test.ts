@@ -159,6 +159,8 @@ describe('long-context tiers bounded by request-size histograms', () => {
   it('from a file: costLow and costHigh per row and in the totals, a reset counted like a counter', async () => {
     const json = await reportAsJson({ files: [join(dir, 'buckets.om')], window: WINDOW, step: parseStep('1h') });
     expect(summary(json)).toEqual(EXPECTED_BOUNDED);
+    expect(json.dialects).toEqual({ agentgateway: 3 });
+    expect(json.coverage.series).toBe(3);
   });
 
   it('without buckets: priced at the base rate, every request above the threshold as the ceiling, and the warning', async () => {
@@ -200,6 +202,9 @@ describe('long-context tiers bounded by request-size histograms', () => {
       });
       expect(summary(json)).toEqual(EXPECTED_BOUNDED);
       expect(json.source[0].server.metrics).toEqual(['agentgateway_gen_ai_client_token_usage_sum']);
+      // The token series are counted once, buckets apart.
+      expect(json.dialects).toEqual({ agentgateway: 3 });
+      expect(json.coverage.series).toBe(3);
     });
   });
 });

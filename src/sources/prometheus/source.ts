@@ -94,7 +94,7 @@ async function readBuckets(
   if (!wanted || names.length === 0) return [];
   const byLabel = new Map<string, Set<string>>();
   for (const u of series) {
-    const c = request.classifier.classify(u.name, u.labels);
+    const c = request.classifier.classify(u.name, u.labels, false);
     if (!c?.model || !wanted(c.model, c.provider)) continue;
     const label = Object.keys(u.labels).find((k) => u.labels[k] === c.model) as string;
     byLabel.set(label, (byLabel.get(label) ?? new Set()).add(c.model));
