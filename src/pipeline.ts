@@ -158,6 +158,7 @@ function stores(request: ReportRequest, book: PriceBook) {
     extra: customDialects(dialects.mappings),
     settings: dialects.settings,
     buckets: wanted !== undefined,
+    bucketModels: wanted,
     serviceTierLabels: dialects.serviceTierLabels,
   });
   const replicas = request.replicas ?? DEFAULT_REPLICA_POLICY;

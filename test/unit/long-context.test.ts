@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contextBound } from '../../src/cost/long-context.js';
+import { rawModelAndProvider } from '../../src/dialects/classifier.js';
 import type { CellHistogram } from '../../src/ledger/histograms.js';
 import { parsePrice } from '../../src/money.js';
 import type { ContextTier, TypePrices } from '../../src/pricing/book.js';
@@ -86,5 +87,25 @@ describe('contextBound', () => {
     expect(b && usd(b.low.cached_input)).toBeCloseTo(0.125, 12);
     expect(b && usd(b.low.input)).toBeCloseTo(1.3714425, 12);
     expect(b && usd(b.high)).toBeCloseTo(3.9958315, 12);
+  });
+});
+
+describe('rawModelAndProvider (skipping bucket lines of models without a tier before parsing them)', () => {
+  const MODEL = ['gen_ai_response_model', 'gen_ai_request_model'];
+  const PROVIDER = ['gen_ai_provider_name', 'gen_ai_system'];
+  it('reads the first real value of each list, whatever the label order', () => {
+    const line = 'x_bucket{le="1",gen_ai_request_model="gpt-5.4",gen_ai_system="openai",gen_ai_response_model="unknown"} 3 1000';
+    expect(rawModelAndProvider(line, MODEL, PROVIDER)).toEqual({ model: 'gpt-5.4', provider: 'openai' });
+    const both = 'x_bucket{gen_ai_request_model="gpt-5.4",gen_ai_response_model="gpt-5.4-2026-03-05",le="+Inf"} 3';
+    expect(rawModelAndProvider(both, MODEL, PROVIDER)).toEqual({ model: 'gpt-5.4-2026-03-05', provider: undefined });
+  });
+  it('gives up (null) on what only the parser reads right: escapes, quoted label names', () => {
+    expect(rawModelAndProvider('x_bucket{gen_ai_request_model="a\\"b",le="1"} 1', MODEL, PROVIDER)).toBeNull();
+    expect(rawModelAndProvider('x_bucket{"gen_ai.request.model"="gpt-5.4",le="1"} 1', MODEL, PROVIDER)).toBeNull();
+    // A label name that only ends like one of ours is not it.
+    expect(rawModelAndProvider('x_bucket{my_gen_ai_request_model="gpt-5.4"} 1', MODEL, PROVIDER)).toEqual({
+      model: undefined,
+      provider: undefined,
+    });
   });
 });
