@@ -136,7 +136,7 @@ export async function computeReport(request: ReportRequest, book: PriceBook, ctx
     top: request.grouping.top,
     now: placed.anchor,
     anchoredToData: placed.anchoredToData,
-    ...(buckets ? { histograms: buckets.account(placed.edges, lookbackMs) } : {}),
+    ...(buckets ? { histograms: buckets.account(placed.edges, lookbackMs, usage.cacheOutsideInput) } : {}),
   });
   report.findings.push(...readings.flatMap((r) => r.findings));
   const thresholdMs = stalenessThreshold(request.maxStalenessMs, report.freshness.intervalMs);

@@ -124,8 +124,12 @@ export class BucketStore implements SampleSink {
     return [...groups.values()];
   }
 
-  /** Request counts per cell and bucket over the slices of `edges`. */
-  account(edges: readonly number[], lookbackMs: number): HistogramUsage {
+  /**
+   * Request counts per cell and bucket over the slices of `edges`. `cacheOutsideInput`: models whose
+   * `auto` input the usage store found to exclude cache.
+   */
+  account(edges: readonly number[], lookbackMs: number, cacheOutsideInput: readonly string[] = []): HistogramUsage {
+    const excluding = new Set(cacheOutsideInput);
     const out: HistogramUsage = new Map();
     const layouts = new Map<string, Map<string, Set<number>>>();
     const add = (s: BucketSeries, slice: number, count: number) => {
@@ -138,7 +142,8 @@ export class BucketStore implements SampleSink {
       const key = histogramKey(s.group, s.c.model, s.c.provider, s.c.serviceTier, slice);
       let h = out.get(key);
       if (!h) out.set(key, (h = { input: new Map(), output: new Map(), inclusive: true }));
-      h.inclusive &&= s.c.inputIncludesCache !== false;
+      // `auto`: as the usage store decided from the token counters for this model.
+      h.inclusive &&= s.c.inputIncludesCache === true || (s.c.inputIncludesCache === 'auto' && !excluding.has(s.c.model ?? ''));
       const m = h[s.type];
       m.set(s.le, (m.get(s.le) ?? 0) + count);
     };
