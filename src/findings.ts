@@ -18,6 +18,7 @@ export type FindingCode =
   // prices
   | 'UNPRICED_USAGE'
   | 'LONG_CONTEXT_UNBOUNDED'
+  | 'LONG_CONTEXT_BOUNDED'
   | 'CURRENCY_CONVERTED'
   // budgets and forecasts
   | 'NO_DATA'

@@ -56,6 +56,10 @@ export const DIALECT_OPTIONS: readonly OptionSpec[] = [
   opt('--max-staleness <duration>', 'data whose newest sample is older than this at the window end is stale (exit 4 for gates)', {
     defaultText: '4 scrape intervals, at least 15m',
   }),
+  opt('--service-tier-label <name>', 'label that carries the billed service tier (repeatable; first present wins)', {
+    repeatable: true,
+    defaultText: 'openai_response_service_tier, openai_request_service_tier, service_tier…',
+  }),
 ];
 
 /** How to reach `--scrape` targets and `--prometheus`. */
@@ -75,8 +79,19 @@ export const CONNECTION_OPTIONS: readonly OptionSpec[] = [
 export const PRICING_OPTIONS: readonly OptionSpec[] = [
   opt('--pricing <file>', 'pricing file layered over the bundled list (repeatable; later wins per model)', { repeatable: true }),
   opt('--no-default-pricing', 'do not load the bundled price lists (catalogue and curated)'),
-  opt('--currency <code>', 'report in this currency (ISO 4217), converted at report time with --fx-rate'),
+  opt('--currency <code>', 'report in this currency (ISO 4217), converted at report time with --fx-rate or --fx-file'),
   opt('--fx-rate <rate>', "units of --currency per unit of the price files' currency, e.g. 0.92 (no network look-ups)"),
+  opt(
+    '--fx-file <file>',
+    'dated exchange rates (YAML {quote, rates: [{from, rate}]} or CSV date,rate): each time slice at the rate in force',
+  ),
+  opt(
+    '--service-tier <value=tier>',
+    'a service tier label value and the tier it bills in (standard, batch, flex, priority), e.g. scale=priority (repeatable)',
+    {
+      repeatable: true,
+    },
+  ),
 ];
 
 export const CONFIG_OPTIONS: readonly OptionSpec[] = [

@@ -19,6 +19,8 @@ import {
 } from './ledger/periods.js';
 import { DEFAULT_REPLICA_POLICY, type ReplicaPolicy } from './ledger/replicas.js';
 import { UsageStore } from './ledger/store.js';
+import { BucketStore, splitSink } from './ledger/histograms.js';
+import type { SampleSink } from './ledger/sink.js';
 import type { PriceBook } from './pricing/book.js';
 import type { SourceContext, SourceReading, UsageSource } from './sources/source.js';
 
@@ -48,6 +50,8 @@ function checkGrouping(grouping: Grouping, store: UsageStore): void {
 export interface DialectChoice {
   /** `--dialect`: read only this one. */
   forced: string | undefined;
+  /** Labels that carry the billed service tier, when not the built-in ones. */
+  serviceTierLabels?: readonly string[] | undefined;
   settings: DialectSettings;
   mappings: CustomMapping[];
 }
@@ -85,12 +89,11 @@ export async function computeReport(request: ReportRequest, book: PriceBook, ctx
   if (sources.length === 0) {
     throw usageError('no data source', 'give --prometheus URL, --file PATH (or - for stdin) or --scrape URL; see tokenspend report --help');
   }
-  const classifier = new Classifier({ forced: dialects.forced, extra: customDialects(dialects.mappings), settings: dialects.settings });
-  const replicas = request.replicas ?? DEFAULT_REPLICA_POLICY;
-  const store = new UsageStore({ by: request.grouping.by, matchers: request.grouping.matchers, classifier, replicas });
+  const { classifier, replicas, store, buckets, sink, wanted } = stores(request, book);
   const lookbackMs = request.lookbackMs ?? Math.min(...sources.map((s) => s.defaults.lookbackMs));
   const read = (s: UsageSource, edges?: readonly number[]) =>
-    s.read(store, {
+    s.read(sink, {
+      ...(wanted ? { bucketModels: wanted } : {}),
       classifier,
       lookbackMs,
       lookbackGiven: request.lookbackMs,
@@ -133,6 +136,7 @@ export async function computeReport(request: ReportRequest, book: PriceBook, ctx
     top: request.grouping.top,
     now: placed.anchor,
     anchoredToData: placed.anchoredToData,
+    ...(buckets ? { histograms: buckets.account(placed.edges, lookbackMs, usage.cacheOutsideInput) } : {}),
   });
   report.findings.push(...readings.flatMap((r) => r.findings));
   const thresholdMs = stalenessThreshold(request.maxStalenessMs, report.freshness.intervalMs);
@@ -143,6 +147,32 @@ export async function computeReport(request: ReportRequest, book: PriceBook, ctx
     if (stale) report.findings.push(finding('STALE_DATA', 'warning', `${stale}: the report may miss recent usage`));
   }
   return report;
+}
+
+/** The classifier, the usage store and, where some model has a long-context tier, the store of request-size buckets. */
+function stores(request: ReportRequest, book: PriceBook) {
+  const { dialects } = request;
+  const wanted = longContextModels(book);
+  const classifier = new Classifier({
+    forced: dialects.forced,
+    extra: customDialects(dialects.mappings),
+    settings: dialects.settings,
+    buckets: wanted !== undefined,
+    bucketModels: wanted,
+    serviceTierLabels: dialects.serviceTierLabels,
+  });
+  const replicas = request.replicas ?? DEFAULT_REPLICA_POLICY;
+  const grouping = { by: request.grouping.by, matchers: request.grouping.matchers, classifier, replicas };
+  const store = new UsageStore(grouping);
+  const buckets = wanted ? new BucketStore({ ...grouping, wanted }) : undefined;
+  const sink: SampleSink = buckets ? splitSink(store, buckets, classifier) : store;
+  return { classifier, replicas, store, buckets, sink, wanted };
+}
+
+/** Which models bill long requests higher (their request-size histograms are read); undefined when none does. */
+function longContextModels(book: PriceBook): ((model: string | undefined, provider: string | undefined) => boolean) | undefined {
+  if (!book.list().some((m) => m.rates.some((r) => r.context.length > 0))) return undefined;
+  return (model, provider) => model !== undefined && (book.model(model, provider)?.rates.some((r) => r.context.length > 0) ?? false);
 }
 
 /**

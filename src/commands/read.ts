@@ -7,7 +7,11 @@ import type { CommandContext } from './context.js';
 /** The price book the data options name: the bundled list (unless dropped) and the user's files over it. */
 export async function loadBook(data: DataOptions): Promise<PriceBook> {
   const { loadPriceBook } = await import('../pricing/load.js');
-  return loadPriceBook(data.pricing.files, { noDefault: data.pricing.noDefault, currency: data.pricing.currency });
+  return loadPriceBook(data.pricing.files, {
+    noDefault: data.pricing.noDefault,
+    currency: data.pricing.currency,
+    tierValues: data.pricing.tierValues,
+  });
 }
 
 /** Reads the data the options name through the pipeline: exact tokens, priced. */

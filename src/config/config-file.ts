@@ -62,6 +62,31 @@ export const configSchema = z.strictObject({
     .meta({ description: 'HA replica labels: series that differ only by one count once.' }),
   dedupe: z.boolean().optional().meta({ description: 'false: count HA replica copies separately.' }),
   maxStaleness: z.string().optional().meta({ description: 'Data whose newest sample is older than this is stale (like --max-staleness).' }),
+  currency: z
+    .string()
+    .optional()
+    .meta({ description: 'Report in this currency (ISO 4217), converted at report time with fxRate or fxFile (like --currency).' }),
+  fxRate: z
+    .union([z.string(), z.number().transform((n) => String(n))])
+    .optional()
+    .meta({ description: 'Units of currency per unit of the price files\' currency, e.g. "0.92" (like --fx-rate).' }),
+  fxFile: z.string().optional().meta({
+    description:
+      'Dated exchange rates, YAML {quote, rates: [{from, rate}]} or CSV date,rate; each slice at the rate in force (like --fx-file).',
+  }),
+  serviceTiers: z
+    .strictObject({
+      labels: z.array(z.string().min(1)).optional().meta({
+        description:
+          'Labels that carry the billed service tier, first present wins (like --service-tier-label); replaces the built-in list.',
+      }),
+      values: z
+        .record(z.string(), z.enum(['standard', 'batch', 'flex', 'priority']))
+        .optional()
+        .meta({ description: 'Label value → tier, over the built-in ones (default/auto/standard → standard…), e.g. {scale: priority}.' }),
+    })
+    .optional()
+    .meta({ description: 'How sources name the service tier a request was billed in.' }),
 });
 
 export type ConfigData = z.output<typeof configSchema>;

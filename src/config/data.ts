@@ -25,6 +25,7 @@ export type DataFlags = SourceFlags &
     lookback?: string | undefined;
     config?: string | false | undefined;
     replicaLabel?: string[] | undefined;
+    serviceTierLabel?: string[] | undefined;
     dedupe?: boolean | undefined;
     maxStaleness?: string | undefined;
   };

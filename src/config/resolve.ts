@@ -11,6 +11,8 @@ import { checkHeaders, type HttpSettings, parseHeaders, parseSize, readSecretFil
 import type { SourceSettings } from '../sources/open.js';
 import { parseSourceArg } from '../sources/spec.js';
 import type { ReplicaPolicy } from '../ledger/replicas.js';
+import { DEFAULT_TIER_VALUES, SERVICE_TIERS, type ServiceTier } from '../pricing/book.js';
+import type { CurrencyChoice } from '../pricing/load.js';
 import type { ConfigFile } from './config-file.js';
 import type { Environment } from './environment.js';
 
@@ -131,8 +133,11 @@ export async function resolveSources(
   };
 }
 
-/** `--dialect`, and the config file's dialect settings and mappings. */
-export function resolveDialects(flags: { dialect?: string | undefined }, config: ConfigFile | undefined): DialectChoice {
+/** `--dialect`, `--service-tier-label`, and the config file's dialect settings, mappings and service tier labels. */
+export function resolveDialects(
+  flags: { dialect?: string | undefined; serviceTierLabel?: string[] | undefined },
+  config: ConfigFile | undefined,
+): DialectChoice {
   const settings = config?.data.dialects ?? {};
   for (const id of Object.keys(settings)) {
     if (!DIALECT_IDS.includes(id))
@@ -141,7 +146,10 @@ export function resolveDialects(flags: { dialect?: string | undefined }, config:
       );
   }
   const mappings: CustomMapping[] = (config?.data.mappings ?? []).map((m) => ({ ...m }));
-  return { forced: flags.dialect ?? config?.data.dialect, settings, mappings };
+  const tierLabels = flags.serviceTierLabel ?? config?.data.serviceTiers?.labels;
+  for (const l of tierLabels ?? [])
+    if (!/^[A-Za-z_][A-Za-z0-9_.:]*$/.test(l)) throw usageError(`--service-tier-label: "${l}" is not a label name`);
+  return { forced: flags.dialect ?? config?.data.dialect, settings, mappings, ...(tierLabels ? { serviceTierLabels: tierLabels } : {}) };
 }
 
 /** `--replica-label` (else the config file's, else the usual ones found in the data), or `--no-dedupe`. */
@@ -172,26 +180,63 @@ export interface PricingFlags {
   defaultPricing?: boolean | undefined;
   currency?: string | undefined;
   fxRate?: string | undefined;
+  fxFile?: string | undefined;
+  serviceTier?: string[] | undefined;
 }
 
 export interface PricingChoice {
   files: string[];
   noDefault: boolean;
-  /** `--currency` with `--fx-rate`: convert at report time. */
-  currency?: { code: string; rate: string } | undefined;
+  /** `--currency` with `--fx-rate` or `--fx-file`: convert at report time. */
+  currency?: CurrencyChoice | undefined;
+  /** Service tier label values → billing tiers, over the built-in ones. */
+  tierValues?: Readonly<Record<string, ServiceTier>> | undefined;
 }
 
-/** The config file's pricing files, then `--pricing` ones (later wins per model); `--currency` and `--fx-rate` go together. */
+/** `--currency` with `--fx-rate` or `--fx-file` (each flag over the config file's key of the same name). */
+function resolveCurrency(flags: PricingFlags, config: ConfigFile | undefined): CurrencyChoice | undefined {
+  const c = config?.data;
+  const currency = flags.currency ?? c?.currency;
+  const given = flags.fxRate !== undefined || flags.fxFile !== undefined;
+  const fxRate = flags.fxRate ?? (given ? undefined : c?.fxRate);
+  const fxFile = flags.fxFile ?? (given || c?.fxFile === undefined ? undefined : (config?.resolvePath(c.fxFile) ?? c.fxFile));
+  if (fxRate !== undefined && fxFile !== undefined) throw usageError('give --fx-rate or --fx-file, not both');
+  if (currency !== undefined && !/^[A-Z]{3}$/.test(currency))
+    throw usageError(`--currency: expected an ISO 4217 code such as EUR, got "${currency}"`);
+  if (fxFile !== undefined) return { code: currency, file: fxFile };
+  if ((currency === undefined) !== (fxRate === undefined)) throw usageError('--currency and --fx-rate go together (or give --fx-file)');
+  if (currency === undefined || fxRate === undefined) return undefined;
+  if (!/^\d+(\.\d{1,9})?$/.test(fxRate) || Number(fxRate) === 0)
+    throw usageError(`--fx-rate: expected a rate like 0.92 (more than 0, at most 9 decimals), got "${fxRate}"`);
+  return { code: currency, rate: fxRate };
+}
+
+/** `--service-tier VALUE=TIER` (repeatable), over the config file's `serviceTiers.values`. */
+function resolveTierValues(flags: PricingFlags, config: ConfigFile | undefined): Record<string, ServiceTier> | undefined {
+  const values: Record<string, string> = { ...(config?.data.serviceTiers?.values ?? {}) };
+  for (const f of flags.serviceTier ?? []) {
+    const m = /^([^=]+)=([^=]+)$/.exec(f);
+    if (!m) throw usageError(`--service-tier: expected VALUE=TIER like scale=priority, got "${f}"`);
+    values[(m[1] as string).trim()] = (m[2] as string).trim();
+  }
+  if (Object.keys(values).length === 0) return undefined;
+  const out: Record<string, ServiceTier> = { ...DEFAULT_TIER_VALUES };
+  for (const [value, tier] of Object.entries(values)) {
+    if (!(SERVICE_TIERS as readonly string[]).includes(tier))
+      throw usageError(`service tier "${value}": expected one of ${SERVICE_TIERS.join(', ')}, got "${tier}"`);
+    out[value.toLowerCase()] = tier as ServiceTier;
+  }
+  return out;
+}
+
+/** The config file's pricing files, then `--pricing` ones (later wins per model); the report currency; service tier values. */
 export function resolvePricing(flags: PricingFlags, config: ConfigFile | undefined): PricingChoice {
   const fromConfig = (config?.data.pricing ?? []).map((p) => config?.resolvePath(p) ?? p);
   const choice: PricingChoice = { files: [...fromConfig, ...(flags.pricing ?? [])], noDefault: flags.defaultPricing === false };
-  if ((flags.currency === undefined) !== (flags.fxRate === undefined)) throw usageError('--currency and --fx-rate go together');
-  if (flags.currency !== undefined && flags.fxRate !== undefined) {
-    if (!/^[A-Z]{3}$/.test(flags.currency)) throw usageError(`--currency: expected an ISO 4217 code such as EUR, got "${flags.currency}"`);
-    if (!/^\d+(\.\d{1,9})?$/.test(flags.fxRate) || Number(flags.fxRate) === 0)
-      throw usageError(`--fx-rate: expected a rate like 0.92 (more than 0, at most 9 decimals), got "${flags.fxRate}"`);
-    choice.currency = { code: flags.currency, rate: flags.fxRate };
-  }
+  const currency = resolveCurrency(flags, config);
+  if (currency) choice.currency = currency;
+  const tierValues = resolveTierValues(flags, config);
+  if (tierValues) choice.tierValues = tierValues;
   return choice;
 }
 

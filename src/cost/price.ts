@@ -1,7 +1,7 @@
 import type { UsageCell } from '../ledger/store.js';
 import type { TokenType } from '../model.js';
 import { costOf, formatUnits, PRICE_DECIMALS } from '../money.js';
-import { type PriceBook, type Rate, rateAt, tierPrices, type TypePrices } from '../pricing/book.js';
+import { type ContextTier, type PriceBook, type Rate, rateAt, tierPrices, type TypePrices } from '../pricing/book.js';
 import { convertFemto, fxRateAt } from '../pricing/fx.js';
 
 /** Why some tokens have no price. */
@@ -22,6 +22,8 @@ export interface CellPrice {
   cost(type: TokenType, tokens: number): TypeCost;
   /** Set when the model bills long requests higher and counters cannot tell: one warning per model. */
   longContext?: { key: string; text: string };
+  /** The base and long-context rates, for bounds from request-size histograms (`cost/long-context.ts`). */
+  context?: { base: TypePrices; tiers: readonly ContextTier[]; convert: (femto: bigint) => bigint };
 }
 
 const unpriced = (reason: UnpricedReason, detail?: string): CellPrice => ({
@@ -58,7 +60,12 @@ export function priceOfCell(book: PriceBook, cell: UsageCell, t: number): CellPr
       );
       return { cost: convert(costOf(tokens, p)), high: convert(costOf(tokens, highest)) };
     },
-    ...(tiers.length > 0 ? { longContext: longContextNote(found.model.provider, found.model.id, rate, book.currency) } : {}),
+    ...(tiers.length > 0
+      ? {
+          longContext: longContextNote(found.model.provider, found.model.id, rate, book.fx?.base ?? book.currency),
+          context: { base: prices, tiers, convert },
+        }
+      : {}),
   };
 }
 
@@ -73,8 +80,6 @@ function longContextNote(provider: string, id: string, rate: Rate, currency: str
   const tiers = rate.context.map((c) => `above ${c.above.toLocaleString('en-US')} input tokens: ${rates(c)}`).join('; ');
   return {
     key: `${provider}/${id}`,
-    text:
-      `${id} (${provider}) is priced at its base rate (${rates(rate)} ${currency} per 1M); a request ${tiers} per 1M for the whole request. ` +
-      'Token counters cannot show request sizes, so the cost may be higher: JSON rows give costHigh, the cost if every request crossed the threshold',
+    text: `${id} (${provider}): base rate ${rates(rate)} ${currency} per 1M; a request ${tiers} per 1M for the whole request`,
   };
 }

@@ -7,7 +7,9 @@ import type { Window } from '../ledger/periods.js';
 import { sumTokens, TOKEN_TYPES, type TokenCounts, type TokenType, zeroTokens } from '../model.js';
 import { type PriceBook, type PricingFileInfo } from '../pricing/book.js';
 import type { FxTable } from '../pricing/fx.js';
-import { priceOfCell, type UnpricedReason } from './price.js';
+import { type CellPrice, priceOfCell, type UnpricedReason } from './price.js';
+import { contextBound } from './long-context.js';
+import { type HistogramUsage, histogramKey } from '../ledger/histograms.js';
 import type { SourceInfo } from '../sources/source.js';
 import { describeFx } from '../pricing/fx.js';
 
@@ -79,6 +81,8 @@ export interface CostOptions {
   now: number;
   /** A relative window (7d, today…) was anchored at the last sample rather than the clock. */
   anchoredToData: boolean;
+  /** Request-size histograms per cell, where the sources had them (bounds on long-context tiers). */
+  histograms?: HistogramUsage;
 }
 
 function zeroCost(): Record<TokenType, bigint> {
@@ -93,7 +97,7 @@ interface RowAcc {
 /** Tokens × the rate in force in each slice, folded into rows per group (and bucket); unpriced tokens get rows of their own. */
 function priceCells(usage: Usage, book: PriceBook, options: CostOptions): { rows: Map<string, RowAcc>; notes: PriceNotes } {
   const rows = new Map<string, RowAcc>();
-  const notes: PriceNotes = { unpriced: new Map(), longContext: new Map() };
+  const notes: PriceNotes = { unpriced: new Map(), longContext: new Map(), bounded: new Map() };
   const { edges } = usage;
   const stepped = options.bucketEdges.length > 2;
   for (const cell of usage.cells) {
@@ -102,29 +106,59 @@ function priceCells(usage: Usage, book: PriceBook, options: CostOptions): { rows
     const priceTime = Number.isFinite(sliceStart) ? sliceStart : Number.isFinite(sliceEnd) ? sliceEnd : options.now;
     const bucket = stepped ? sliceOf(options.bucketEdges, sliceEnd) : undefined;
     const price = priceOfCell(book, cell, priceTime);
-    if (price.longContext) notes.longContext.set(price.longContext.key, price.longContext.text);
+    const priced: PricedType[] = [];
     for (const type of TOKEN_TYPES) {
       const tokens = cell.tokens[type];
       if (tokens === 0) continue;
       const c = price.cost(type, tokens);
-      if ('cost' in c) {
-        const acc = rowFor(rows, usage.by, cell.group, bucket, undefined, undefined);
-        addCost(acc.row, type, tokens, c);
-      } else {
+      if ('cost' in c) priced.push({ type, tokens, cost: c.cost, high: c.high });
+      else {
         const acc = rowFor(rows, usage.by, cell.group, bucket, cell.model ?? '', c.reason);
         acc.row.tokens[type] += tokens;
         notes.unpriced.set(unpricedKey(cell, c.reason, type), `${REASON_TEXT[c.reason]}${c.detail ? ` (${c.detail})` : ''}`);
       }
     }
+    if (priced.length === 0) continue;
+    const bounded = longContext(cell, price, options.histograms, priced, notes);
+    addCell(rowFor(rows, usage.by, cell.group, bucket, undefined, undefined).row, priced, bounded);
   }
   return { rows, notes };
+}
+
+interface PricedType {
+  type: TokenType;
+  tokens: number;
+  cost: bigint;
+  /** Every request above the long-context threshold. */
+  high: bigint;
+}
+
+/** The histogram's bound on a long-context cell, or undefined (priced at base, all-high as the ceiling); notes which models were which. */
+function longContext(
+  cell: Usage['cells'][number],
+  price: CellPrice,
+  histograms: HistogramUsage | undefined,
+  priced: PricedType[],
+  notes: PriceNotes,
+): { low: Partial<Record<TokenType, bigint>>; high: bigint } | undefined {
+  if (!price.longContext || !price.context) return undefined;
+  const { key, text } = price.longContext;
+  const h = histograms?.get(histogramKey(cell.group, cell.model, cell.provider, cell.serviceTier, cell.slice));
+  const { base, tiers, convert } = price.context;
+  const bound = h && tiers.length === 1 ? contextBound(cell.tokens, base, tiers[0] as (typeof tiers)[number], h, convert) : undefined;
+  if (!bound) notes.longContext.set(key, text);
+  else if (!notes.longContext.has(key)) notes.bounded.set(key, text);
+  if (!bound) return undefined;
+  return { low: bound.low, high: priced.reduce((n, p) => n + p.cost, 0n) + bound.high };
 }
 
 interface PriceNotes {
   /** Model (and type) → why it has no price. */
   unpriced: Map<string, string>;
-  /** Model → what long requests would cost. */
+  /** Model → what long requests would cost, where no histogram bounds them. */
   longContext: Map<string, string>;
+  /** Model → the same, where request-size histograms bounded every cell. */
+  bounded: Map<string, string>;
 }
 
 function unpricedKey(cell: Usage['cells'][number], reason: UnpricedReason, type: TokenType): string {
@@ -132,11 +166,21 @@ function unpricedKey(cell: Usage['cells'][number], reason: UnpricedReason, type:
   return reason === 'no-rate' ? `${who} (${type})` : who;
 }
 
-function addCost(row: ReportRow, type: TokenType, tokens: number, c: { cost: bigint; high: bigint }): void {
-  row.tokens[type] += tokens;
-  (row.cost as Record<TokenType, bigint>)[type] += c.cost;
-  row.totalCost = (row.totalCost as bigint) + c.cost;
-  if (c.high !== c.cost || row.costHigh !== undefined) row.costHigh = (row.costHigh ?? (row.totalCost as bigint) - c.cost) + c.high;
+/** One cell's priced types into its row; the long-context ceiling from the histogram's bound, else every request above. */
+function addCell(row: ReportRow, priced: PricedType[], bound: { low: Partial<Record<TokenType, bigint>>; high: bigint } | undefined): void {
+  const before = row.totalCost as bigint;
+  let cost = 0n;
+  let high = 0n;
+  for (const p of priced) {
+    const c = p.cost + (bound?.low[p.type] ?? 0n);
+    row.tokens[p.type] += p.tokens;
+    (row.cost as Record<TokenType, bigint>)[p.type] += c;
+    cost += c;
+    high += p.high;
+  }
+  row.totalCost = before + cost;
+  const ceiling = bound ? bound.high : high;
+  if (ceiling !== cost || bound || row.costHigh !== undefined) row.costHigh = (row.costHigh ?? before) + ceiling;
 }
 
 function totalsOf(rows: readonly ReportRow[]): ReportTotals {
@@ -206,7 +250,25 @@ export function buildCostReport(usage: Usage, book: PriceBook, options: CostOpti
 
 function priceFindings(notes: PriceNotes, book: PriceBook): Finding[] {
   const out: Finding[] = [];
-  for (const text of notes.longContext.values()) out.push(finding('LONG_CONTEXT_UNBOUNDED', 'warning', text));
+  for (const text of notes.longContext.values()) {
+    out.push(
+      finding(
+        'LONG_CONTEXT_UNBOUNDED',
+        'warning',
+        `${text}. Priced at the base rate: token counters cannot show request sizes (and no request-size histogram with a bucket edge at or below the threshold bounds them here), so the cost may be higher: JSON rows give costHigh, the cost if every request crossed the threshold`,
+      ),
+    );
+  }
+  for (const [key, text] of notes.bounded) {
+    if (notes.longContext.has(key)) continue;
+    out.push(
+      finding(
+        'LONG_CONTEXT_BOUNDED',
+        'info',
+        `${text}. Request-size histograms bound how many requests crossed the threshold: the cost is the least they allow (the base rate, plus what the requests that surely crossed add); JSON rows give costLow (that) and costHigh (the most they allow)`,
+      ),
+    );
+  }
   if (book.fx) out.push(finding('CURRENCY_CONVERTED', 'info', describeFx(book.fx)));
   return out;
 }
@@ -279,6 +341,8 @@ function foldTop(list: RowAcc[], top: number, by: readonly string[]): RowAcc[] {
       other.row.tokens[t] += acc.row.tokens[t];
       (other.row.cost as Record<TokenType, bigint>)[t] += (acc.row.cost as Record<TokenType, bigint>)[t];
     }
+    if (acc.row.costHigh !== undefined || other.row.costHigh !== undefined)
+      other.row.costHigh = (other.row.costHigh ?? (other.row.totalCost as bigint)) + (acc.row.costHigh ?? (acc.row.totalCost as bigint));
     other.row.totalCost = (other.row.totalCost as bigint) + (acc.row.totalCost as bigint);
   }
   return out;

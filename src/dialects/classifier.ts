@@ -9,6 +9,67 @@ export interface ClassifierOptions {
   /** Dialects from the config file's mappings; they are tried before the built-in ones. */
   extra?: readonly DialectSpec[];
   settings?: DialectSettings;
+  /** Also accept histogram `_bucket` series (to bound long-context tiers); `classify` never takes them. */
+  buckets?: boolean;
+  /** Labels that carry the billed service tier (config `serviceTiers.labels`, `--service-tier-label`), instead of the built-in ones. */
+  serviceTierLabels?: readonly string[] | undefined;
+  /** With `buckets`: the models whose buckets are wanted, to skip other bucket lines before their labels are parsed. */
+  bucketModels?: ((model: string, provider: string | undefined) => boolean) | undefined;
+}
+
+const NULLS = new Set(['', 'unknown', 'None', 'none', 'null', 'undefined']);
+
+/**
+ * The model and provider of a raw exposition line, read as `firstLabel` reads parsed labels (the
+ * first name of each list with a real value): one pass over the label pairs, no label object.
+ * null when the line cannot be read this cheaply (quoted label names, escapes in a value).
+ */
+export function rawModelAndProvider(
+  line: string,
+  model: readonly string[],
+  provider: readonly string[],
+): { model: string | undefined; provider: string | undefined } | null {
+  let i = line.indexOf('{') + 1;
+  if (i === 0) return { model: undefined, provider: undefined };
+  let modelRank = model.length;
+  let providerRank = provider.length;
+  let modelValue: string | undefined;
+  let providerValue: string | undefined;
+  const rankIn = (names: readonly string[], from: number, to: number): number => {
+    for (let r = 0; r < names.length; r++) {
+      const n = names[r] as string;
+      if (n.length === to - from && line.startsWith(n, from)) return r;
+    }
+    return -1;
+  };
+  for (;;) {
+    while (line.charCodeAt(i) === 32) i++;
+    const c = line.charCodeAt(i);
+    if (c === 125 || Number.isNaN(c)) break; // }
+    const eq = line.indexOf('=', i);
+    if (eq < 0 || c === 34 || line.charCodeAt(eq + 1) !== 34 || line.charCodeAt(eq - 1) === 32) return null;
+    const close = line.indexOf('"', eq + 2);
+    const slash = line.indexOf('\\', eq + 2);
+    if (close < 0 || (slash >= 0 && slash < close)) return null;
+    const m = rankIn(model, i, eq);
+    const p = m >= 0 ? -1 : rankIn(provider, i, eq);
+    if ((m >= 0 && m < modelRank) || (p >= 0 && p < providerRank)) {
+      const value = line.slice(eq + 2, close);
+      if (!NULLS.has(value) && m >= 0) [modelRank, modelValue] = [m, value];
+      else if (!NULLS.has(value)) [providerRank, providerValue] = [p, value];
+    }
+    i = close + 1;
+    while (line.charCodeAt(i) === 32) i++;
+    if (line.charCodeAt(i) === 44) i++; // ,
+  }
+  return { model: modelValue, provider: providerValue };
+}
+
+/** A histogram bucket series: its dialect's reading (as its `_sum` sibling's) and its upper edge. */
+export interface ClassifiedBucket {
+  c: Classified;
+  /** The `le` label: requests with at most this many tokens; +Infinity for `+Inf`. */
+  le: number;
 }
 
 /** Most names kept of metrics that look like token counters but match no dialect (for the error). */
@@ -28,10 +89,19 @@ export class Classifier {
   private readonly forced: boolean;
   private readonly settings: DialectSettings;
   private readonly byName = new Map<string, readonly DialectSpec[]>();
+  private readonly byBucketName = new Map<string, readonly DialectSpec[]>();
+  private readonly buckets: boolean;
+  private readonly tierLabels: readonly string[] | undefined;
+  private readonly bucketModels: ClassifierOptions['bucketModels'];
+  private readonly wantedCache = new Map<string, boolean>();
+  private readonly wantedByText = new Map<string, boolean>();
 
   constructor(options: ClassifierOptions = {}) {
     const all = [...(options.extra ?? []), ...DIALECTS];
     this.settings = options.settings ?? {};
+    this.buckets = options.buckets === true;
+    this.tierLabels = options.serviceTierLabels;
+    this.bucketModels = options.bucketModels;
     if (options.forced !== undefined) {
       const chosen = all.filter((x) => x.id === options.forced);
       if (chosen.length === 0) {
@@ -46,8 +116,56 @@ export class Classifier {
     }
   }
 
-  /** True when some dialect may read this metric name; the parser skips the line otherwise. */
-  acceptName = (name: string): boolean => {
+  /**
+   * True when some dialect may read this metric name (or bucket, when asked for); the parser skips
+   * the line otherwise. With the raw `line`, a bucket line whose model is surely not wanted is
+   * skipped before its labels are parsed (histogram files are mostly bucket lines).
+   */
+  acceptName = (name: string, line?: string): boolean => {
+    if (this.acceptMetric(name)) return true;
+    if (!this.buckets || !this.isBucket(name)) return false;
+    return line === undefined || this.bucketModels === undefined || this.mayWant(name, line);
+  };
+
+  /**
+   * False only when the raw line names a model and provider that `bucketModels` does not want.
+   * Lines of one series repeat their label text: the answer is kept per label text.
+   */
+  private mayWant(name: string, line: string): boolean {
+    const open = line.indexOf('{');
+    const labelText = open < 0 ? undefined : line.slice(open, line.lastIndexOf('}') + 1);
+    const known = labelText === undefined ? undefined : this.wantedByText.get(labelText);
+    if (known !== undefined) return known;
+    const wanted = this.wantedFromText(name, line);
+    // A copy, so that the key does not keep the whole input chunk alive.
+    if (labelText !== undefined && this.wantedByText.size < 100_000) this.wantedByText.set(`${labelText} `.slice(0, -1), wanted);
+    return wanted;
+  }
+
+  private wantedFromText(name: string, line: string): boolean {
+    const dialect = (this.byBucketName.get(name) as readonly DialectSpec[])[0] as DialectSpec;
+    const read = rawModelAndProvider(line, dialect.labels.model, dialect.labels.provider ?? []);
+    if (read === null || read.model === undefined) return true;
+    const key = `${read.model}\u0000${read.provider ?? ''}`;
+    let wanted = this.wantedCache.get(key);
+    if (wanted === undefined) {
+      wanted = (this.bucketModels as (m: string, p: string | undefined) => boolean)(read.model, read.provider);
+      if (this.wantedCache.size < 10_000) this.wantedCache.set(key, wanted);
+    }
+    return wanted;
+  }
+
+  /** True for a histogram `_bucket` series name of some dialect. */
+  isBucket(name: string): boolean {
+    let found = this.byBucketName.get(name);
+    if (found === undefined) {
+      found = this.dialects.filter((d) => d.buckets?.includes(name) === true);
+      this.byBucketName.set(name, found);
+    }
+    return found.length > 0;
+  }
+
+  private acceptMetric = (name: string): boolean => {
     let found = this.byName.get(name);
     if (found === undefined) {
       found = this.dialects.filter((d) => Object.hasOwn(d.metrics, name));
@@ -59,13 +177,28 @@ export class Classifier {
     return found.length > 0;
   };
 
-  /** The dialect's reading of one series, or undefined when none claims it. */
-  classify(name: string, labels: Labels): Classified | undefined {
-    if (!this.acceptName(name)) return undefined;
+  /** The dialect's reading of one series, or undefined when none claims it; `count: false` leaves the per-dialect tally alone. */
+  classify(name: string, labels: Labels, count = true): Classified | undefined {
+    if (!this.acceptMetric(name)) return undefined;
     const candidates = this.byName.get(name) as readonly DialectSpec[];
     const dialect = this.forced ? candidates[0] : candidates.find((d) => matchesSignature(d, labels));
     if (!dialect) return undefined;
-    this.seen.set(dialect.id, (this.seen.get(dialect.id) ?? 0) + 1);
-    return classifyWith(dialect, name, labels, this.settings);
+    if (count) this.seen.set(dialect.id, (this.seen.get(dialect.id) ?? 0) + 1);
+    return classifyWith(dialect, name, labels, this.settings, this.tierLabels);
+  }
+
+  /** A `_bucket` series read as its histogram's `_sum` (same dialect, labels less `le`); undefined when no dialect has it or `le` is no number. */
+  classifyBucket(name: string, labels: Labels): ClassifiedBucket | undefined {
+    if (!this.isBucket(name)) return undefined;
+    const raw = labels.le;
+    const le = raw === '+Inf' ? Number.POSITIVE_INFINITY : raw === undefined || raw.trim() === '' ? Number.NaN : Number(raw);
+    if (!(le >= 0)) return undefined;
+    const rest: Labels = {};
+    for (const [k, v] of Object.entries(labels)) if (k !== 'le') rest[k] = v;
+    const candidates = this.byBucketName.get(name) as readonly DialectSpec[];
+    const dialect = this.forced ? candidates[0] : candidates.find((d) => matchesSignature(d, rest));
+    const sum = dialect && Object.keys(dialect.metrics)[0];
+    if (!dialect || sum === undefined) return undefined;
+    return { c: classifyWith(dialect, sum, rest, this.settings, this.tierLabels), le };
   }
 }

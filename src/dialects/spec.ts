@@ -48,6 +48,11 @@ export interface DialectSpec {
   signature?: { all?: readonly LabelCondition[]; any?: readonly LabelCondition[]; none?: readonly LabelCondition[] };
   /** The source's own cost counter, where it has one. */
   ownCostMetric?: string;
+  /**
+   * The histogram's `_bucket` series (same labels as its `_sum`, plus `le`): request counts per
+   * size, read only to bound long-context tiers (`Classifier.classifyBucket`).
+   */
+  buckets?: readonly string[];
 }
 
 /** What a dialect makes of one series. */
@@ -131,7 +136,13 @@ function includesCache(
 }
 
 /** A dialect's reading of one series of one of its metrics. */
-export function classifyWith(spec: DialectSpec, name: string, labels: Labels, settings: DialectSettings): Classified {
+export function classifyWith(
+  spec: DialectSpec,
+  name: string,
+  labels: Labels,
+  settings: DialectSettings,
+  tierLabels?: readonly string[],
+): Classified {
   const declared = spec.metrics[name];
   let type: RawTokenType | undefined = declared === 'label' ? undefined : declared;
   if (declared === 'label') {
@@ -149,7 +160,7 @@ export function classifyWith(spec: DialectSpec, name: string, labels: Labels, se
     provider,
     operation: spec.labels.operation ? firstLabel(labels, spec.labels.operation) : undefined,
     gateway: firstLabel(labels, spec.labels.gateway ?? ['gateway']),
-    serviceTier: firstLabel(labels, spec.labels.serviceTier ?? SERVICE_TIER_LABELS)?.toLowerCase(),
+    serviceTier: firstLabel(labels, tierLabels ?? spec.labels.serviceTier ?? SERVICE_TIER_LABELS)?.toLowerCase(),
     inputIncludesCache: includesCache(spec, settings[spec.id]?.inputIncludesCache, provider, model),
     alternateOf: spec.alternates?.[name],
   };

@@ -54,6 +54,7 @@ const GENAI_LABELS = { model: GENAI_MODEL, provider: GENAI_PROVIDER, operation: 
 /** The gen_ai.client.token.usage histogram's `_sum`, as Envoy AI Gateway and OTel SDKs export it. */
 const GENAI_HISTOGRAM = {
   metrics: byLabel(GENAI_HISTOGRAM_SUMS),
+  buckets: GENAI_HISTOGRAM_SUMS.map((n) => n.replace(/_sum$/, '_bucket')),
   tokenTypeLabels: GENAI_TOKEN_TYPE,
   tokenTypeValues: GENAI_TYPES,
   labels: { ...GENAI_LABELS, gateway: ['gateway', 'gateway_envoyproxy_io_owning_gateway_name'] },
@@ -70,6 +71,7 @@ export const DIALECTS: readonly DialectSpec[] = [
     id: 'agentgateway',
     title: 'agentgateway (gen_ai_client_token_usage histogram, agentgateway_ prefix)',
     metrics: byLabel(['agentgateway_gen_ai_client_token_usage_sum']),
+    buckets: ['agentgateway_gen_ai_client_token_usage_bucket'],
     tokenTypeLabels: GENAI_TOKEN_TYPE,
     tokenTypeValues: GENAI_TYPES,
     labels: { ...GENAI_LABELS, gateway: ['gateway'] },

@@ -54,6 +54,8 @@ export interface Usage {
   groups: string[][];
   /** The newest sample of each group's series, for staleness. */
   freshness: Freshness;
+  /** Models whose `auto` input the data showed to exclude cache (CACHE_OUTSIDE_INPUT). */
+  cacheOutsideInput?: readonly string[];
 }
 
 type RawCounts = Record<RawTokenType, number>;
@@ -401,6 +403,7 @@ export class UsageStore implements SampleSink {
       ],
       groups: [...this.groupsSeen.values()],
       freshness: this.freshness.result(),
+      cacheOutsideInput: decided.models,
     };
   }
 }
@@ -544,7 +547,7 @@ function usageFindings(untypedSeries: number, coverage: Coverage, clamped: numbe
 }
 
 /** Value of a `--by`/`--match` dimension: canonical ones from the dialect, others from labels. */
-function dimension(name: string, c: Classified, labels: Labels, source: string | undefined): string {
+export function dimension(name: string, c: Classified, labels: Labels, source: string | undefined): string {
   switch (name) {
     case 'model':
       return c.model ?? '';

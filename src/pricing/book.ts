@@ -370,10 +370,12 @@ export class PriceBook {
     return out;
   }
 
-  /** Every instant at which some price changes: slices are split there. */
+  /** Every instant at which some price (or exchange rate) changes: slices are split there. */
   changeTimes(): number[] {
     const set = new Set<number>();
     for (const m of this.models.values()) for (const r of m.rates) if (Number.isFinite(r.from)) set.add(r.from);
+    // A slice is converted at one exchange rate: dated FX rates cut slices too.
+    for (const r of this.fx?.rates ?? []) if (Number.isFinite(r.from)) set.add(r.from);
     return [...set].sort((a, b) => a - b);
   }
 }

@@ -1,6 +1,6 @@
 import { parsePrice } from '../money.js';
 import { TOKEN_TYPES } from '../model.js';
-import { type ModelPrice, type PriceBook, type Rate, rateAt } from './book.js';
+import { type ModelPrice, type PriceBook, type Rate, rateAt, type Resolution } from './book.js';
 
 /** One difference between two price sources for one model. */
 export interface PriceChange {
@@ -8,8 +8,10 @@ export interface PriceChange {
   /** The model as the first source names it (the second's name for `added`). */
   model: string;
   provider: string;
-  /** The other source's name for it, where it differs. */
+  /** The other source's name for it where it differs: `provider/id` when the provider differs too. */
   as: string | null;
+  /** How the other name reached this entry (`label`, `list-price: bedrock-vendor, date-suffix`…); null when as written. */
+  via: string | null;
   /** `input`, `batch.output`, `context[0].above`…; null for added/removed models. */
   field: string | null;
   before: string | null;
@@ -48,25 +50,63 @@ function pct(field: string, before: string, after: string): number | null {
   return Number(((value(field, after) - b) * 1_000_000n) / b) / 10_000;
 }
 
+/** How a name reached its entry, for a reader: the provider rule, then the name rules. */
+function describeMatch(r: Resolution): string | null {
+  const rules = r.form.rules[0] === 'as-written' ? [] : [...r.form.rules];
+  if (r.match === 'pattern') rules.push('pattern');
+  if (r.scope === 'label' && rules.length === 0) return null;
+  return rules.length === 0 ? r.scope : `${r.scope}: ${rules.join(', ')}`;
+}
+
+/**
+ * The entry of `book` that is the same model as `name` of `provider` in another source. A report
+ * prices a series with an unknown provider label at the maker's list price; across two sources,
+ * though, a host the other book does not list is not that maker: no match.
+ */
+export function sameModel(book: PriceBook, name: string, provider: string): Resolution | undefined {
+  const r = book.resolve(name, provider);
+  if (!('model' in r)) return undefined;
+  if (r.scope === 'maker' && r.model.provider.toLowerCase() !== provider.toLowerCase()) return undefined;
+  return r;
+}
+
+function otherName(a: ModelPrice, b: ModelPrice): string | null {
+  if (b.provider.toLowerCase() !== a.provider.toLowerCase()) return `${b.provider}/${b.id}`;
+  return b.id.toLowerCase() === a.id.toLowerCase() ? null : b.id;
+}
+
 /** Field-by-field differences of two models' rates in force at `at`. */
-export function compareModels(a: ModelPrice, b: ModelPrice, at: number): PriceChange[] {
+export function compareModels(a: ModelPrice, b: ModelPrice, at: number, via: string | null = null): PriceChange[] {
   const fa = flatten(rateAt(a, at));
   const fb = flatten(rateAt(b, at));
   const out: PriceChange[] = [];
-  const as = b.id.toLowerCase() === a.id.toLowerCase() ? null : b.id;
+  const as = otherName(a, b);
   for (const field of new Set([...fa.keys(), ...fb.keys()])) {
     const before = fa.get(field) ?? null;
     const after = fb.get(field) ?? null;
     if (before !== null && after !== null && value(field, before) === value(field, after)) continue;
     const changePct = before !== null && after !== null ? pct(field, before, after) : null;
-    out.push({ kind: 'changed', model: a.id, provider: a.provider, as, field, before, after, changePct });
+    out.push({ kind: 'changed', model: a.id, provider: a.provider, as, via, field, before, after, changePct });
   }
   return out;
 }
 
+const alone = (kind: 'added' | 'removed', m: ModelPrice): PriceChange => ({
+  kind,
+  model: m.id,
+  provider: m.provider,
+  as: null,
+  via: null,
+  field: null,
+  before: null,
+  after: null,
+  changePct: null,
+});
+
 /**
  * What B says differently from A: each of B's models is looked up in A by the same rules a
- * report uses (so `bedrock/us.anthropic.…` in one and `claude-…` in the other are one model);
+ * report uses (so `bedrock/us.anthropic.…` in one and `claude-…` in the other are one model),
+ * but only within its own provider or a host that resells at list price (`sameModel`);
  * A's models that no name of B reaches are `removed`.
  */
 export function diffBooks(a: PriceBook, b: PriceBook, at: number, names: { a: string; b: string }): PriceDiff {
@@ -75,43 +115,26 @@ export function diffBooks(a: PriceBook, b: PriceBook, at: number, names: { a: st
   const counts = { added: 0, removed: 0, changed: 0, same: 0 };
   const compared = new Set<string>();
   for (const mb of b.list()) {
-    const ma = a.model(mb.id, mb.provider);
-    if (!ma) {
+    const found = sameModel(a, mb.id, mb.provider);
+    if (!found) {
       counts.added++;
-      changes.push({
-        kind: 'added',
-        model: mb.id,
-        provider: mb.provider,
-        as: null,
-        field: null,
-        before: null,
-        after: null,
-        changePct: null,
-      });
+      changes.push(alone('added', mb));
       continue;
     }
+    const ma = found.model;
     reached.add(ma);
-    const found = compareModels(ma, mb, at);
-    const key = `${ma.provider}/${ma.id}\u0000${JSON.stringify(found.map((c) => [c.field, c.after]))}`;
+    const fields = compareModels(ma, mb, at, describeMatch(found));
+    const key = `${ma.provider}/${ma.id}\u0000${mb.provider}\u0000${JSON.stringify(fields.map((c) => [c.field, c.after]))}`;
     if (compared.has(key)) continue;
     compared.add(key);
-    if (found.length === 0) counts.same++;
+    if (fields.length === 0) counts.same++;
     else counts.changed++;
-    changes.push(...found);
+    changes.push(...fields);
   }
   for (const ma of a.list()) {
-    if (reached.has(ma) || b.model(ma.id, ma.provider)) continue;
+    if (reached.has(ma) || sameModel(b, ma.id, ma.provider)) continue;
     counts.removed++;
-    changes.push({
-      kind: 'removed',
-      model: ma.id,
-      provider: ma.provider,
-      as: null,
-      field: null,
-      before: null,
-      after: null,
-      changePct: null,
-    });
+    changes.push(alone('removed', ma));
   }
   return { at: new Date(at).toISOString(), a: names.a, b: names.b, changes, counts };
 }
@@ -141,13 +164,14 @@ export function driftCheck(ours: readonly ModelPrice[], against: PriceBook, at: 
     oneSided: [],
   };
   for (const m of ours) {
-    const other = against.model(m.id, m.provider);
-    if (!other) {
+    const found = sameModel(against, m.id, m.provider);
+    const other = found?.model;
+    if (!found || !other) {
       report.unknownThere.push(`${m.provider}/${m.id}`);
       continue;
     }
     report.compared++;
-    for (const c of compareModels(m, other, at)) {
+    for (const c of compareModels(m, other, at, describeMatch(found))) {
       if (c.before === null || c.after === null) report.oneSided.push(c);
       else if (c.changePct === null || Math.abs(c.changePct) > tolerancePct) report.drift.push(c);
     }

@@ -47,6 +47,15 @@ export function convertFemto(femto: bigint, rateNano: bigint): bigint {
 
 /** Plain words for every output: "converted from USD at 0.92 EUR per USD (--fx-rate)". */
 export function describeFx(fx: FxTable): string {
-  const rates = fx.rates.length === 1 ? (fx.rates[0]?.text ?? '') : `${fx.rates.length} dated rates`;
-  return `amounts converted from ${fx.base} to ${fx.quote} at ${rates} ${fx.quote} per ${fx.base} (${fx.source}), at report time`;
+  if (fx.rates.length === 1 && !Number.isFinite(fx.rates[0]?.from ?? 0))
+    return `amounts converted from ${fx.base} to ${fx.quote} at ${fx.rates[0]?.text} ${fx.quote} per ${fx.base} (${fx.source}), at report time`;
+  const dated = fx.rates.map(
+    (r) =>
+      `${r.text} from ${new Date(r.from)
+        .toISOString()
+        .replace(/T00:00:00\.000Z$/, '')
+        .replace(/\.000Z$/, 'Z')}`,
+  );
+  const shown = dated.length > 4 ? [dated[0], `… ${dated.length - 2} more …`, dated[dated.length - 1]] : dated;
+  return `amounts converted from ${fx.base} to ${fx.quote} at the rate in force for each time slice (${fx.quote} per ${fx.base}: ${shown.join(', ')}; ${fx.source}), at report time`;
 }

@@ -5,7 +5,7 @@ import { usageError } from '../errors.js';
 import { userRegex } from '../regex.js';
 import { parsePrice } from '../money.js';
 import { readUserFile } from '../files/read.js';
-import { effectiveTime, type LoadedPricing, PriceBook } from './book.js';
+import { effectiveTime, type LoadedPricing, PriceBook, type ServiceTier } from './book.js';
 import type { PricingFileData } from './schema.js';
 
 /** The generated catalogue (`npm run prices:update`), the lowest layer. */
@@ -119,10 +119,17 @@ function checkSemantics(data: PricingFileData, path: string): void {
   if (problems.length > 0) throw usageError(problems.join('\n'));
 }
 
+/** `--currency` with `--fx-rate` (one rate) or `--fx-file` (dated rates). */
+export type CurrencyChoice = { code: string; rate: string } | { code: string | undefined; file: string };
+
 /** The bundled layers (catalogue, then curated), then each `--pricing` file over them (later wins per model). */
 export async function loadPriceBook(
   files: readonly string[],
-  options: { noDefault?: boolean; currency?: { code: string; rate: string } | undefined } = {},
+  options: {
+    noDefault?: boolean;
+    currency?: CurrencyChoice | undefined;
+    tierValues?: Readonly<Record<string, ServiceTier>> | undefined;
+  } = {},
 ): Promise<PriceBook> {
   const paths = options.noDefault ? [...files] : [...BUNDLED_PRICING, ...files];
   if (paths.length === 0) throw usageError('no pricing file: drop --no-default-pricing or give --pricing FILE');
@@ -135,13 +142,13 @@ export async function loadPriceBook(
     );
   }
   const base = loaded[0]?.info.currency ?? 'USD';
+  const tierValues = options.tierValues ? { tierValues: options.tierValues } : {};
   const c = options.currency;
-  if (!c || c.code === base) return new PriceBook(loaded);
-  const fx = {
-    base,
-    quote: c.code,
-    rates: [{ from: Number.NEGATIVE_INFINITY, nano: parsePrice(c.rate), text: c.rate }],
-    source: '--fx-rate',
-  };
-  return new PriceBook(loaded, { fx });
+  if (!c || c.code === base) return new PriceBook(loaded, tierValues);
+  const fx =
+    'file' in c
+      ? await (await import('./fx-file.js')).loadFxFile(c.file, base, c.code)
+      : { base, quote: c.code, rates: [{ from: Number.NEGATIVE_INFINITY, nano: parsePrice(c.rate), text: c.rate }], source: '--fx-rate' };
+  if (fx.quote === base) return new PriceBook(loaded, tierValues);
+  return new PriceBook(loaded, { fx, ...tierValues });
 }

@@ -50,7 +50,7 @@ const PROVIDERS: readonly ProviderInfo[] = [
     id: 'mistral',
     kind: 'maker',
     claims: /^(labs-)?((mi|code|dev|magi|mini)stral|mixtral|pixtral|voxtral|open-(mistral|mixtral))/i,
-    labels: ['mistral', 'mistral_ai', 'mistralai', 'codestral'],
+    labels: ['mistral', 'mistral_ai', 'mistralai', 'codestral', 'text-completion-codestral'],
   },
   { id: 'deepseek', kind: 'maker', claims: /^deepseek/i, labels: ['deepseek', 'deepseek_ai'] },
   { id: 'x-ai', kind: 'maker', claims: /grok/i, labels: ['x-ai', 'xai', 'x_ai', 'grok'] },
@@ -65,7 +65,7 @@ const PROVIDERS: readonly ProviderInfo[] = [
   {
     id: 'aws',
     kind: 'host',
-    labels: ['aws', 'aws.bedrock', 'bedrock', 'bedrock_converse', 'amazon', 'amazon_bedrock', 'aws_bedrock'],
+    labels: ['aws', 'aws.bedrock', 'bedrock', 'bedrock_converse', 'bedrock_mantle', 'amazon', 'amazon_bedrock', 'aws_bedrock'],
     // Claude on Bedrock (global and in-region inference profiles without an entry) at Anthropic's list price.
     resellsAtList: ['anthropic'],
   },
@@ -82,8 +82,11 @@ const PROVIDERS: readonly ProviderInfo[] = [
       'azure_openai',
       'azure-openai',
     ],
-    // Azure OpenAI and Azure AI Foundry's first-party models are billed at the makers' list prices.
-    resellsAtList: ['openai', 'anthropic', 'deepseek', 'x-ai', 'moonshotai'],
+    // Azure OpenAI (global deployments) and Claude in Azure AI Foundry are billed at the makers' list
+    // prices. DeepSeek, Grok and Kimi in Foundry are not (LiteLLM's azure_ai entries: DeepSeek-R1
+    // $1.35/$5.40 against DeepSeek's $0.55/$2.19; grok-3-mini $0.25/$1.27 against xAI's $0.30/$0.50):
+    // without an Azure entry of their own they are unpriced. See docs/pricing.md.
+    resellsAtList: ['openai', 'anthropic'],
   },
   {
     id: 'openrouter',
@@ -123,7 +126,10 @@ export function providerOfLabel(label: string | undefined): ProviderInfo | undef
   const known = BY_LABEL.get(key);
   if (known) return known;
   // Hugging Face's router: huggingface_<host>
-  if (/^huggingface[_-][a-z0-9-]+$/.test(key)) return { id: key.replace('-', '_'), kind: 'host', labels: [] };
+  if (/^huggingface[_-][a-z0-9-]+$/.test(key)) return { id: key.replace(/^huggingface-/, 'huggingface_'), kind: 'host', labels: [] };
+  // LiteLLM's families of one provider: vertex_ai-llama_models, fireworks_ai-embedding-models…
+  const family = /^(vertex_ai|fireworks_ai)-[a-z0-9_-]+$/.exec(key);
+  if (family) return BY_LABEL.get(family[1] as string);
   return undefined;
 }
 

@@ -8,8 +8,8 @@ const pct = (c: PriceChange) => (c.changePct === null ? '' : `${c.changePct > 0 
 
 function changeTable(changes: readonly PriceChange[]): string {
   const table = new Table({
-    head: ['', 'Model', 'Provider', 'As', 'Field', 'Before', 'After', 'Change'],
-    colAligns: ['left', 'left', 'left', 'left', 'left', 'right', 'right', 'right'],
+    head: ['', 'Model', 'Provider', 'As', 'Via', 'Field', 'Before', 'After', 'Change'],
+    colAligns: ['left', 'left', 'left', 'left', 'left', 'left', 'right', 'right', 'right'],
     style: { head: [], border: [], compact: true },
   });
   const sign = { added: '+', removed: '-', changed: '~' } as const;
@@ -19,6 +19,7 @@ function changeTable(changes: readonly PriceChange[]): string {
       neutralise(c.model),
       neutralise(c.provider),
       neutralise(c.as ?? ''),
+      c.via ?? '',
       c.field ?? '',
       c.before ?? '–',
       c.after ?? '–',

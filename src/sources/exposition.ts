@@ -12,8 +12,11 @@ export interface ParseOptions {
   format?: ExpositionFormat;
   /** Where the text came from, for error messages. */
   source?: string;
-  /** Called with each sample's metric name before its labels are read; false skips the line. */
-  accept?: (name: string) => boolean;
+  /**
+   * Called with each sample's metric name before its labels are read (and the raw line, where the
+   * name stands before the labels); false skips the line.
+   */
+  accept?: (name: string, line?: string) => boolean;
   onSample: (sample: Sample, line: number) => void;
 }
 
@@ -64,7 +67,7 @@ export class ExpositionParser {
   private atStart = true;
   private readonly format: ExpositionFormat;
   private readonly source: string;
-  private readonly accept: ((name: string) => boolean) | undefined;
+  private readonly accept: ((name: string, line?: string) => boolean) | undefined;
   private readonly onSample: (sample: Sample, line: number) => void;
 
   constructor(options: ParseOptions) {
@@ -152,7 +155,7 @@ export class ExpositionParser {
       c = line.charCodeAt(++i);
       while (i < n && isNameChar(c)) c = line.charCodeAt(++i);
       name = line.slice(start, i);
-      if (this.accept && !this.accept(name)) return;
+      if (this.accept && !this.accept(name, line)) return;
       if (c === LBRACE) {
         i = this.parseLabels(line, i, labels, false).end;
       } else if (i < n && c !== SPACE && c !== TAB) {

@@ -42,6 +42,8 @@ export interface ReadRequest {
   lookbackGiven: number | undefined;
   /** The slice edges; given to sources that read `slices`. */
   edges?: readonly number[];
+  /** Set when request-size histograms are wanted (models with long-context tiers): a server reads their buckets for these models only. */
+  bucketModels?: (model: string | undefined, provider: string | undefined) => boolean;
   ctx: SourceContext;
 }
 

@@ -115,8 +115,8 @@ describe('captured expositions, one per dialect', () => {
     const json = await reportAsJson({ files: [fixture('kong')], by: ['model', 'consumer'] });
     const rows = rowsByGroup(json);
     expect(rows['gpt-4o|'].tokens).toEqual({ input: 25, cached_input: 0, cache_write: 0, output: 12 });
-    // 1M×2.00 + 0.25M×6.00
-    expect(rows['mistral-large-latest|acme'].totalCost).toBe(3.5);
+    // A snapshot is priced now: mistral-large-latest is Mistral Large 3 since 2025-12-02 (pricing/default.yaml): 1M×0.50 + 0.25M×1.50
+    expect(rows['mistral-large-latest|acme'].totalCost).toBe(0.875);
     expect(json.totals.tokens.input + json.totals.tokens.output).toBe(25 + 12 + 1000000 + 250000);
   });
 

@@ -151,13 +151,57 @@ describe('importers', () => {
     expect(data.models['bedrock/us.anthropic.claude-haiku-4-5-20251001-v1:0']?.provider).toBe('aws');
   });
 
+  it('genai-prices: time-of-day prices for most of the day replace the unconditional (off-peak) price', () => {
+    // DeepSeek's shape in genai-prices 0.1.8: the off-peak discount unconditionally, the standard
+    // price from 00:30 to 16:30 (16 hours); a peak surcharge for 3 + 4 hours is left out.
+    const providers = [
+      {
+        id: 'deepseek',
+        models: [
+          {
+            id: 'chat',
+            prices: [
+              { prices: { input_mtok: 0.135, output_mtok: 0.55 } },
+              {
+                constraint: { start_time: '00:30:00Z', end_time: '16:30:00Z', type: 'time_of_date' },
+                prices: { input_mtok: 0.27, output_mtok: 1.1 },
+              },
+            ],
+          },
+          {
+            id: 'v4',
+            prices: [
+              { prices: { input_mtok: 0.14, output_mtok: 0.28 } },
+              { constraint: { start_date: '2026-08-17', type: 'start_date' }, prices: { input_mtok: 0.22, output_mtok: 0.66 } },
+              {
+                constraint: { start_time: '01:00:00Z', end_time: '04:00:00Z', type: 'time_of_date' },
+                prices: { input_mtok: 0.44, output_mtok: 1.32 },
+              },
+              {
+                constraint: { start_time: '22:00:00Z', end_time: '02:00:00Z', type: 'time_of_date' },
+                prices: { input_mtok: 0.44, output_mtok: 1.32 },
+              },
+            ],
+          },
+        ],
+      },
+    ];
+    const { data, dropped } = importGenaiPrices(providers, 'g', '2026-11-24');
+    expect(data.models['deepseek/chat']?.prices).toEqual([{ input: '0.27', output: '1.1' }]);
+    expect(data.models['deepseek/v4']?.prices).toEqual([
+      { input: '0.14', output: '0.28' },
+      { from: '2026-08-17', input: '0.22', output: '0.66' },
+    ]);
+    expect(dropped).toEqual(['time-of-day prices (the price in force for most of the day is kept)']);
+  });
+
   it('genai-prices: dated prices, tiers, match trees; time-of-day prices dropped and said so', () => {
     const { data, dropped } = importGenaiPrices(genai, 'g', '2026-11-24');
     expect(data.models['deepseek/deepseek-chat']?.prices).toEqual([
       { input: '0.27', cached_input: '0.07', output: '1.1' },
       { from: '2025-09-29', input: '0.28', cached_input: '0.028', output: '0.42' },
     ]);
-    expect(dropped).toEqual(['time-of-day prices (off-peak discounts)']);
+    expect(dropped).toEqual(['time-of-day prices (the price in force for most of the day is kept)']);
     expect(data.models['openai/gpt-5.4']?.prices[0]?.context).toEqual([{ above: 271999, input: '5', cached_input: '0.5', output: '22.5' }]);
     expect(data.models['groq/whisper-large-v3']).toBeUndefined();
     expect(new RegExp(`^(?:${matchPattern({ and: [{ starts_with: 'a' }, { contains: 'b' }] }, 'm')})$`).test('axb')).toBe(true);
@@ -194,6 +238,40 @@ describe('diff and drift', () => {
     expect(d.counts).toEqual({ added: 3, removed: 0, changed: 2, same: 2 });
     const gpt54 = d.changes.filter((c) => c.model === 'gpt-5.4').map((c) => `${c.field} ${c.before}→${c.after}`);
     expect(gpt54).toEqual(['context[0].above 271999→272000', 'flex.input null→1.25', 'flex.output null→7.5']);
+  });
+
+  it('diff: a host the other side does not list is not the maker; a list-price host is, and Via says how', async () => {
+    const a = new PriceBook([
+      await load(
+        'version: "a"\ncurrency: USD\nmodels:\n  mixtral-8x7b:\n    provider: mistral\n    prices:\n      - { input: "0.7", output: "0.7" }\n  gpt-4o-mini:\n    provider: openai\n    prices:\n      - { input: "0.15", output: "0.6" }\n  meta-llama/Llama-3.3-70B-Instruct:\n    provider: huggingface_fireworks-ai\n    prices:\n      - { input: "0.9", output: "0.9" }\n',
+        'a',
+      ),
+    ]);
+    // LiteLLM-style entries: DeepInfra's Mixtral (a host A does not know), Azure's regional gpt-4o-mini (+10%).
+    const b = new PriceBook([
+      await load(
+        'version: "b"\ncurrency: USD\nmodels:\n  deepinfra/mistralai/Mixtral-8x7B-Instruct-v0.1:\n    provider: deepinfra\n    prices:\n      - { input: "0.15", output: "0.15" }\n  azure/gpt-4o-mini:\n    provider: azure\n    prices:\n      - { input: "0.165", output: "0.66" }\n  meta-llama/Llama-3.3-70B-Instruct:\n    provider: huggingface_fireworks-ai\n    prices:\n      - { input: "0.9", output: "0.9" }\n',
+        'b',
+      ),
+    ]);
+    const d = diffBooks(a, b, NOW, { a: 'a', b: 'b' });
+    expect(d.counts).toEqual({ added: 1, removed: 1, changed: 1, same: 1 });
+    expect(d.changes.filter((c) => c.kind !== 'changed').map((c) => `${c.kind} ${c.provider}/${c.model}`)).toEqual([
+      'added deepinfra/mistralai/Mixtral-8x7B-Instruct-v0.1',
+      'removed mistral/mixtral-8x7b',
+    ]);
+    expect(
+      d.changes.filter((c) => c.kind === 'changed').map((c) => `${c.model} ${c.as} [${c.via}] ${c.field} ${c.before}→${c.after}`),
+    ).toEqual([
+      'gpt-4o-mini azure/gpt-4o-mini [list-price] input 0.15→0.165',
+      'gpt-4o-mini azure/gpt-4o-mini [list-price] output 0.6→0.66',
+    ]);
+  });
+
+  it('Azure bills DeepSeek and Grok at its own prices: no list-price fallback; Claude and OpenAI at list', () => {
+    expect(io('deepseek-reasoner', 'azure')).toBe('unpriced');
+    expect(io('grok-3-mini', 'azure.ai.inference')).toBe('unpriced');
+    expect(io('gpt-4o-mini', 'azure')).toBe('openai 0.15/0.6');
   });
 
   it('drift: beyond the tolerance either way, one-sided types apart', async () => {

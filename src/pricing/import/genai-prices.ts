@@ -104,13 +104,31 @@ function rate(prices: unknown, from: string | undefined, where: string): RateDat
   return r;
 }
 
-/** Conditional prices as dated rates, as genai-prices picks them: the last set whose condition holds. */
+/** Minutes of the day a `{start_time, end_time}` window covers (it may wrap past midnight). */
+function dayMinutes(c: Json, where: string): number {
+  const minute = (v: unknown, k: string) => {
+    const m = typeof v === 'string' ? /^(\d{2}):(\d{2})(?::\d{2})?Z?$/.exec(v) : null;
+    if (!m) fail(`${where}.${k}`, 'a time of day like 00:30:00Z');
+    return Number(m[1]) * 60 + Number(m[2]);
+  };
+  const span = minute(c.end_time, 'end_time') - minute(c.start_time, 'start_time');
+  return span <= 0 ? span + 1440 : span;
+}
+
+/**
+ * Conditional prices as dated rates, as genai-prices picks them: the last set whose condition
+ * holds. Counters cannot tell the hour of a request, so of time-of-day prices the one in force for
+ * most of the day is kept: DeepSeek's older models list their off-peak discount unconditionally and
+ * the standard price for 16 hours of the day; its V4 models list the standard price and a peak
+ * surcharge for 7 hours.
+ */
 function rates(prices: unknown, where: string, dropped: Set<string>): RateData[] {
   if (!Array.isArray(prices)) {
     const r = rate(prices, undefined, where);
     return r ? [r] : [];
   }
   let out: RateData[] = [];
+  let byHour: { rate: RateData | undefined; minutes: number } | undefined;
   prices.forEach((c: unknown, i) => {
     if (!isObject(c)) fail(`${where}[${i}]`, 'a conditional price');
     const constraint = c.constraint;
@@ -121,9 +139,15 @@ function rates(prices: unknown, where: string, dropped: Set<string>): RateData[]
       const r = rate(c.prices, constraint.start_date, `${where}[${i}].prices`);
       if (r) out.push(r);
     } else if (isObject(constraint) && 'start_time' in constraint) {
-      dropped.add('time-of-day prices (off-peak discounts)');
+      const minutes = (byHour?.minutes ?? 0) + dayMinutes(constraint, `${where}[${i}].constraint`);
+      byHour = { rate: byHour?.rate ?? rate(c.prices, undefined, `${where}[${i}].prices`), minutes };
     } else fail(`${where}[${i}].constraint`, '{start_date} or {start_time, end_time}');
   });
+  const last = out[out.length - 1];
+  if (byHour?.rate && last && byHour.minutes > 720) {
+    out[out.length - 1] = { ...byHour.rate, ...(last.from === undefined ? {} : { from: last.from }) };
+    dropped.add('time-of-day prices (the price in force for most of the day is kept)');
+  } else if (byHour) dropped.add('time-of-day prices (the price in force for most of the day is kept)');
   return out.sort((a, b) => (a.from ?? '').localeCompare(b.from ?? ''));
 }
 

@@ -13,7 +13,11 @@ export function renderReportCsv(report: CostReport, options: RenderOptions): str
   const cols = reportColumns(report).filter((c) => c.kind !== 'time');
   const start = Number.isFinite(report.window.start) ? isoTime(report.window.start) : '';
   const end = Number.isFinite(report.window.end) ? isoTime(report.window.end) : '';
-  const fx = report.fx ? ` (converted from ${report.fx.base} at ${report.fx.rates.map((r) => r.text).join('/')})` : '';
+  const rate = (r: { from: number; text: string }) =>
+    Number.isFinite(r.from) ? `${r.text} from ${new Date(r.from).toISOString().slice(0, 10)}` : r.text;
+  const fx = report.fx
+    ? ` (converted from ${report.fx.base} at ${report.fx.rates.map(rate).join('; ')} ${report.fx.quote} per ${report.fx.base}${report.fx.source === '--fx-rate' ? '' : `, ${report.fx.source}`})`
+    : '';
   const version = `${report.pricing.map((p) => p.version).join('+')}${fx}`;
   const header = ['period_start', 'period_end', ...cols.map((c) => c.csv), 'priced', 'unpriced_reason', 'currency', 'pricing_version'];
   const records = rows.map((r, i) => {

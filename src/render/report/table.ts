@@ -5,6 +5,7 @@ import { formatLocal, formatMoney, formatTokens, stripAnsi } from '../format.js'
 import type { RenderOptions } from '../options.js';
 import { type CellValue, type Column, describeWindow, reportColumns, tabulate, visibleColumns } from './columns.js';
 import { terminalCell } from '../../text.js';
+import { describeFx } from '../../pricing/fx.js';
 
 /** A terminal table: one row per group, a totals row, money right-aligned with its currency. */
 export function renderReportTable(report: CostReport, options: RenderOptions): string {
@@ -47,5 +48,6 @@ export function renderReportTable(report: CostReport, options: RenderOptions): s
   if (report.totals.unpricedTokens > 0) {
     lines.push(chalk.yellow(`${formatTokens(report.totals.unpricedTokens)} tokens are unpriced and not in the total.`));
   }
+  if (report.fx) lines.push(chalk.dim(`${terminalCell(describeFx(report.fx)).replace(/^a/, 'A')}.`));
   return `${lines.join('\n')}\n`;
 }

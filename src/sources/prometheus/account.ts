@@ -53,6 +53,8 @@ export interface ServerAccountingInput {
   replicas?: ReplicaPolicy;
   /** Labels the report groups or filters by: never replica labels. */
   grouped?: readonly string[];
+  /** A narrower selector for some metric names (request-size buckets of a few models only). */
+  selectors?: Readonly<Record<string, string>>;
 }
 
 export interface SeriesUsage {
@@ -183,7 +185,7 @@ async function readEdges(input: ServerAccountingInput): Promise<Reading[]> {
       const n = Math.min(maxPoints - 1, run.slices - from);
       const firstEdge = run.first + from;
       const start = edges[firstEdge] as number;
-      const query = runQuery(names, run.stepMs, input.flavour, input.countSamples);
+      const query = runQuery(names, run.stepMs, input.flavour, input.countSamples, input.selectors);
       const result = await client.queryRange(query, start, start + n * run.stepMs, run.stepMs);
       for (const series of result) ingestRange(series, state, start, run.stepMs, firstEdge, n);
     }

@@ -27,7 +27,13 @@ export function readingWindow(stepMs: number): number {
 }
 
 /** The one query of a run: readings, resets (and sample counts) of every named metric. */
-export function runQuery(names: readonly string[], stepMs: number, flavour: ServerFlavour, countSamples = false): string {
+export function runQuery(
+  names: readonly string[],
+  stepMs: number,
+  flavour: ServerFlavour,
+  countSamples = false,
+  selectors: Readonly<Record<string, string>> = {},
+): string {
   // Prometheus 2.x range selectors are closed [t − r, t]; VictoriaMetrics' are (t − r, t].
   const open = flavour === 'victoriametrics' ? 0 : 1;
   const reading = readingWindow(stepMs);
@@ -36,7 +42,7 @@ export function runQuery(names: readonly string[], stepMs: number, flavour: Serv
   const withStart = duration(stepMs + reading - open);
   const parts: string[] = [];
   for (const name of names) {
-    const sel = selector(name);
+    const sel = Object.hasOwn(selectors, name) ? (selectors[name] as string) : selector(name);
     parts.push(tag(tag(`last_over_time(${sel}[${duration(reading)}])`, Q, 'last'), N, name));
     parts.push(tag(tag(`resets(${sel}[${withStart}])`, Q, 'resets'), N, name));
     if (countSamples) parts.push(tag(tag(`count_over_time(${sel}[${duration(stepMs - open)}])`, Q, 'count'), N, name));

@@ -3,8 +3,9 @@ import { type Finding, finding } from '../../findings.js';
 import { replicaFindings } from '../../ledger/replicas.js';
 import type { SampleSink } from '../../ledger/sink.js';
 import type { ReadRequest, SourceReading, UsageSource } from '../source.js';
-import { accountOnServer } from './account.js';
-import { PrometheusClient, type PrometheusConnection } from './client.js';
+import { accountOnServer, type SeriesUsage } from './account.js';
+import { PrometheusClient, type PrometheusConnection, type ServerFlavour } from './client.js';
+import { selector } from './queries.js';
 
 /** Default look-back on a server: a series with no sample in the 7 days before a slice is new. */
 export const SERVER_LOOKBACK_MS = 7 * 86_400_000;
@@ -27,9 +28,11 @@ export class PrometheusSource implements UsageSource {
     const info = await client.buildInfo();
     const start = edges[0] as number;
     const end = edges[edges.length - 1] as number;
-    let names = (await client.metricNames(start - request.lookbackMs, end)).filter((n) => classifier.acceptName(n));
+    const all = await client.metricNames(start - request.lookbackMs, end);
+    const token = (n: string) => classifier.acceptName(n) && !classifier.isBucket(n);
+    let names = all.filter(token);
     // None lately: token metrics that stopped long ago still tell a stale server from an empty one.
-    if (names.length === 0) names = (await client.metricNames()).filter((n) => classifier.acceptName(n));
+    if (names.length === 0) names = (await client.metricNames()).filter(token);
     if (names.length === 0) {
       const lookalikes = [...classifier.lookalikes];
       throw incompleteError(
@@ -56,6 +59,8 @@ export class PrometheusSource implements UsageSource {
       );
     }
     for (const u of usage.series) sink.addAccounted(u.name, u.labels, undefined, u.perSlice, u.coverage, u.freshness);
+    const buckets = await readBuckets(client, info.flavour, all, usage.series, request);
+    for (const u of buckets) sink.addAccounted(u.name, u.labels, undefined, u.perSlice, u.coverage, u.freshness);
     return {
       sources: [
         {
@@ -71,6 +76,50 @@ export class PrometheusSource implements UsageSource {
       findings: [...serverFindings(client), ...replicaFindings(usage.replicas)],
     };
   }
+}
+
+/**
+ * Request-size histogram buckets of the models with a long-context tier, accounted like the token
+ * counters (same edge readings), narrowed to those models by the label that names them.
+ */
+async function readBuckets(
+  client: PrometheusClient,
+  flavour: ServerFlavour,
+  all: readonly string[],
+  series: readonly SeriesUsage[],
+  request: ReadRequest,
+): Promise<SeriesUsage[]> {
+  const wanted = request.bucketModels;
+  const names = all.filter((n) => request.classifier.isBucket(n));
+  if (!wanted || names.length === 0) return [];
+  const byLabel = new Map<string, Set<string>>();
+  for (const u of series) {
+    const c = request.classifier.classify(u.name, u.labels, false);
+    if (!c?.model || !wanted(c.model, c.provider)) continue;
+    const label = Object.keys(u.labels).find((k) => u.labels[k] === c.model) as string;
+    byLabel.set(label, (byLabel.get(label) ?? new Set()).add(c.model));
+  }
+  if (byLabel.size === 0) return [];
+  const escape = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const [label, models] = [...byLabel.entries()][0] as [string, Set<string>];
+  const matcher = `${/^[A-Za-z_][A-Za-z0-9_]*$/.test(label) ? label : JSON.stringify(label)}=~${JSON.stringify([...models].map(escape).join('|'))}`;
+  // One label names every wanted model: narrow by it; else read all the buckets.
+  const narrow = (name: string) => {
+    const sel = selector(name);
+    if (byLabel.size !== 1) return sel;
+    return sel.endsWith('}') ? `${sel.slice(0, -1)},${matcher}}` : `${sel}{${matcher}}`;
+  };
+  const usage = await accountOnServer({
+    client,
+    flavour,
+    names,
+    edges: request.edges as readonly number[],
+    lookbackMs: request.lookbackGiven,
+    replicas: request.replicas,
+    grouped: [...request.grouping.by, ...request.grouping.matchers.map((m) => m.label)],
+    selectors: Object.fromEntries(names.map((n) => [n, narrow(n)])),
+  });
+  return usage.series;
 }
 
 /** What the server said besides data: its warnings, and whether it answered only in part. */
