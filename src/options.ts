@@ -33,7 +33,15 @@ export const SOURCE_OPTIONS: readonly OptionSpec[] = [
     repeatable: true,
   }),
   opt('--scrape <[name=]url>', 'a /metrics endpoint to read (repeatable, read concurrently)', { repeatable: true }),
-  opt('--count-samples', '--prometheus: also count samples per slice for coverage and gaps (the server reads the data twice)'),
+  opt(
+    '--count-samples',
+    '--prometheus: also count samples per slice for coverage and gaps (series by series; the server reads the data twice)',
+  ),
+  opt(
+    '--per-series',
+    '--prometheus: ask for every series at every slice edge instead of sums per group (slower; the reference the sums agree with)',
+  ),
+  opt('--concurrency <n>', '--prometheus: queries in flight at once (default 2)'),
 ];
 
 /** `--scrape` twice: only `report` shows usage between two scrapes. */

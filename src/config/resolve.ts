@@ -30,6 +30,13 @@ export function wholeNumber(text: string, flag: string, min: number): number {
   return Number(text);
 }
 
+/** `--concurrency`: 1 to 16 queries in flight. */
+function concurrencyOf(text: string): number {
+  const n = wholeNumber(text, '--concurrency', 1);
+  if (n > 16) throw usageError(`--concurrency: at most 16 queries in flight, got ${n}`);
+  return n;
+}
+
 /** Dimensions from `--by model,feature`: names of labels or canonical dimensions. */
 export function parseBy(text: string | undefined): string[] {
   if (text === undefined || text.trim() === '') return [];
@@ -102,6 +109,8 @@ export interface SourceFlags {
   file?: string[] | undefined;
   scrape?: string[] | undefined;
   countSamples?: boolean | undefined;
+  perSeries?: boolean | undefined;
+  concurrency?: string | undefined;
 }
 
 /**
@@ -129,6 +138,8 @@ export async function resolveSources(
     prometheusUrl,
     retries,
     countSamples: flags.countSamples === true,
+    perSeries: flags.perSeries === true,
+    concurrency: flags.concurrency === undefined ? 2 : concurrencyOf(flags.concurrency),
     http,
   };
 }

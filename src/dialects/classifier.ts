@@ -1,6 +1,6 @@
 import { usageError } from '../errors.js';
 import type { Labels } from '../model.js';
-import { type Classified, classifyWith, type DialectSettings, type DialectSpec, matchesSignature } from './spec.js';
+import { type Classified, classifyingLabels, classifyWith, type DialectSettings, type DialectSpec, matchesSignature } from './spec.js';
 import { DIALECTS } from './table.js';
 
 export interface ClassifierOptions {
@@ -185,6 +185,13 @@ export class Classifier {
     if (!dialect) return undefined;
     if (count) this.seen.set(dialect.id, (this.seen.get(dialect.id) ?? 0) + 1);
     return classifyWith(dialect, name, labels, this.settings, this.tierLabels);
+  }
+
+  /** Every label the reading of this metric's series depends on (across the dialects that may read it). */
+  labelsFor(name: string): string[] {
+    if (!this.acceptMetric(name)) return [];
+    const candidates = this.byName.get(name) as readonly DialectSpec[];
+    return [...new Set(candidates.flatMap((d) => classifyingLabels(d, this.tierLabels)))];
   }
 
   /** A `_bucket` series read as its histogram's `_sum` (same dialect, labels less `le`); undefined when no dialect has it or `le` is no number. */

@@ -135,6 +135,27 @@ function includesCache(
   return spec.inputIncludesCache ? 'auto' : false;
 }
 
+/**
+ * Every label this dialect's reading of a series depends on: token type, model, provider,
+ * operation, gateway, service tier and its signature. Series that agree on these are read alike,
+ * so a server may sum them before they arrive.
+ */
+export function classifyingLabels(spec: DialectSpec, tierLabels?: readonly string[]): string[] {
+  const s = spec.signature;
+  const conditions = [...(s?.all ?? []), ...(s?.any ?? []), ...(s?.none ?? [])];
+  return [
+    ...new Set([
+      ...(spec.tokenTypeLabels ?? []),
+      ...spec.labels.model,
+      ...(spec.labels.provider ?? []),
+      ...(spec.labels.operation ?? []),
+      ...(spec.labels.gateway ?? ['gateway']),
+      ...(tierLabels ?? spec.labels.serviceTier ?? SERVICE_TIER_LABELS),
+      ...conditions.map((c) => c.label),
+    ]),
+  ];
+}
+
 /** A dialect's reading of one series of one of its metrics. */
 export function classifyWith(
   spec: DialectSpec,

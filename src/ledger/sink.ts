@@ -20,4 +20,6 @@ export interface SampleSink {
     coverage: Coverage,
     freshness?: { newest: number; intervalMs: number | undefined },
   ): void;
+  /** Label names the source's series carry, where it hands over sums rather than series (for messages). */
+  addLabelNames?(names: Iterable<string>): void;
 }

@@ -261,6 +261,11 @@ export class UsageStore implements SampleSink {
     this.accounted.push({ group, model: c.model, ...priceLabels(c), rule: ruleOf(c), type: c.type, perSlice });
   }
 
+  /** Label names the series of a summing source carry: unknown-label messages name them all. */
+  addLabelNames(names: Iterable<string>): void {
+    for (const n of names) if (n !== '__name__') this.census.labelNames.add(n);
+  }
+
   /** Remembers that a (non-repeating) metric reports this dialect, model and token type. */
   private notePrimary(c: Classified): void {
     if (c.alternateOf === undefined && c.type !== undefined) this.primaries.add(`${c.dialect}\u0000${c.model ?? ''}\u0000${c.type}`);

@@ -223,6 +223,47 @@ export class HttpEndpoint {
       yield chunk as Buffer;
     }
   }
+
+  /**
+   * The body's chunks as sent (gzip undone, where the server used it), each counted as it came
+   * off the wire by `onWire`. The cap applies both to what came and to what it unpacked to.
+   */
+  async *decoded(res: Dispatcher.ResponseData, where: string, onWire: (bytes: number) => void): AsyncGenerator<Buffer> {
+    const wire = this.chunks(res, where);
+    const counted = async function* () {
+      for await (const chunk of wire) {
+        onWire(chunk.length);
+        yield chunk;
+      }
+    };
+    const encoding = String(res.headers['content-encoding'] ?? '').toLowerCase();
+    if (encoding !== 'gzip') {
+      yield* counted();
+      return;
+    }
+    const { createGunzip } = await import('node:zlib');
+    const { Readable } = await import('node:stream');
+    const source = Readable.from(counted());
+    const gunzip = createGunzip();
+    source.on('error', (e) => gunzip.destroy(e)); // pipe() does not pass errors on
+    source.pipe(gunzip);
+    const cap = this.settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    let size = 0;
+    try {
+      for await (const chunk of gunzip) {
+        size += (chunk as Buffer).length;
+        if (size > cap) throw sourceError(`${where}: the response unpacks to more than ${formatBytes(cap)} (--max-response-size); refused`);
+        yield chunk as Buffer;
+      }
+    } catch (e) {
+      if ((e as { code?: string }).code?.startsWith('Z_'))
+        throw sourceError(`${where}: malformed response (gzip: ${(e as Error).message})`);
+      throw e;
+    } finally {
+      source.destroy();
+      gunzip.destroy();
+    }
+  }
 }
 
 /** 256 MiB: far above any answer tokenspend asks for, far below what would exhaust memory. */

@@ -18,6 +18,10 @@ export interface SourceSettings {
   retries: number;
   /** `--count-samples` on a server. */
   countSamples: boolean;
+  /** `--per-series`: the server answers series by series, not in sums per group. */
+  perSeries?: boolean;
+  /** `--concurrency`: queries in flight at once. */
+  concurrency?: number;
   http: HttpSettings;
 }
 
@@ -26,7 +30,12 @@ export function openSources(settings: SourceSettings): UsageSource[] {
   const sources: UsageSource[] = [];
   if (settings.prometheusUrl !== undefined) {
     if (settings.specs.length > 0) throw usageError('--prometheus cannot be combined with --file or --scrape');
-    sources.push(new PrometheusSource({ ...settings.http, url: settings.prometheusUrl, retries: settings.retries }, settings.countSamples));
+    sources.push(
+      new PrometheusSource(
+        { ...settings.http, url: settings.prometheusUrl, retries: settings.retries },
+        { countSamples: settings.countSamples, perSeries: settings.perSeries === true, concurrency: settings.concurrency ?? 2 },
+      ),
+    );
   }
   for (const spec of settings.specs) if (spec.kind === 'file') sources.push(new FileSource(spec));
   const scrapes = settings.specs.filter((s) => s.kind === 'scrape');

@@ -19,6 +19,11 @@ export interface SourceInfo {
   requests?: { requests: number; bytes: number; retries: number };
   /** False where samples were not counted (servers without --count-samples): no sample or gap figures. */
   samplesCounted?: boolean;
+  /**
+   * Servers: `groups` when the server summed series per group (coverage.series is then the most
+   * series present in one slice), `series` when it answered series by series (`--per-series`).
+   */
+  accounting?: 'groups' | 'series';
 }
 
 /** What a source may use of the outside world besides its own settings. */

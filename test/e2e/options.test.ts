@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run, serve } from '../helpers/cli.js';
+import { startVictoriaMetricsWith } from '../helpers/servers.js';
 import { serveTls } from '../helpers/tls.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tokenspend-options-'));
@@ -89,21 +90,23 @@ describe('config file', () => {
   const START = Date.parse('2026-11-01T00:00:00Z') / 1000;
   const END = Date.parse('2026-11-02T00:00:00Z') / 1000;
 
-  /** A fake API with one counter that went from 100 to 1,100; it records the tenant header it got. */
+  /** A real VictoriaMetrics with one counter that went from 100 to 1,100, behind a proxy that records the tenant header of each request. */
   async function api(seen: string[]) {
+    const line = (t: number, v: number) => `llm_tokens_in_total{model="gpt-4o-mini",team="search"} ${v} ${t}`;
+    const vm = await startVictoriaMetricsWith([line(START - 3600, 100), line(START, 100), line(END - 300, 1100)], 1, (START - 3600) * 1000);
+    closers.push(vm.stop);
     const s = await serve((req, res) => {
       seen.push(String(req.headers['x-scope-orgid']));
-      req.resume();
-      req.on('end', () => {
-        const path = new URL(req.url ?? '/', 'http://x').pathname;
-        if (path.endsWith('/buildinfo')) return res.end(JSON.stringify({ status: 'success', data: { version: '2.42.0' } }));
-        if (path.endsWith('/__name__/values')) return res.end(JSON.stringify({ status: 'success', data: ['llm_tokens_in'] }));
-        const metric = { __tokenspend_q: 'last', __tokenspend_name: 'llm_tokens_in', model: 'gpt-4o-mini', team: 'search' };
-        const values = [
-          [START, '100'],
-          [END, '1100'],
-        ];
-        res.end(JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [{ metric, values }] } }));
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', async () => {
+        const upstream = await fetch(`${vm.url}${req.url}`, {
+          method: req.method,
+          headers: { 'content-type': String(req.headers['content-type'] ?? 'text/plain') },
+          body: req.method === 'POST' ? Buffer.concat(chunks) : undefined,
+        });
+        res.writeHead(upstream.status, { 'content-type': 'application/json' });
+        res.end(Buffer.from(await upstream.arrayBuffer()));
       });
     });
     closers.push(s.close);

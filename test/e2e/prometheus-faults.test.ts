@@ -4,9 +4,10 @@ import { closedPort, run, serve } from '../helpers/cli.js';
 import { serveTls } from '../helpers/tls.js';
 
 // Faults a real server will not produce on demand, from a local fake API. Everything a real
-// server can answer is tested against Prometheus and VictoriaMetrics in test/integration.
+// server can answer is tested against Prometheus and VictoriaMetrics in test/integration. The
+// fake speaks the series-by-series queries (--per-series): the faults are the client's to handle.
 
-const WINDOW = ['--since', '2026-11-01T00:00:00Z', '--until', '2026-11-02T00:00:00Z'];
+const WINDOW = ['--since', '2026-11-01T00:00:00Z', '--until', '2026-11-02T00:00:00Z', '--per-series'];
 const START = Date.parse('2026-11-01T00:00:00Z') / 1000;
 const END = Date.parse('2026-11-02T00:00:00Z') / 1000;
 
@@ -164,7 +165,19 @@ describe('--prometheus faults', () => {
     const { join } = await import('node:path');
     const budgets = join(mkdtempSync(join(tmpdir(), 'tokenspend-partial-')), 'b.yaml');
     writeFileSync(budgets, 'budgets:\n  - name: all\n    period: day\n    limit: 1000\n');
-    const r = await run(['budget', 'check', '--budgets', budgets, '--prometheus', url, '--at', '2026-11-02T00:00:00Z', '--format', 'json']);
+    const r = await run([
+      'budget',
+      'check',
+      '--budgets',
+      budgets,
+      '--prometheus',
+      url,
+      '--at',
+      '2026-11-02T00:00:00Z',
+      '--format',
+      'json',
+      '--per-series',
+    ]);
     expect(r.code).toBe(4);
     expect(JSON.parse(r.stdout).budgets[0].status).toBe('ok');
     expect(r.stderr).toContain('answered with partial data');

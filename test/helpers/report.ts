@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { buildCostReport, type CostReport } from '../../src/cost/report.js';
 import type { Matcher } from '../../src/ledger/matchers.js';
 import type { ReplicaPolicy } from '../../src/ledger/replicas.js';
@@ -24,6 +25,11 @@ export interface TestInput {
   now?: number;
   lookbackMs?: number;
   countSamples?: boolean;
+  /**
+   * `--per-series`. Left undefined on a server, the report is made both ways (sums per group, and
+   * series by series) and the two must agree to the token: every server test checks the sums.
+   */
+  perSeries?: boolean;
   replicas?: ReplicaPolicy;
   /** `--dialect`. */
   dialect?: string;
@@ -40,12 +46,38 @@ export function bundledPrices(): Promise<PriceBook> {
 }
 
 export async function report(input: TestInput, book?: PriceBook): Promise<CostReport> {
+  if (!input.prometheus || input.perSeries !== undefined || input.countSamples === true) return reportOnce(input, book);
+  const summed = await reportOnce({ ...input, perSeries: false }, book);
+  const bySeries = await reportOnce({ ...input, perSeries: true }, book);
+  expectSameUsage(summed, bySeries);
+  return summed;
+}
+
+/**
+ * The server's sums per group and its series-by-series answer agree: every row's tokens and cost,
+ * the totals, resets and births, and what was found (series are counted differently: the sums
+ * give the most present at once).
+ */
+function expectSameUsage(summed: CostReport, bySeries: CostReport): void {
+  const a = JSON.parse(JSON.stringify(reportJson(summed)));
+  const b = JSON.parse(JSON.stringify(reportJson(bySeries)));
+  const rows = (j: any) => j.rows.map(({ group, start, end, tokens, totalCost }: any) => ({ group, start, end, tokens, totalCost }));
+  const cover = (j: any) => ({ resets: j.coverage.resets, births: j.coverage.births, invalid: j.coverage.invalidSamples > 0 });
+  const codes = (j: any) => [...new Set((j.warnings ?? []).map((f: any) => f.code))].sort();
+  expect(rows(a)).toEqual(rows(b));
+  expect(a.totals).toEqual(b.totals);
+  expect(cover(a)).toEqual(cover(b));
+  expect(codes(a)).toEqual(codes(b));
+}
+
+async function reportOnce(input: TestInput, book?: PriceBook): Promise<CostReport> {
   const p = input.prometheus;
   const sources = openSources({
     specs: (input.files ?? []).map((f) => parseSourceArg('file', f)),
     prometheusUrl: p?.url,
     retries: p?.retries ?? 3,
     countSamples: input.countSamples === true,
+    perSeries: input.perSeries === true,
     http: { headers: p?.headers ?? {}, timeoutMs: p?.timeoutMs ?? 5000 },
   });
   return computeReport(

@@ -148,10 +148,17 @@ describe.each([
     const file = join(mkdtempSync(join(tmpdir(), 'tokenspend-prod-')), 'h.om');
     writeFileSync(file, `${[...openMetricsOf(history.series)].join('\n')}\n`);
     const common = { by: ['gateway', 'model'], step: parseStep('1d'), window: { since: SINCE, until: UNTIL } };
-    const fromServer = await reportAsJson({ ...common, prometheus: connection(server.url) });
+    // Series by series, the server counts each series; its sums count the most present at once.
+    const fromServer = await reportAsJson({ ...common, prometheus: connection(server.url), perSeries: true });
+    const summed = await reportAsJson({ ...common, prometheus: connection(server.url), perSeries: false });
     const fromFile = await reportAsJson({ ...common, files: [file] });
     expect(fromServer.totals).toEqual(fromFile.totals);
+    expect(summed.totals).toEqual(fromFile.totals);
     const cover = (j: any) => ({ series: j.coverage.series, resets: j.coverage.resets, births: j.coverage.births });
     expect(cover(fromServer)).toEqual(cover(fromFile));
+    expect({ ...cover(summed), series: 240 }).toEqual(cover(fromFile));
+    expect(summed.coverage.series).toBeLessThan(240);
+    expect(summed.source[0].accounting).toBe('groups');
+    expect(fromServer.source[0].accounting).toBe('series');
   });
 });

@@ -20,7 +20,7 @@ export interface ReportJson {
   window: { start: string | null; end: string | null; label: string; timezone: string; lifetime: boolean; anchoredToData: boolean };
   step: string | null;
   currency: string;
-  source: (Pick<SourceInfo, 'kind' | 'location' | 'timestamped' | 'server' | 'requests'> & { name: string | null })[];
+  source: (Pick<SourceInfo, 'kind' | 'location' | 'timestamped' | 'server' | 'requests' | 'accounting'> & { name: string | null })[];
   /** Dialect id → series read. */
   dialects: Record<string, number>;
   pricing: { files: { path: string; version: string; sha256: string }[]; version: string; sha256: string | null };
@@ -85,6 +85,7 @@ export function reportJson(report: CostReport, decimals = 6): ReportJson {
       timestamped: s.timestamped,
       ...(s.server ? { server: s.server } : {}),
       ...(s.requests ? { requests: s.requests } : {}),
+      ...(s.accounting ? { accounting: s.accounting } : {}),
     })),
     dialects: report.dialects,
     pricing: {

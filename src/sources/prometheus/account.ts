@@ -12,7 +12,20 @@ import { seriesKey } from '../../ledger/store.js';
 import type { Labels } from '../../model.js';
 import type { MatrixSeries, PrometheusClient, ServerFlavour } from './client.js';
 import { newestSamples, type SeriesFreshness } from './freshness.js';
-import { duration, N, parseValue, Q, runQuery, selector, sliceRuns, stripOurs } from './queries.js';
+import {
+  baselineLooks,
+  duration,
+  groupBy,
+  N,
+  parseValue,
+  Q,
+  ranges,
+  RETENTION_MS,
+  runQuery,
+  selector,
+  sliceRuns,
+  stripOurs,
+} from './queries.js';
 
 /**
  * Exact accounting (design §4) pushed down to a Prometheus-compatible server.
@@ -55,6 +68,8 @@ export interface ServerAccountingInput {
   grouped?: readonly string[];
   /** A narrower selector for some metric names (request-size buckets of a few models only). */
   selectors?: Readonly<Record<string, string>>;
+  /** Also look for each series' newest sample (and for series quiet in the window); default true. */
+  freshness?: boolean;
 }
 
 export interface SeriesUsage {
@@ -72,9 +87,6 @@ export interface ServerUsage {
   replicas: { labels: string[]; copies: number } | undefined;
 }
 
-/** The first look for an older sample; then, for series that still look born, the whole retention. */
-const FIRST_LOOK_MS = 7 * 86_400_000;
-const RETENTION_MS = 10 * 366 * 86_400_000;
 /** Raw samples start this long before an anomalous range: each copy's last value before it is its baseline. */
 const BASELINE_WINDOW_MS = 3_600_000;
 
@@ -115,7 +127,7 @@ interface Logical {
 export async function accountOnServer(input: ServerAccountingInput): Promise<ServerUsage> {
   const edgeReadings = await readEdges(input);
   const at = input.edges.at(-1) as number;
-  const newest = await newestSamples(input.client, input.flavour, input.names, at, edgeReadings);
+  const newest = input.freshness === false ? [] : await newestSamples(input.client, input.flavour, input.names, at, edgeReadings);
   // Series with samples before the window but none in it are series too: idle or stale, not absent.
   const readings = [...edgeReadings, ...quietSeries(newest, edgeReadings, input.edges)];
   const replicaLabels = chooseReplicaLabels(input, readings);
@@ -340,30 +352,6 @@ function sharedLabels(series: readonly { labels: Labels }[]): Labels {
   return shared;
 }
 
-/** Contiguous ranges of slice indices. */
-function ranges(indices: Iterable<number>): [number, number][] {
-  const sorted = [...new Set(indices)].sort((a, b) => a - b);
-  const out: [number, number][] = [];
-  for (const i of sorted) {
-    const last = out[out.length - 1];
-    if (last && last[1] === i - 1) last[1] = i;
-    else out.push([i, i]);
-  }
-  return out;
-}
-
-/** Items grouped by a key, in first-seen order. */
-function groupBy<T>(items: Iterable<T>, key: (t: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const t of items) {
-    const k = key(t);
-    const list = out.get(k);
-    if (list) list.push(t);
-    else out.set(k, [t]);
-  }
-  return out;
-}
-
 /** 4. Series with no reading at a slice start: an older baseline makes it an anomaly, none a birth. */
 async function settleBirths(input: ServerAccountingInput, all: readonly Logical[], replicaLabels: readonly string[]): Promise<void> {
   const pending = all.flatMap((s) => [...s.unbased].map((i) => ({ s, i })));
@@ -394,7 +382,7 @@ async function baselinesAt(
   replicaLabels: readonly string[],
 ): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  const looks = input.lookbackMs === undefined ? [FIRST_LOOK_MS, RETENTION_MS] : [input.lookbackMs];
+  const looks = baselineLooks(input.lookbackMs);
   let missing = [...series];
   for (const look of looks) {
     if (missing.length === 0 || !(look > 0)) break;

@@ -103,8 +103,8 @@ export class PrometheusClient {
           method,
           headers:
             method === 'POST'
-              ? { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' }
-              : { accept: 'application/json' },
+              ? { accept: 'application/json', 'accept-encoding': 'gzip', 'content-type': 'application/x-www-form-urlencoded' }
+              : { accept: 'application/json', 'accept-encoding': 'gzip' },
           ...(method === 'POST' ? { body: body.toString() } : {}),
         });
         this.endpoint.checkRedirect(res, what);
@@ -139,12 +139,14 @@ export class PrometheusClient {
     }
   }
 
-  /** Feeds the body to the scan as it arrives; returns its size. A result object that is not JSON is a malformed response. */
+  /**
+   * Feeds the body to the scan as it arrives (gzip undone); returns its size unpacked. The stats
+   * count the bytes received. A result object that is not JSON is a malformed response.
+   */
   private async read(res: Dispatcher.ResponseData, what: string, stream: ResultStream): Promise<number> {
     let size = 0;
-    for await (const chunk of this.endpoint.chunks(res, what)) {
+    for await (const chunk of this.endpoint.decoded(res, what, (n) => (this.stats.bytes += n))) {
       size += chunk.length;
-      this.stats.bytes += chunk.length;
       try {
         stream.push(chunk);
       } catch (e) {
@@ -193,17 +195,27 @@ export class PrometheusClient {
     return env.data;
   }
 
-  /** A range query: one value per step per series. */
-  async queryRange(query: string, startMs: number, endMs: number, stepMs: number): Promise<MatrixSeries[]> {
-    const data = (await this.call('api/v1/query_range', {
-      query,
-      start: seconds(startMs),
-      end: seconds(endMs),
-      step: seconds(stepMs),
-      partial_response: 'false',
-      nocache: '1',
-    })) as { resultType?: string; result?: unknown };
-    return expectResult(data, 'matrix', `${this.where}/api/v1/query_range`) as MatrixSeries[];
+  /**
+   * A range query: one value per step per series. With `each`, series are handed over as they
+   * arrive (and may be handed over twice if the request is retried) and none are returned.
+   */
+  async queryRange(
+    query: string,
+    startMs: number,
+    endMs: number,
+    stepMs: number,
+    each?: (series: MatrixSeries) => void,
+  ): Promise<MatrixSeries[]> {
+    const what = `${this.where}/api/v1/query_range`;
+    const form = { query, start: seconds(startMs), end: seconds(endMs), step: seconds(stepMs), partial_response: 'false', nocache: '1' };
+    const onElement = each
+      ? (e: unknown) => {
+          if (!isMatrixSeries(e)) throw sourceError(`${what}: malformed response (a result that is not a series)`);
+          each(e);
+        }
+      : undefined;
+    const data = (await this.call('api/v1/query_range', form, 'POST', onElement)) as { resultType?: string; result?: unknown };
+    return expectResult(data, 'matrix', what) as MatrixSeries[];
   }
 
   /** An instant query; a range selector returns raw samples (a matrix). */
@@ -227,6 +239,14 @@ export class PrometheusClient {
     return data as string[];
   }
 
+  /** Label names of the series matching selectors in a time range. */
+  async labelNames(match: string[], startMs: number, endMs: number): Promise<string[]> {
+    const data = await this.call('api/v1/labels', { 'match[]': match, start: seconds(startMs), end: seconds(endMs) });
+    if (!Array.isArray(data) || !data.every((d) => typeof d === 'string'))
+      throw sourceError(`${this.where}/api/v1/labels: malformed response`);
+    return data;
+  }
+
   /** Label sets of the series matching selectors in a time range. */
   async series(match: string[], startMs: number, endMs: number): Promise<Record<string, string>[]> {
     const data = await this.call('api/v1/series', { 'match[]': match, start: seconds(startMs), end: seconds(endMs) });
@@ -247,6 +267,15 @@ export class PrometheusClient {
       throw e;
     }
   }
+}
+
+/** A series of a matrix: labels as strings and [time, "value"] pairs. */
+function isMatrixSeries(e: unknown): e is MatrixSeries {
+  if (e === null || typeof e !== 'object') return false;
+  const { metric, values } = e as { metric?: unknown; values?: unknown };
+  if (metric === null || typeof metric !== 'object' || Array.isArray(metric) || !Array.isArray(values)) return false;
+  for (const v of Object.values(metric)) if (typeof v !== 'string') return false;
+  return values.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'number' && typeof p[1] === 'string');
 }
 
 function seconds(ms: number): string {

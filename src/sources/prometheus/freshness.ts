@@ -28,16 +28,18 @@ export async function newestSamples(
   at: number,
   known: readonly { name: string; labels: Labels }[],
   windows: readonly number[] = FRESHNESS_WINDOWS_MS,
+  groupBy?: ReadonlyMap<string, readonly string[]>,
 ): Promise<SeriesFreshness[]> {
+  const group = grouper(groupBy);
   const out = new Map<string, SeriesFreshness>();
   let pending = [...names];
   for (const [i, windowMs] of windows.entries()) {
     if (pending.length === 0) break;
     if (i === 0 || flavour === 'victoriametrics') {
-      const res = await client.query(freshnessQuery(pending, flavour, windowMs, i === 0), at);
+      const res = await client.query(freshnessQuery(pending, flavour, windowMs, i === 0, group), at);
       for (const r of res.result as VectorSample[]) ingest(r, out);
     } else {
-      await lookFurther(client, pending, at, windowMs, out);
+      await lookFurther(client, pending, at, windowMs, out, group);
     }
     // Metrics with a known series that had no sample in the window, or with no series seen at
     // all (a stale server): look again, further back.
@@ -54,6 +56,17 @@ export async function newestSamples(
 
 const DAY = 86_400_000;
 
+/** Wraps a per-series expression of a metric in an aggregation by its group labels (none: per series). */
+type Grouper = (name: string, op: 'max' | 'avg' | 'sum', expr: string) => string;
+
+function grouper(groupBy: ReadonlyMap<string, readonly string[]> | undefined): Grouper {
+  return (name, op, expr) => {
+    const labels = groupBy?.get(name);
+    if (!labels) return expr;
+    return labels.length > 0 ? `${op} by (${labels.join(', ')}) (${expr})` : `${op} (${expr})`;
+  };
+}
+
 /**
  * Further back without VictoriaMetrics' `tlast_over_time`: which day each series last had samples
  * (one range query, a point a day), then, per such day, the exact time (a 5-minute `timestamp()`
@@ -65,9 +78,10 @@ async function lookFurther(
   at: number,
   windowMs: number,
   out: Map<string, SeriesFreshness>,
+  group: Grouper,
 ): Promise<void> {
   const days = Math.min(Math.ceil(windowMs / DAY), 11_000);
-  const query = names.map((name) => tag(`count_over_time(${selector(name)}[1d])`, N, name)).join(' or ');
+  const query = names.map((name) => tag(group(name, 'sum', `count_over_time(${selector(name)}[1d])`), N, name)).join(' or ');
   const lastDay = new Map<number, Set<string>>();
   for (const series of await client.queryRange(query, at - days * DAY, at, DAY)) {
     const name = series.metric[N];
@@ -80,7 +94,9 @@ async function lookFurther(
     lastDay.set(t, set);
   }
   for (const [dayEnd, dayNames] of lastDay) {
-    const parts = [...dayNames].map((name) => tag(tag(`max_over_time(timestamp(${selector(name)})[1d:5m])`, Q, 'newest'), N, name));
+    const parts = [...dayNames].map((name) =>
+      tag(tag(group(name, 'max', `max_over_time(timestamp(${selector(name)})[1d:5m])`), Q, 'newest'), N, name),
+    );
     const res = await client.query(parts.join(' or '), dayEnd);
     for (const r of res.result as VectorSample[]) {
       // Several days may be asked about one metric: keep the newest time per series.
@@ -97,7 +113,7 @@ function keyOf(name: string, labels: Labels): string {
   return `${name}\u0000${JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))}`;
 }
 
-function freshnessQuery(names: readonly string[], flavour: ServerFlavour, windowMs: number, withCount: boolean): string {
+function freshnessQuery(names: readonly string[], flavour: ServerFlavour, windowMs: number, withCount: boolean, group: Grouper): string {
   const window = `${Math.round(windowMs / 60_000)}m`;
   // Steps within the default look-back delta (5m): every sample is seen by some step.
   const step = '5m';
@@ -106,9 +122,9 @@ function freshnessQuery(names: readonly string[], flavour: ServerFlavour, window
       const sel = selector(name);
       const newest =
         flavour === 'victoriametrics' ? `tlast_over_time(${sel}[${window}])` : `max_over_time(timestamp(${sel})[${window}:${step}])`;
-      const parts = [tag(tag(newest, Q, 'newest'), N, name)];
+      const parts = [tag(tag(group(name, 'max', newest), Q, 'newest'), N, name)];
       // Samples in the last hour: the scrape interval.
-      if (withCount) parts.push(tag(tag(`count_over_time(${sel}[1h])`, Q, 'count'), N, name));
+      if (withCount) parts.push(tag(tag(group(name, 'avg', `count_over_time(${sel}[1h])`), Q, 'count'), N, name));
       return parts;
     })
     .join(' or ');

@@ -13,6 +13,69 @@ export function selector(name: string, matchers: Labels = {}): string {
   return `{${[`__name__=${JSON.stringify(name)}`, ...parts].join(',')}}`;
 }
 
+/** A label matcher in a narrowed selector: equal to a value, or (RE2, anchored) one of several. */
+export interface LabelMatch {
+  label: string;
+  op: '=' | '=~' | '!=';
+  value: string;
+}
+
+/** PromQL selector for a metric name with these matchers. */
+export function selectorWith(name: string, matches: readonly LabelMatch[]): string {
+  const parts = matches.map((m) => `${BARE_NAME.test(m.label) ? m.label : JSON.stringify(m.label)}${m.op}${JSON.stringify(m.value)}`);
+  if (BARE_NAME.test(name)) return parts.length > 0 ? `${name}{${parts.join(',')}}` : name;
+  return `{${[`__name__=${JSON.stringify(name)}`, ...parts].join(',')}}`;
+}
+
+/** An RE2 pattern matching exactly these values (the empty value matches series without the label). */
+export function anyOf(values: Iterable<string>): string {
+  return [...values].map((v) => v.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&')).join('|');
+}
+
+/** Most values one label may list in a narrowing matcher; beyond it the label is not used to narrow. */
+const MAX_NARROW_VALUES = 64;
+/** Most characters of all narrowing alternations together (VictoriaMetrics refuses queries over 16 KiB). */
+const MAX_NARROW_CHARS = 3000;
+/** Longest query sent in one request (VictoriaMetrics' default -search.maxQueryLen is 16 KiB). */
+export const MAX_QUERY_CHARS = 15_000;
+
+/** Parts of an `or` query, joined into as few queries as fit `MAX_QUERY_CHARS`. */
+export function batches(parts: readonly string[]): string[] {
+  const out: string[] = [];
+  let current = '';
+  for (const p of parts) {
+    if (current !== '' && current.length + 4 + p.length > MAX_QUERY_CHARS) {
+      out.push(current);
+      current = '';
+    }
+    current = current === '' ? p : `${current} or ${p}`;
+  }
+  if (current !== '') out.push(current);
+  return out;
+}
+
+/**
+ * Matchers that select the series of these groups (label sets over the same label names) and as
+ * few others as they can: a label with one value is matched exactly, one with a few by an
+ * alternation, one with many not at all.
+ */
+export function narrowTo(groups: Iterable<Readonly<Record<string, string>>>, labels: readonly string[]): LabelMatch[] {
+  const values = new Map<string, Set<string>>(labels.map((l) => [l, new Set<string>()]));
+  for (const g of groups) for (const l of labels) values.get(l)?.add(Object.hasOwn(g, l) ? (g[l] as string) : '');
+  const out: LabelMatch[] = [];
+  let chars = 0;
+  // Labels with the fewest values narrow the most for their length: they go first.
+  for (const [label, set] of [...values].sort((a, b) => a[1].size - b[1].size)) {
+    if (set.size === 0 || set.size > MAX_NARROW_VALUES) continue;
+    const m: LabelMatch =
+      set.size === 1 ? { label, op: '=', value: [...set][0] as string } : { label, op: '=~', value: anyOf([...set].sort()) };
+    if (chars + m.value.length > MAX_NARROW_CHARS) continue;
+    chars += m.value.length;
+    out.push(m);
+  }
+  return out;
+}
+
 export function duration(ms: number): string {
   return `${Math.max(1, Math.round(ms))}ms`;
 }
@@ -82,4 +145,51 @@ export function parseValue(v: string): number {
   if (v === '+Inf') return Number.POSITIVE_INFINITY;
   if (v === '-Inf') return Number.NEGATIVE_INFINITY;
   return Number(v);
+}
+
+/** The first look for an older sample; then, for series that still look born, the whole retention. */
+export const FIRST_LOOK_MS = 7 * 86_400_000;
+export const RETENTION_MS = 10 * 366 * 86_400_000;
+
+/** How far back a series that looks born is checked for an older sample: `--lookback`, else a week and then the whole retention. */
+export function baselineLooks(lookbackMs: number | undefined): number[] {
+  return lookbackMs === undefined ? [FIRST_LOOK_MS, RETENTION_MS] : [lookbackMs];
+}
+
+/** Contiguous ranges of slice indices. */
+export function ranges(indices: Iterable<number>): [number, number][] {
+  const sorted = [...new Set(indices)].sort((a, b) => a - b);
+  const out: [number, number][] = [];
+  for (const i of sorted) {
+    const last = out[out.length - 1];
+    if (last && last[1] === i - 1) last[1] = i;
+    else out.push([i, i]);
+  }
+  return out;
+}
+
+/** Items grouped by a key, in first-seen order. */
+export function groupBy<T>(items: Iterable<T>, key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const t of items) {
+    const k = key(t);
+    const list = out.get(k);
+    if (list) list.push(t);
+    else out.set(k, [t]);
+  }
+  return out;
+}
+
+/** Runs `work` over the items, at most `limit` at a time; results in the items' order. */
+export async function inPool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
 }

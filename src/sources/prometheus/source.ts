@@ -5,6 +5,7 @@ import type { SampleSink } from '../../ledger/sink.js';
 import type { ReadRequest, SourceReading, UsageSource } from '../source.js';
 import { accountOnServer, type SeriesUsage } from './account.js';
 import { PrometheusClient, type PrometheusConnection, type ServerFlavour } from './client.js';
+import { groupLabels, labelsPresent, readByGroups, replicaLabelsFor } from './grouped.js';
 import { selector } from './queries.js';
 
 /** Default look-back on a server: a series with no sample in the 7 days before a slice is new. */
@@ -18,40 +19,34 @@ export class PrometheusSource implements UsageSource {
 
   constructor(
     private readonly conn: PrometheusConnection,
-    private readonly countSamples: boolean,
+    private readonly options: { countSamples: boolean; perSeries: boolean; concurrency: number },
   ) {}
 
   async read(sink: SampleSink, request: ReadRequest): Promise<SourceReading> {
     const edges = request.edges as readonly number[];
-    const { classifier } = request;
     const client = new PrometheusClient(this.conn, { sleep: request.ctx.sleep });
     const info = await client.buildInfo();
     const start = edges[0] as number;
     const end = edges[edges.length - 1] as number;
-    const all = await client.metricNames(start - request.lookbackMs, end);
-    const token = (n: string) => classifier.acceptName(n) && !classifier.isBucket(n);
-    let names = all.filter(token);
-    // None lately: token metrics that stopped long ago still tell a stale server from an empty one.
-    if (names.length === 0) names = (await client.metricNames()).filter(token);
-    if (names.length === 0) {
-      const lookalikes = [...classifier.lookalikes];
-      throw incompleteError(
-        `${client.where}: no token metric of a known dialect between ${new Date(start).toISOString()} and ${new Date(end).toISOString()}`,
-        lookalikes.length > 0
-          ? `metrics that look like token counters: ${lookalikes.join(', ')}; map them in a config file (mappings)`
-          : 'run tokenspend doctor to see what the server has',
-      );
-    }
-    const usage = await accountOnServer({
-      client,
-      flavour: info.flavour,
-      names,
-      edges,
-      lookbackMs: request.lookbackGiven,
-      countSamples: this.countSamples,
-      replicas: request.replicas,
-      grouped: [...request.grouping.by, ...request.grouping.matchers.map((m) => m.label)],
-    });
+    const { all, names } = await tokenMetrics(client, request, start, end);
+    const { countSamples, perSeries, concurrency } = this.options;
+    // Sums per group unless asked otherwise (sample counts and gaps are per series).
+    const present = countSamples || perSeries ? undefined : await labelsPresent(client, names, request);
+    const labels = present && groupLabels(names, request, present);
+    if (present) sink.addLabelNames?.(present);
+    const usage =
+      present && labels
+        ? await readByGroups(client, info.flavour, names, request, labels, replicaLabelsFor(request, present), concurrency)
+        : await accountOnServer({
+            client,
+            flavour: info.flavour,
+            names,
+            edges,
+            lookbackMs: request.lookbackGiven,
+            countSamples,
+            replicas: request.replicas,
+            grouped: [...request.grouping.by, ...request.grouping.matchers.map((m) => m.label)],
+          });
     if (usage.series.length === 0) {
       throw incompleteError(
         `${client.where}: the token metrics ${names.join(', ')} have no sample between ${new Date(start - 7 * 86_400_000).toISOString()} and ${new Date(end).toISOString()}: the data is stale (have the scrapes stopped?)`,
@@ -70,12 +65,38 @@ export class PrometheusSource implements UsageSource {
           timestamped: true,
           server: { flavour: info.flavour, version: info.version ?? null, metrics: names },
           requests: { ...client.stats },
-          samplesCounted: this.countSamples,
+          samplesCounted: countSamples,
+          accounting: labels ? 'groups' : 'series',
         },
       ],
       findings: [...serverFindings(client), ...replicaFindings(usage.replicas)],
     };
   }
+}
+
+/** The token metric names on the server lately (or ever, to tell a stale server from an empty one). */
+async function tokenMetrics(
+  client: PrometheusClient,
+  request: ReadRequest,
+  start: number,
+  end: number,
+): Promise<{ all: string[]; names: string[] }> {
+  const { classifier } = request;
+  const all = await client.metricNames(start - request.lookbackMs, end);
+  const token = (n: string) => classifier.acceptName(n) && !classifier.isBucket(n);
+  let names = all.filter(token);
+  // None lately: token metrics that stopped long ago still tell a stale server from an empty one.
+  if (names.length === 0) names = (await client.metricNames()).filter(token);
+  if (names.length === 0) {
+    const lookalikes = [...classifier.lookalikes];
+    throw incompleteError(
+      `${client.where}: no token metric of a known dialect between ${new Date(start).toISOString()} and ${new Date(end).toISOString()}`,
+      lookalikes.length > 0
+        ? `metrics that look like token counters: ${lookalikes.join(', ')}; map them in a config file (mappings)`
+        : 'run tokenspend doctor to see what the server has',
+    );
+  }
+  return { all, names };
 }
 
 /**

@@ -1,0 +1,516 @@
+import { addCoverage, type Coverage, emptyCoverage, sliceOf } from '../../ledger/accounting.js';
+import { seriesKey } from '../../ledger/store.js';
+import type { Labels } from '../../model.js';
+import { accountOnServer } from './account.js';
+import type { MatrixSeries, PrometheusClient, ServerFlavour, VectorSample } from './client.js';
+import {
+  baselineLooks,
+  batches,
+  duration,
+  groupBy,
+  inPool,
+  type LabelMatch,
+  narrowTo,
+  parseValue,
+  Q,
+  ranges,
+  readingWindow,
+  selectorWith,
+  sliceRuns,
+  stripOurs,
+  tag,
+} from './queries.js';
+
+/**
+ * Exact accounting summed on the server (design §4, for many series). Series that agree on every
+ * label their reading depends on (`groupLabels`: token type, model, provider, gateway, the
+ * report's grouping…) form a group, and the server sums them. For each group and slice edge it
+ * returns the sum and the count of the readings (each logical series' last sample in the reading
+ * window; HA copies are one series, at their highest reading), and for each slice the number of
+ * series with samples in it or in the reading window before it, and of those with a reset there.
+ *
+ * A slice is exact from sums alone when every series present had a reading at both ends and none
+ * reset: then its tokens are sum(end) − sum(start). Readings are taken inside the presence window,
+ * so equal counts mean the same series. Series with no reading at the start are born when they
+ * have no earlier sample at all (counted per group on the server, as on the per-series path);
+ * their reading is all usage. Any other slice of a group (a reset, a gap, a series that stopped
+ * inside the slice, a value no counter holds) is cut into hours (or days) and asked again, for
+ * the groups concerned only, and what is still unclear at that grain is settled series by series
+ * (`accountOnServer`), narrowed to those groups. Bytes grow with groups × slices plus what happened,
+ * not with series; the result is the per-series path's to the token.
+ */
+
+export interface GroupAccountingInput {
+  client: PrometheusClient;
+  flavour: ServerFlavour;
+  names: readonly string[];
+  /** Slice edges; slice i is (edges[i], edges[i+1]]. */
+  edges: readonly number[];
+  /** `--lookback`; undefined: 7 days, then the whole retention for series that look born. */
+  lookbackMs: number | undefined;
+  /** Per metric name, the labels its series are summed by. */
+  groupLabels: ReadonlyMap<string, readonly string[]>;
+  /** Labels whose copies are one counter (HA replicas); empty with `--no-dedupe`. */
+  replicaLabels: readonly string[];
+  /** Most points per series in one range query (Prometheus refuses more than 11,000). */
+  maxPoints?: number;
+  /** Requests in flight at once. */
+  concurrency?: number;
+}
+
+export interface GroupUsage {
+  name: string;
+  /** The group's values of its metric's group labels. */
+  labels: Labels;
+  perSlice: Float64Array;
+  coverage: Coverage;
+}
+
+/** 2^24: the reset count rides above the presence count in one number. */
+const FLAG = 16_777_216;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+/** Slices longer than this are cut into hours (days above two days) before going series by series. */
+const REFINE_ABOVE_MS = 2 * HOUR;
+const MAX_DEPTH = 2;
+
+interface Group {
+  key: string;
+  name: string;
+  labels: Labels;
+  /** Sum and count of readings at each edge (NaN, 0 where none). */
+  sl: Float64Array;
+  cl: Float64Array;
+  /** Readings at each edge counting HA copies apart (only with replica labels). */
+  cc: Float64Array;
+  /** Per slice: series present, and series with a reset. */
+  u: Float64Array;
+  x: Float64Array;
+  /** Series with a reset in the slice before the first (for HA copies' stale readings). */
+  xBefore: number;
+  perSlice: Float64Array;
+  coverage: Coverage;
+  /** Series found born, per slice. */
+  born: Map<number, number>;
+}
+
+interface Scope {
+  names: readonly string[];
+  edges: readonly number[];
+  narrow: ReadonlyMap<string, readonly LabelMatch[]>;
+  /** Only these groups are wanted (keys); undefined: all. */
+  only?: ReadonlySet<string>;
+  depth: number;
+}
+
+/** A slice of a group that the sums alone do not settle. */
+interface Open {
+  g: Group;
+  i: number;
+  /** Series with no reading at the slice start (births, when they have no older sample). */
+  unbased: number;
+  /** Series with no reading at the slice end (they stopped in the slice). */
+  stopped: number;
+}
+
+export async function accountGroupsOnServer(input: GroupAccountingInput): Promise<GroupUsage[]> {
+  const groups = await settleScope(input, { names: input.names, edges: input.edges, narrow: new Map(), depth: 0 });
+  return [...groups.values()].map((g) => {
+    finish(g);
+    g.coverage.series = Math.max(0, ...g.u);
+    return { name: g.name, labels: g.labels, perSlice: g.perSlice, coverage: g.coverage };
+  });
+}
+
+/** Counts the births settled here into the coverage. */
+function finish(g: Group): void {
+  for (const n of g.born.values()) g.coverage.births += n;
+  g.born.clear();
+}
+
+async function settleScope(input: GroupAccountingInput, scope: Scope): Promise<Map<string, Group>> {
+  const groups = await readGroups(input, scope);
+  const pending: Open[] = [];
+  const anomalies: Open[] = [];
+  const replicated = input.replicaLabels.length > 0;
+  for (const g of groups.values()) sortSlices(g, replicated, replicated && fused(input, g.name), pending, anomalies);
+  await settlePending(input, scope, pending, anomalies);
+  await settleAnomalies(input, scope, groups, anomalies);
+  return groups;
+}
+
+/** The group sums of every run of equal slices, per metric, a few requests at a time. */
+async function readGroups(input: GroupAccountingInput, scope: Scope): Promise<Map<string, Group>> {
+  const { edges } = scope;
+  const maxPoints = input.maxPoints ?? 11_000;
+  const groups = new Map<string, Group>();
+  const work: { name: string; firstEdge: number; n: number; stepMs: number }[] = [];
+  for (const run of sliceRuns(edges)) {
+    for (let from = 0; from < run.slices; from += maxPoints - 1) {
+      const n = Math.min(maxPoints - 1, run.slices - from);
+      for (const name of scope.names) work.push({ name, firstEdge: run.first + from, n, stepMs: run.stepMs });
+    }
+  }
+  await inPool(work, input.concurrency ?? 2, async ({ name, firstEdge, n, stepMs }) => {
+    const start = edges[firstEdge] as number;
+    const sel = selectorWith(name, scope.narrow.get(name) ?? []);
+    const query = groupQuery(input, name, sel, stepMs);
+    await input.client.queryRange(query, start, start + n * stepMs, stepMs, (series) => {
+      const g = groupOf(input, groups, scope, name, series.metric);
+      if (g) ingest(g, series, start, stepMs, firstEdge, n);
+    });
+  });
+  return groups;
+}
+
+/** `sum by (labels)` and the like, or the plain aggregation when there are no labels. */
+function by(op: string, labels: readonly string[], expr: string): string {
+  return labels.length > 0 ? `${op} by (${labels.join(', ')}) (${expr})` : `${op} (${expr})`;
+}
+
+/** HA copies as one series: the highest of them. */
+function logical(input: GroupAccountingInput, expr: string): string {
+  return input.replicaLabels.length > 0 ? `max without (${input.replicaLabels.join(', ')}) (${expr})` : expr;
+}
+
+/** A series' reading: its last sample in the window, when that is a value a counter can hold. */
+function reading(sel: string, windowMs: number, offsetMs = 0): string {
+  const offset = offsetMs > 0 ? ` offset ${duration(offsetMs)}` : '';
+  return `last_over_time(${sel}[${duration(windowMs)}]${offset}) >= 0 <= ${Number.MAX_SAFE_INTEGER}`;
+}
+
+/** VictoriaMetrics' `aggr_over_time` computes several rollups in one pass (its output names them by a `rollup` label). */
+function fused(input: GroupAccountingInput, name: string): boolean {
+  return input.flavour === 'victoriametrics' && !(input.groupLabels.get(name) ?? []).includes('rollup');
+}
+
+/**
+ * One run's query for one metric: per group and edge, the sum and count of readings; per slice,
+ * the series present in it or in the reading window before it, and those with a reset there.
+ */
+function groupQuery(input: GroupAccountingInput, name: string, sel: string, stepMs: number): string {
+  const labels = input.groupLabels.get(name) ?? [];
+  // Prometheus 2.x range selectors are closed [t − r, t]; VictoriaMetrics' are (t − r, t].
+  const open = input.flavour === 'victoriametrics' ? 0 : 1;
+  const r = readingWindow(stepMs);
+  if (fused(input, name)) {
+    // VictoriaMetrics decodes a series' blocks whatever the window: each pass computes several
+    // rollups at once. Readings (last and present) over the reading window; presence and resets
+    // over the slice and the reading window before it. Clamped, a value no counter holds makes
+    // the sum too big to be exact (or counts as 0 below zero, as it would from the raw samples).
+    const read = logical(
+      input,
+      `clamp(aggr_over_time(("last_over_time", "present_over_time"), ${sel}[${duration(r)}]), 0, ${Number.MAX_SAFE_INTEGER + 1})`,
+    );
+    const seen = logical(input, `clamp_max(aggr_over_time(("present_over_time", "resets"), ${sel}[${duration(stepMs + r)}]), 1)`);
+    return [tag(by('sum', [...labels, 'rollup'], read), Q, 'readings'), tag(by('sum', [...labels, 'rollup'], seen), Q, 'seen')].join(
+      ' or ',
+    );
+  }
+  const read = logical(input, reading(sel, r));
+  const resets = logical(input, `clamp_max(resets(${sel}[${duration(stepMs + r - open)}]), 1)`);
+  const parts = [
+    tag(by('sum', labels, read), Q, 'sl'),
+    tag(by('count', labels, read), Q, 'cl'),
+    tag(by('sum', labels, `${resets} * ${FLAG} + 1`), Q, 'x'),
+  ];
+  // Copies read apart: where two copies of a series have readings, one may be stale.
+  if (input.replicaLabels.length > 0) parts.push(tag(by('count', labels, reading(sel, r)), Q, 'cc'));
+  return parts.join(' or ');
+}
+
+function groupOf(
+  input: GroupAccountingInput,
+  groups: Map<string, Group>,
+  scope: Scope,
+  name: string,
+  metric: Record<string, string>,
+): Group | undefined {
+  const labels = stripOurs(metric);
+  if (fused(input, name)) delete labels.rollup;
+  const key = seriesKey(name, labels, undefined);
+  if (scope.only && !scope.only.has(key)) return undefined;
+  let g = groups.get(key);
+  if (!g) {
+    const n = scope.edges.length;
+    g = {
+      key,
+      name,
+      labels,
+      sl: new Float64Array(n).fill(Number.NaN),
+      cl: new Float64Array(n),
+      cc: new Float64Array(n),
+      u: new Float64Array(n - 1),
+      x: new Float64Array(n - 1),
+      xBefore: 0,
+      perSlice: new Float64Array(n - 1),
+      coverage: emptyCoverage(),
+      born: new Map(),
+    };
+    groups.set(key, g);
+  }
+  return g;
+}
+
+function ingest(g: Group, series: MatrixSeries, start: number, stepMs: number, firstEdge: number, n: number): void {
+  const q = partOf(series.metric);
+  for (const [t, v] of series.values) {
+    const k = Math.round((t * 1000 - start) / stepMs);
+    if (k < 0 || k > n) continue;
+    const edge = firstEdge + k;
+    const value = parseValue(v);
+    if (q === 'sl') g.sl[edge] = value;
+    else if (q === 'cl') g.cl[edge] = value;
+    else if (q === 'cc') g.cc[edge] = value;
+    else if (q === 'x' && k > 0) {
+      g.u[edge - 1] = value % FLAG;
+      g.x[edge - 1] = Math.floor(value / FLAG);
+    } else if (q === 'x' && edge === 0) g.xBefore = Math.floor(value / FLAG);
+    else if (q === 'present' && k > 0) g.u[edge - 1] = value;
+    else if (q === 'resets' && k > 0) g.x[edge - 1] = value;
+    else if (q === 'resets' && edge === 0) g.xBefore = value;
+  }
+}
+
+/** Which part of the run query a series of its answer is (VictoriaMetrics' parts by their rollup). */
+function partOf(metric: Record<string, string>): string | undefined {
+  const q = metric[Q];
+  if (q === 'readings') return metric.rollup === 'last_over_time' ? 'sl' : metric.rollup === 'present_over_time' ? 'cl' : undefined;
+  if (q === 'seen') return metric.rollup === 'present_over_time' ? 'present' : metric.rollup === 'resets' ? 'resets' : undefined;
+  return q;
+}
+
+/** Settles the slices the sums settle; the rest wait for a closer look or go to `anomalies`. */
+function sortSlices(g: Group, replicated: boolean, blind: boolean, pending: Open[], anomalies: Open[]): void {
+  for (let i = 0; i < g.u.length; i++) {
+    const u = g.u[i] as number;
+    const a = g.cl[i] as number;
+    const b = g.cl[i + 1] as number;
+    if (u === 0 && a === 0 && b === 0) continue; // nothing there
+    // An HA copy that missed a reset reads its old counter for up to an hour after it: with two
+    // copies read at the slice start, a reset just before it leaves the start reading in doubt.
+    const before = i > 0 ? (g.x[i - 1] as number) : g.xBefore;
+    // (`blind`: copies were not counted apart, so any reset before the slice leaves it in doubt.)
+    const doubtful = replicated && before > 0 && (blind || (g.cc[i] as number) > a);
+    if ((g.x[i] as number) > 0 || doubtful || !(a <= u) || !(b <= u)) anomalies.push({ g, i, unbased: 0, stopped: 0 });
+    else if (a < u || b < u) pending.push({ g, i, unbased: u - a, stopped: u - b });
+    else if (!settleBySums(g, i, 0)) anomalies.push({ g, i, unbased: 0, stopped: 0 });
+  }
+}
+
+/**
+ * Tokens of slice i as sum(end) + `extra` − sum(start), where `extra` is the last sample of the
+ * series that stopped in the slice; false when the sums cannot be exact.
+ */
+function settleBySums(g: Group, i: number, extra: number): boolean {
+  const end = (g.cl[i + 1] as number) > 0 ? (g.sl[i + 1] as number) : 0;
+  const start = (g.cl[i] as number) > 0 ? (g.sl[i] as number) : 0;
+  const d = end + extra - start;
+  if (!(end + extra <= Number.MAX_SAFE_INTEGER) || !(d >= 0) || !Number.isFinite(start)) return false;
+  g.perSlice[i] = d;
+  if (d !== Math.floor(d)) g.coverage.fractionalIncrements++;
+  return true;
+}
+
+/**
+ * Slices where some series had no reading at the start or at the end. Those with none at the
+ * start are born when none has an older sample (within `--lookback`, else a week, then the whole
+ * retention); those with none at the end stopped in the slice, and their last sample there ends
+ * their usage. One query per metric and look, whatever the number of slices and groups.
+ */
+async function settlePending(input: GroupAccountingInput, scope: Scope, pending: Open[], anomalies: Open[]): Promise<void> {
+  for (const [name, list] of groupBy(pending, (p) => p.g.name)) {
+    const answers = new Map<string, number>();
+    let open = list;
+    for (const [stage, look] of baselineLooks(input.lookbackMs).entries()) {
+      const asked = open.filter((p) => stage === 0 || p.unbased > 0);
+      if (asked.length === 0) break;
+      const got = await closerLook(input, scope, name, asked, look, stage === 0);
+      open = open.filter((p) => {
+        const key = (what: string) => `${what} ${p.i}\u0000${p.g.key}`;
+        const ok =
+          (p.unbased === 0 || !(look > 0) || got.get(key('b')) === p.unbased) &&
+          (stage > 0 || p.stopped === 0 || got.get(key('dc')) === p.stopped);
+        if (!ok) anomalies.push(p); // an older sample, or a stopped series without a counter value
+        if (stage === 0 && p.stopped > 0) answers.set(key('d'), got.get(key('d')) ?? Number.NaN);
+        return ok;
+      });
+    }
+    for (const p of open) {
+      const extra = p.stopped > 0 ? (answers.get(`d ${p.i}\u0000${p.g.key}`) as number) : 0;
+      if (settleBySums(p.g, p.i, extra)) {
+        if (p.unbased > 0) p.g.born.set(p.i, p.unbased);
+      } else anomalies.push(p);
+    }
+  }
+}
+
+/**
+ * Per slice and group (`what slice NUL group` → value): `b`, series with samples in the slice and
+ * none within `look` before it; with `stopped`, `d` and `dc`, the sum and count of the last
+ * samples of the series present in the slice with no reading at its end.
+ */
+async function closerLook(
+  input: GroupAccountingInput,
+  scope: Scope,
+  name: string,
+  open: Open[],
+  look: number,
+  stopped: boolean,
+): Promise<Map<string, number>> {
+  const labels = input.groupLabels.get(name) ?? [];
+  const at = scope.edges[scope.edges.length - 1] as number;
+  const shut = input.flavour === 'victoriametrics' ? 0 : 1;
+  const offset = (t: number) => (at - t > 0 ? ` offset ${duration(at - t)}` : '');
+  const parts: string[] = [];
+  for (const [slice, list] of groupBy(open, (p) => String(p.i))) {
+    const i = Number(slice);
+    const from = scope.edges[i] as number;
+    const to = scope.edges[i + 1] as number;
+    const r = readingWindow(to - from);
+    const sel = selectorWith(name, [
+      ...(scope.narrow.get(name) ?? []),
+      ...narrowTo(
+        list.map((p) => p.g.labels),
+        labels,
+      ),
+    ]);
+    if (list.some((p) => p.unbased > 0) && look > 0) {
+      const inSlice = logical(input, `last_over_time(${sel}[${duration(to - from - shut)}]${offset(to)})`);
+      const older = logical(input, `last_over_time(${sel}[${duration(look)}]${offset(from)})`);
+      parts.push(tag(by('count', labels, `${inSlice} unless ${older}`), Q, `b ${i}`));
+    }
+    if (stopped && list.some((p) => p.stopped > 0)) {
+      const last = logical(
+        input,
+        `last_over_time(${sel}[${duration(to - from + r - shut)}]${offset(to)}) >= 0 <= ${Number.MAX_SAFE_INTEGER}`,
+      );
+      const gone = `${last} unless ${logical(input, reading(sel, r, at - to))}`;
+      parts.push(tag(by('sum', labels, gone), Q, `d ${i}`), tag(by('count', labels, gone), Q, `dc ${i}`));
+    }
+  }
+  const out = new Map<string, number>();
+  await inPool(batches(parts), input.concurrency ?? 2, async (query) => {
+    const res = await input.client.query(query, at);
+    for (const r of res.result as VectorSample[]) {
+      if (!('value' in r) || r.metric[Q] === undefined) continue;
+      out.set(`${r.metric[Q]}\u0000${seriesKey(name, stripOurs(r.metric), undefined)}`, parseValue(r.value[1]));
+    }
+  });
+  return out;
+}
+
+/**
+ * Slices the sums could not settle: per metric, each run of such slices is asked again for the
+ * groups concerned, in hours (or days), or series by series when the slices are short enough.
+ * Those groups' slices in the run all take the new answer, and the births counted for them here
+ * are dropped (the new answer counts them).
+ */
+async function settleAnomalies(input: GroupAccountingInput, scope: Scope, groups: Map<string, Group>, anomalies: Open[]): Promise<void> {
+  const work: { name: string; i: number; j: number; members: Group[] }[] = [];
+  for (const [name, list] of groupBy(anomalies, (a) => a.g.name)) {
+    for (const [i, j] of ranges(list.map((a) => a.i))) {
+      const keys = new Set(list.filter((a) => a.i >= i && a.i <= j).map((a) => a.g.key));
+      work.push({ name, i, j, members: [...keys].map((k) => groups.get(k) as Group) });
+    }
+  }
+  await inPool(work, input.concurrency ?? 2, async ({ name, i, j, members }) => {
+    const narrow = [
+      ...(scope.narrow.get(name) ?? []),
+      ...narrowTo(
+        members.map((g) => g.labels),
+        input.groupLabels.get(name) ?? [],
+      ),
+    ];
+    const keys = new Set(members.map((g) => g.key));
+    const settled = await settleRange(input, scope, name, i, j, narrow, keys);
+    for (const g of members) {
+      const r = settled.get(g.key);
+      for (let s = i; s <= j; s++) {
+        g.perSlice[s] = r ? (r.perSlice[s - i] as number) : 0;
+        g.born.delete(s);
+      }
+      if (r) addCoverage(g.coverage, { ...r.coverage, series: 0 });
+    }
+  });
+}
+
+/** Tokens per slice i…j of these groups of one metric: finer sums, or series by series. */
+async function settleRange(
+  input: GroupAccountingInput,
+  scope: Scope,
+  name: string,
+  i: number,
+  j: number,
+  narrow: LabelMatch[],
+  keys: ReadonlySet<string>,
+): Promise<Map<string, { perSlice: Float64Array; coverage: Coverage }>> {
+  const edges = scope.edges.slice(i, j + 2);
+  const out = new Map<string, { perSlice: Float64Array; coverage: Coverage }>();
+  const entry = (key: string) => {
+    let e = out.get(key);
+    if (!e) out.set(key, (e = { perSlice: new Float64Array(edges.length - 1), coverage: emptyCoverage() }));
+    return e;
+  };
+  const sub = finerEdges(edges);
+  if (scope.depth < MAX_DEPTH && sub.length > edges.length) {
+    const child = await settleScope(input, {
+      names: [name],
+      edges: sub,
+      narrow: new Map([[name, narrow]]),
+      only: keys,
+      depth: scope.depth + 1,
+    });
+    for (const g of child.values()) {
+      finish(g);
+      const e = entry(g.key);
+      for (let k = 0; k < g.perSlice.length; k++) {
+        const s = sliceOf(edges, sub[k + 1] as number);
+        e.perSlice[s] = (e.perSlice[s] as number) + (g.perSlice[k] as number);
+      }
+      addCoverage(e.coverage, g.coverage);
+    }
+    return out;
+  }
+  const usage = await accountOnServer({
+    client: input.client,
+    flavour: input.flavour,
+    names: [name],
+    edges,
+    lookbackMs: input.lookbackMs,
+    replicas: input.replicaLabels.length > 0 ? { dedupe: true, labels: input.replicaLabels } : { dedupe: false },
+    selectors: { [name]: selectorWith(name, narrow) },
+    freshness: false,
+  });
+  const labels = input.groupLabels.get(name) ?? [];
+  for (const s of usage.series) {
+    const key = seriesKey(name, project(s.labels, labels), undefined);
+    if (!keys.has(key)) continue;
+    const e = entry(key);
+    for (let k = 0; k < s.perSlice.length; k++) e.perSlice[k] = (e.perSlice[k] as number) + (s.perSlice[k] as number);
+    addCoverage(e.coverage, s.coverage);
+  }
+  return out;
+}
+
+/** A series' values of the group labels (those it has). */
+function project(labels: Labels, names: readonly string[]): Labels {
+  const out: Labels = {};
+  for (const n of names) if (Object.hasOwn(labels, n) && labels[n] !== '') out[n] = labels[n] as string;
+  return out;
+}
+
+/** The edges with every slice longer than two hours cut into hours (days, above two days). */
+function finerEdges(edges: readonly number[]): number[] {
+  const out: number[] = [edges[0] as number];
+  for (let i = 0; i + 1 < edges.length; i++) {
+    const a = edges[i] as number;
+    const b = edges[i + 1] as number;
+    if (b - a > REFINE_ABOVE_MS) {
+      const step = b - a > 2 * DAY ? DAY : HOUR;
+      for (let t = a + step; t < b; t += step) out.push(t);
+    }
+    out.push(b);
+  }
+  return out;
+}

@@ -1,0 +1,139 @@
+import { CANONICAL_DIMENSIONS } from '../../ledger/census.js';
+import { DEFAULT_REPLICA_POLICY, REPLICA_LABELS } from '../../ledger/replicas.js';
+import { seriesKey } from '../../ledger/store.js';
+import type { ReadRequest } from '../source.js';
+import type { SeriesUsage, ServerUsage } from './account.js';
+import { accountGroupsOnServer } from './aggregate.js';
+import type { PrometheusClient, ServerFlavour, VectorSample } from './client.js';
+import { FRESHNESS_WINDOWS_MS, newestSamples } from './freshness.js';
+import { duration, parseValue, Q, selectorWith, tag } from './queries.js';
+import { emptyCoverage } from '../../ledger/accounting.js';
+
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/**
+ * Per metric, the labels its series are summed by on the server: every label the dialects that
+ * may read it look at, and the labels the report groups and filters by. Undefined when a label
+ * cannot be named in PromQL's `by (…)` (then the server answers series by series).
+ */
+export function groupLabels(
+  names: readonly string[],
+  request: ReadRequest,
+  present: ReadonlySet<string>,
+): Map<string, string[]> | undefined {
+  const canonical = new Set<string>(CANONICAL_DIMENSIONS);
+  const asked = [...request.grouping.by, ...request.grouping.matchers.map((m) => m.label)].filter((l) => !canonical.has(l));
+  const out = new Map<string, string[]>();
+  for (const name of names) {
+    const reads = request.classifier.labelsFor(name).filter((l) => present.has(l));
+    const labels = [...new Set([...reads, ...asked])].sort();
+    if (!labels.every((l) => LABEL_NAME.test(l))) return undefined;
+    out.set(name, labels);
+  }
+  return out;
+}
+
+/** The replica labels whose copies are one series: none with --no-dedupe, else the given or usual ones not grouped by. */
+export function replicaLabelsFor(request: ReadRequest, present: ReadonlySet<string>): string[] {
+  const policy = request.replicas ?? DEFAULT_REPLICA_POLICY;
+  if (!policy.dedupe) return [];
+  const grouped = new Set([...request.grouping.by, ...request.grouping.matchers.map((m) => m.label)]);
+  return (policy.labels === 'auto' ? REPLICA_LABELS : policy.labels).filter((l) => !grouped.has(l) && present.has(l) && LABEL_NAME.test(l));
+}
+
+/** The label names of the token series over the window and look-back (one request). */
+export async function labelsPresent(client: PrometheusClient, names: readonly string[], request: ReadRequest): Promise<Set<string>> {
+  const edges = request.edges as readonly number[];
+  const start = (edges[0] as number) - request.lookbackMs;
+  const found = await client.labelNames(
+    names.map((n) => selectorWith(n, [])),
+    start,
+    edges[edges.length - 1] as number,
+  );
+  return new Set(found);
+}
+
+/**
+ * The server path for many series: exact tokens per group (`accountGroupsOnServer`), the newest
+ * sample per group (groups with samples before the window but none in it are idle or stale, not
+ * absent), and how many HA copies were counted once.
+ */
+export async function readByGroups(
+  client: PrometheusClient,
+  flavour: ServerFlavour,
+  names: readonly string[],
+  request: ReadRequest,
+  labels: Map<string, string[]>,
+  replicaLabels: string[],
+  concurrency: number,
+): Promise<ServerUsage> {
+  const edges = request.edges as readonly number[];
+  const groups = await accountGroupsOnServer({
+    client,
+    flavour,
+    names,
+    edges,
+    lookbackMs: request.lookbackGiven,
+    groupLabels: labels,
+    replicaLabels,
+    concurrency,
+  });
+  const at = edges[edges.length - 1] as number;
+  const newest = await newestSamples(client, flavour, names, at, groups, FRESHNESS_WINDOWS_MS, labels);
+  const fresh = new Map(newest.map((f) => [seriesKey(f.name, f.labels, undefined), f]));
+  const series: SeriesUsage[] = groups.map((g) => ({ ...g, freshness: freshnessOf(fresh.get(seriesKey(g.name, g.labels, undefined))) }));
+  const known = new Set(groups.map((g) => seriesKey(g.name, g.labels, undefined)));
+  for (const f of newest) {
+    if (known.has(seriesKey(f.name, f.labels, undefined))) continue;
+    series.push({
+      name: f.name,
+      labels: f.labels,
+      perSlice: new Float64Array(edges.length - 1),
+      coverage: emptyCoverage(),
+      freshness: freshnessOf(f),
+    });
+  }
+  const replicas = replicaLabels.length > 0 ? await countCopies(client, names, replicaLabels, at) : undefined;
+  return { series, replicas };
+}
+
+function freshnessOf(f: { newest: number; lastHour: number } | undefined): SeriesUsage['freshness'] {
+  if (!f) return { newest: Number.NaN, intervalMs: undefined };
+  return { newest: f.newest, intervalMs: f.lastHour >= 2 ? 3_600_000 / f.lastHour : undefined };
+}
+
+/** Window in which HA copies are counted for the notice: the last hours before the window's end. */
+const COPIES_WINDOW_MS = 6 * 3_600_000;
+
+/** How many series were copies of another (counted once), and which replica labels told them apart. */
+async function countCopies(
+  client: PrometheusClient,
+  names: readonly string[],
+  replicaLabels: readonly string[],
+  at: number,
+): Promise<{ labels: string[]; copies: number } | undefined> {
+  const w = duration(COPIES_WINDOW_MS);
+  const parts: string[] = [];
+  for (const name of names) {
+    const sel = selectorWith(name, []);
+    parts.push(
+      tag(
+        `count(last_over_time(${sel}[${w}])) - count(max without (${replicaLabels.join(', ')}) (last_over_time(${sel}[${w}])))`,
+        Q,
+        `copies ${name}`,
+      ),
+    );
+    for (const l of replicaLabels)
+      parts.push(tag(`count(last_over_time(${selectorWith(name, [{ label: l, op: '!=', value: '' }])}[${w}]))`, Q, `has ${l}`));
+  }
+  const res = await client.query(parts.join(' or '), at);
+  let copies = 0;
+  const found = new Set<string>();
+  for (const r of res.result as VectorSample[]) {
+    const q = r.metric[Q] ?? '';
+    if (!('value' in r)) continue;
+    if (q.startsWith('copies ')) copies += parseValue(r.value[1]) || 0;
+    else if (q.startsWith('has ') && parseValue(r.value[1]) > 0) found.add(q.slice(4));
+  }
+  return copies > 0 ? { labels: replicaLabels.filter((l) => found.has(l)), copies } : undefined;
+}
