@@ -66,6 +66,7 @@ async function fakeApi(rangeHandler: Handler) {
       if (path.endsWith('/api/v1/status/buildinfo')) return res.end(JSON.stringify({ status: 'success', data: { version: '2.42.0' } }));
       if (path.endsWith('/api/v1/label/__name__/values'))
         return res.end(JSON.stringify({ status: 'success', data: ['llm_tokens_in', 'up'] }));
+      if (path.endsWith('/api/v1/labels')) return res.end(JSON.stringify({ status: 'success', data: ['__name__', 'model'] }));
       if (path.endsWith('/api/v1/query_range')) return rangeHandler(req, res, body);
       if (path.endsWith('/api/v1/query')) return res.end(instantAnswer(new URLSearchParams(body).get('query') ?? ''));
       res.statusCode = 404;
@@ -116,6 +117,30 @@ describe('--prometheus faults', () => {
     const r = await run(['report', '--prometheus', url, ...WINDOW]);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('malformed response (not JSON, or cut short)');
+  });
+
+  it('on the sums path (no --per-series) too: a malformed series or a cut body is exit 3, never a number', async () => {
+    const bad = JSON.stringify({
+      status: 'success',
+      data: { resultType: 'matrix', result: [{ metric: { model: 7 }, values: [[START, '1']] }] },
+    });
+    const queries: string[] = [];
+    const url = await api((_req, res, body) => {
+      queries.push(new URLSearchParams(body).get('query') ?? '');
+      res.end(bad);
+    });
+    const sums = WINDOW.filter((a) => a !== '--per-series');
+    const r = await run(['report', '--prometheus', url, ...sums]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('malformed response (a result that is not a series)');
+    // It was the sums path that asked: a query summing by the report's labels.
+    expect(queries.some((q) => q.includes('sum by (model) (last_over_time(llm_tokens_in['))).toBe(true);
+    const cut = await api((_req, res) => res.end(goodMatrix().slice(0, 60)));
+    const c = await run(['report', '--prometheus', cut, ...sums, '--format', 'json']);
+    expect(c.code).toBe(3);
+    expect(c.stdout).toBe('');
+    expect(c.stderr).toContain('malformed response (not JSON, or cut short)');
   });
 
   it('exits 3 on a non-JSON 502 after retries', async () => {

@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPriceBook } from '../../src/pricing/load.js';
 import { parseStep } from '../../src/ledger/periods.js';
 import { accountOnServer } from '../../src/sources/prometheus/account.js';
 import { PrometheusClient } from '../../src/sources/prometheus/client.js';
@@ -151,6 +155,40 @@ describe.each([
     expect(haiku.tokens).toEqual(truthDay['gw-batch|claude-haiku-4-5-20251001|summarise']);
     const sparse = json.rows.find((r: any) => r.group.feature === 'export');
     expect(sparse.tokens).toEqual(truthDay['gw-eu|gpt-4o-mini-2024-07-18|export']);
+  });
+
+  it('prices each part of a bucket at the price in force: a change at noon inside one whole-window bucket', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tokenspend-price-change-'));
+    const prices = join(dir, 'prices.yaml');
+    // gpt-4o-mini doubles at noon on the 12th (UTC), inside the single 15-day bucket.
+    writeFileSync(
+      prices,
+      'version: noon-change\ncurrency: USD\nmodels:\n  gpt-4o-mini:\n    provider: openai\n    prices:\n' +
+        '      - { from: 2024-01-01, input: "1.00", cached_input: "0.50", output: "4.00" }\n' +
+        '      - { from: "2026-11-12T12:00:00Z", input: "2.00", cached_input: "1.00", output: "8.00" }\n',
+    );
+    const book = await loadPriceBook([prices]);
+    const json = await reportAsJson({ prometheus: connection(server.url), window: { since: SINCE, until: UNTIL }, by: ['model'] }, book);
+    const row = json.rows.find((r: any) => r.group.model === 'gpt-4o-mini-2024-07-18');
+    // Expected from the generator's own truth: whole days before the 12th at the old price, whole
+    // days after at the new one, and the 12th itself from a half-day report below.
+    let micro = 0; // millionths of a dollar
+    for (const [day, streams] of Object.entries(history.truth)) {
+      if (day < SINCE.slice(0, 10) || day >= UNTIL.slice(0, 10) || day === '2026-11-12') continue;
+      const k = day < '2026-11-12' ? 1 : 2;
+      for (const [key, t] of Object.entries(streams)) {
+        if (key.split('|')[1] === 'gpt-4o-mini-2024-07-18') micro += k * (t.input * 1 + t.cached_input * 0.5 + t.output * 4);
+      }
+    }
+    const half = async (since: string, until: string) =>
+      (await reportAsJson({ prometheus: connection(server.url), window: { since, until }, by: ['model'] }, book)).rows.find(
+        (r: any) => r.group.model === 'gpt-4o-mini-2024-07-18',
+      ).tokens;
+    const am = await half('2026-11-12T00:00:00Z', '2026-11-12T12:00:00Z');
+    const pm = await half('2026-11-12T12:00:00Z', '2026-11-13T00:00:00Z');
+    micro += am.input + am.cached_input * 0.5 + am.output * 4 + 2 * (pm.input + pm.cached_input * 0.5 + pm.output * 4);
+    expect(row.totalCost).toBeCloseTo(micro / 1e6, 9);
+    expect(json.pricing.version).toContain('noon-change');
   });
 
   it('shows what naive increase() gives on the same data: off by more than tokenspend ever is', async () => {
