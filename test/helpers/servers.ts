@@ -28,7 +28,11 @@ async function waitReady(url: string, child: ChildProcess, log: () => string): P
   throw new Error(`server at ${url} did not become ready: ${log()}`);
 }
 
-function start(cmd: string, args: string[], readyUrl: string, dir: string, base: string): Promise<RunningServer> {
+/**
+ * Runs `cmd` until `readyUrl` answers 200; `stop` ends it (SIGTERM, then waits for the exit) and
+ * removes `dir` when one is given (a server restarted on the same data keeps its directory).
+ */
+export function startProcess(cmd: string, args: string[], readyUrl: string, base: string, dir?: string): Promise<RunningServer> {
   const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d) => {
@@ -41,7 +45,7 @@ function start(cmd: string, args: string[], readyUrl: string, dir: string, base:
         child.kill('SIGTERM');
         await new Promise((r) => child.once('exit', r));
       }
-      rmSync(dir, { recursive: true, force: true });
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
     },
   }));
 }
@@ -62,7 +66,7 @@ export async function startPrometheusWith(lines: Iterable<string>): Promise<Runn
   writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1h\n');
   const port = await closedPort();
   const base = `http://127.0.0.1:${port}`;
-  return start(
+  return startProcess(
     'prometheus',
     [
       `--config.file=${join(dir, 'prometheus.yml')}`,
@@ -72,8 +76,8 @@ export async function startPrometheusWith(lines: Iterable<string>): Promise<Runn
       '--log.level=warn',
     ],
     `${base}/-/ready`,
-    dir,
     base,
+    dir,
   );
 }
 
@@ -88,16 +92,8 @@ export function startVictoriaMetrics(history: History): Promise<RunningServer> {
  * API; waits until `seriesCount` series whose data starts at `firstMs` are searchable.
  */
 export async function startVictoriaMetricsWith(lines: Iterable<string>, seriesCount: number, firstMs: number): Promise<RunningServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'tokenspend-vm-'));
-  const port = await closedPort();
-  const base = `http://127.0.0.1:${port}`;
-  const server = await start(
-    'victoria-metrics',
-    [`-storageDataPath=${join(dir, 'data')}`, `-httpListenAddr=127.0.0.1:${port}`, '-retentionPeriod=100y', '-loggerLevel=ERROR'],
-    `${base}/health`,
-    dir,
-    base,
-  );
+  const server = await startEmptyVictoriaMetrics();
+  const base = server.url;
   // Prometheus text with millisecond timestamps, one request.
   const text: string[] = [];
   for (const line of lines) {
@@ -120,4 +116,18 @@ export async function startVictoriaMetricsWith(lines: Iterable<string>, seriesCo
   }
   await server.stop();
   throw new Error('imported series did not become searchable');
+}
+
+/** An empty VictoriaMetrics single-node on 127.0.0.1 (it takes remote write at `/api/v1/write`); `flags` are added. */
+export async function startEmptyVictoriaMetrics(flags: string[] = []): Promise<RunningServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'tokenspend-vm-'));
+  const port = await closedPort();
+  const base = `http://127.0.0.1:${port}`;
+  return startProcess(
+    'victoria-metrics',
+    [`-storageDataPath=${join(dir, 'data')}`, `-httpListenAddr=127.0.0.1:${port}`, '-retentionPeriod=100y', '-loggerLevel=ERROR', ...flags],
+    `${base}/health`,
+    base,
+    dir,
+  );
 }
