@@ -100,10 +100,11 @@ describe('config file', () => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', async () => {
+        const post = req.method === 'POST';
         const upstream = await fetch(`${vm.url}${req.url}`, {
-          method: req.method,
+          method: post ? 'POST' : 'GET',
           headers: { 'content-type': String(req.headers['content-type'] ?? 'text/plain') },
-          body: req.method === 'POST' ? Buffer.concat(chunks) : undefined,
+          ...(post ? { body: Buffer.concat(chunks) } : {}),
         });
         res.writeHead(upstream.status, { 'content-type': 'application/json' });
         res.end(Buffer.from(await upstream.arrayBuffer()));
