@@ -1,11 +1,11 @@
-import { Chalk } from 'chalk';
-import Table from 'cli-table3';
 import { TOKEN_TYPES } from '../model.js';
 import type { PriceList, PriceShow, RateText } from '../pricing/describe.js';
 import { displayPath } from '../pricing/load.js';
 import type { LookupFormat } from './formats.js';
 import { formatMoney } from './format.js';
+import { hiddenNote, type LayoutColumn, renderTable } from './layout.js';
 import type { Renderer } from './options.js';
+import { painter, wrap } from './terminal.js';
 import { terminalCell as neutralise } from '../text.js';
 
 const HEAD = ['Input', 'Cached in', 'Cache write', 'Output'];
@@ -30,25 +30,33 @@ export const PRICE_LIST_RENDERERS: Record<LookupFormat, Renderer<PriceList>> = {
   json: (list) =>
     `${JSON.stringify({ currency: list.currency, files: list.files.map((f) => ({ ...f, path: displayPath(f.path) })), models: list.models }, null, 2)}\n`,
   table: (list, options) => {
-    const chalk = new Chalk({ level: options.color ? 1 : 0 });
-    const table = new Table({
-      head: ['Model', 'Provider', ...HEAD, 'Since', 'Tiers', 'Layer'].map((h) => chalk.bold(h)),
-      colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'left', 'left', 'left'],
-      style: { head: [], border: [], compact: true },
-    });
-    for (const m of list.models) {
+    const paint = painter(options.color);
+    const columns: LayoutColumn[] = [
+      { header: 'Model', shrinkTo: 14 },
+      { header: 'Provider', priority: 20, shrinkTo: 8 },
+      ...HEAD.map((header, i): LayoutColumn => ({ header, align: 'right', ...(i === 1 || i === 2 ? { priority: 40 - i } : {}) })),
+      { header: 'Since', priority: 10 },
+      { header: 'Tiers', priority: 5, shrinkTo: 12 },
+      { header: 'Layer', priority: 1 },
+    ];
+    const rows = list.models.map((m) => {
       const c = m.current;
-      table.push([
-        neutralise(m.id),
-        neutralise(m.provider),
+      return [
+        m.id,
+        m.provider,
         ...TOKEN_TYPES.map((t) => price(c?.[t], list.currency)),
         since(c),
         extras(c),
         m.file.replace(/^\(bundled\) pricing\//, ''),
-      ]);
-    }
-    const versions = list.files.map((f) => `${displayPath(f.path)} (${f.version})`).join(', ');
-    return `${chalk.bold(`Prices per 1M tokens, ${list.currency}`)} · ${list.models.length} models · ${versions}\n${table.toString()}\n`;
+      ];
+    });
+    const table = renderTable({ columns, rows, width: options.width, paint });
+    const versions = neutralise(list.files.map((f) => `${displayPath(f.path)} (${f.version})`).join(', '));
+    const title = `Prices per 1M tokens, ${list.currency} · ${list.models.length} models · ${versions}`;
+    const lines = wrap(title, options.width, { indent: 2 }).map((l) => paint('bold', l));
+    lines.push(...table.lines);
+    if (table.hidden.length > 0) lines.push(...wrap(hiddenNote(table.hidden, options.width), options.width).map((l) => paint('dim', l)));
+    return `${lines.join('\n')}\n`;
   },
 };
 
@@ -80,21 +88,26 @@ const SCOPE_TEXT: Record<PriceShow['resolution']['scope'], string> = {
 /** `pricing show MODEL`: how the name resolved, aliases, source and every dated rate. */
 export const PRICE_SHOW_RENDERERS: Record<LookupFormat, Renderer<PriceShow>> = {
   json: (v) => `${JSON.stringify(v, null, 2)}\n`,
-  table: (v) => {
-    const lines = showLines(v);
-    const table = new Table({
-      head: ['From', ...HEAD, 'Tiers'],
-      colAligns: ['left', 'right', 'right', 'right', 'right', 'left'],
-      style: { head: [], border: [], compact: true },
-    });
-    for (const r of v.model.history) table.push([since(r), ...TOKEN_TYPES.map((t) => price(r[t], v.currency)), extras(r)]);
-    lines.push(`prices per 1M tokens, ${v.currency}:`, table.toString());
+  table: (v, options) => {
+    const lines = showLines(v).flatMap((l) => wrap(l, options.width, { indent: 10 }));
+    const columns: LayoutColumn[] = [
+      { header: 'From' },
+      ...HEAD.map((header): LayoutColumn => ({ header, align: 'right' })),
+      { header: 'Tiers', priority: 5, shrinkTo: 12 },
+    ];
+    const rows = v.model.history.map((r) => [since(r), ...TOKEN_TYPES.map((t) => price(r[t], v.currency)), extras(r)]);
+    const table = renderTable({ columns, rows, width: options.width, paint: painter(options.color) });
+    lines.push(`prices per 1M tokens, ${v.currency}:`, ...table.lines);
     if (v.notChosen.length > 0) {
       lines.push('also reached by this name, not chosen:');
       for (const c of v.notChosen)
-        lines.push(`  ${neutralise(c.id)} (${neutralise(c.provider)}) in ${c.file}, ${c.match} of "${neutralise(c.form)}"`);
+        lines.push(
+          ...wrap(`  ${neutralise(c.id)} (${neutralise(c.provider)}) in ${c.file}, ${c.match} of "${neutralise(c.form)}"`, options.width, {
+            indent: 4,
+          }),
+        );
     }
-    lines.push('precedence:', ...v.precedence.map((p) => `  ${p}`));
+    lines.push('precedence:', ...v.precedence.flatMap((p) => wrap(`  ${p}`, options.width, { indent: 4 })));
     return `${lines.join('\n')}\n`;
   },
 };

@@ -1,16 +1,41 @@
-import { Chalk } from 'chalk';
-import Table from 'cli-table3';
 import type { BudgetResult } from '../../budget/evaluate.js';
-import { formatDay, formatLocal, moneyText } from '../format.js';
-import type { RenderOptions } from '../options.js';
-import { byStatus, type BudgetView, forecastText, percent, usedSentence } from './view.js';
 import { terminalCell } from '../../text.js';
+import { formatDay, formatLocal, moneyText } from '../format.js';
+import { type Cell, hiddenNote, type LayoutColumn, renderTable } from '../layout.js';
+import type { RenderOptions } from '../options.js';
+import { painter, type Style, wrap } from '../terminal.js';
+import { byStatus, type BudgetView, forecastText, percent, usedSentence } from './view.js';
 
-function cells(r: BudgetResult, view: BudgetView): string[] {
+// On a narrow terminal the period and the forecast move to a line under each budget, the scope
+// and the amounts that can be worked out go, and long budget names are cut.
+const COLUMNS: readonly LayoutColumn[] = [
+  { header: 'Budget', shrinkTo: 16 },
+  { header: 'Scope', priority: 5, shrinkTo: 10 },
+  { header: 'Period', priority: 10, fold: true, foldHeader: '' },
+  { header: 'Spent', align: 'right' },
+  { header: 'Limit', align: 'right', priority: 110 },
+  { header: 'Used', align: 'right' },
+  { header: 'Remaining', narrowHeader: 'Left', align: 'right', priority: 20 },
+  { header: 'Forecast (interval)', narrowHeader: 'Forecast', align: 'right', priority: 15, fold: true, foldHeader: 'forecast' },
+  { header: 'Runs out', priority: 30, fold: true, foldHeader: 'runs out' },
+  { header: 'Status' },
+];
+
+const STYLE: Record<BudgetResult['status'], Style> = {
+  ok: 'green',
+  warn: 'yellow',
+  breached: ['red', 'bold'],
+  'breached-by-forecast': 'red',
+  'no-data': 'magenta',
+  incomplete: 'magenta',
+  stale: 'magenta',
+};
+
+function cells(r: BudgetResult, view: BudgetView): Cell[] {
   const { currency, timezone } = view;
   return [
-    terminalCell(r.instance),
-    terminalCell(r.scope),
+    r.instance,
+    r.scope,
     `${r.period.label}: ${formatLocal(r.period.start, timezone)} → ${formatLocal(r.period.end, timezone)}`,
     moneyText(r.spent, currency),
     r.burn ? `×${r.burn.factor}` : moneyText(r.limit, currency),
@@ -18,32 +43,24 @@ function cells(r: BudgetResult, view: BudgetView): string[] {
     r.burn ? '' : r.spent > r.limit ? `−${moneyText(r.spent - r.limit, currency)}` : moneyText(r.limit - r.spent, currency),
     forecastText(r, currency),
     r.exhaustion === undefined ? '' : formatDay(r.exhaustion, timezone),
+    { text: r.status, style: STYLE[r.status] },
   ];
 }
 
-/** One row per budget, then one line per budget that is not ok. */
+/** One row per budget, fitted to the width, then one line per budget that is not ok. */
 export function renderBudgetTable(view: BudgetView, options: RenderOptions): string {
-  const chalk = new Chalk({ level: options.color ? 1 : 0 });
-  const paint: Record<BudgetResult['status'], (s: string) => string> = {
-    ok: chalk.green,
-    warn: chalk.yellow,
-    breached: chalk.red.bold,
-    'breached-by-forecast': chalk.red,
-    'no-data': chalk.magenta,
-    incomplete: chalk.magenta,
-    stale: chalk.magenta,
-  };
-  const table = new Table({
-    head: ['Budget', 'Scope', 'Period', 'Spent', 'Limit', 'Used', 'Remaining', 'Forecast (interval)', 'Runs out', 'Status'].map((h) =>
-      chalk.bold(h),
-    ),
-    colAligns: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'left', 'left'],
-    style: { head: [], border: [], compact: true },
-  });
-  for (const r of view.results) table.push([...cells(r, view), paint[r.status](r.status)]);
-  const lines = [chalk.bold(`Budgets at ${formatLocal(view.at, view.timezone)} ${view.timezone}`), table.toString()];
-  for (const r of byStatus(view.results))
-    if (r.status !== 'ok')
-      lines.push(`${paint[r.status](r.status.padEnd(20))} ${terminalCell(r.instance)}: ${usedSentence(r, view.currency)}`);
+  const paint = painter(options.color);
+  const table = renderTable({ columns: COLUMNS, rows: view.results.map((r) => cells(r, view)), width: options.width, paint });
+  const lines = [paint('bold', `Budgets at ${formatLocal(view.at, view.timezone)} ${view.timezone}`), ...table.lines];
+  if (table.hidden.length > 0) lines.push(...wrap(hiddenNote(table.hidden, options.width), options.width).map((l) => paint('dim', l)));
+  for (const r of byStatus(view.results)) {
+    if (r.status === 'ok') continue;
+    const [first = '', ...rest] = wrap(
+      terminalCell(`${r.status.padEnd(20)} ${r.instance}: ${usedSentence(r, view.currency)}`),
+      options.width,
+      { indent: 21 },
+    );
+    lines.push(paint(STYLE[r.status], first.slice(0, 20)) + first.slice(20), ...rest);
+  }
   return `${lines.join('\n')}\n`;
 }

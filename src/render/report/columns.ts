@@ -45,13 +45,9 @@ export function reportColumns(report: CostReport): Column[] {
   return cols;
 }
 
-/** Columns worth showing: token types with no usage go; if too wide, per-type costs, then end times go. */
-export function visibleColumns(report: CostReport, all: Column[], width: number, cellWidth: (c: Column) => number): Column[] {
-  let cols = all.filter((c) => !(c.tokenType && report.totals.tokens[c.tokenType] === 0));
-  const total = (cs: Column[]) => cs.reduce((s, c) => s + cellWidth(c) + 3, 1);
-  if (total(cols) > width) cols = cols.filter((c) => !(c.kind === 'money' && c.tokenType));
-  if (total(cols) > width) cols = cols.filter((c) => c.kind !== 'time' || c.key === 'start');
-  return cols;
+/** Columns worth showing: token types with no usage anywhere go (with their cost columns). */
+export function visibleColumns(report: CostReport, all: Column[]): Column[] {
+  return all.filter((c) => !(c.tokenType && report.totals.tokens[c.tokenType] === 0));
 }
 
 export type CellValue = string | number | null;

@@ -15,7 +15,7 @@ export function renderReportMarkdown(report: CostReport, options: RenderOptions)
     if (col.kind === 'time') return formatLocal(Date.parse(v as string), report.timezone);
     return v === '' ? '*(none)*' : markdownCode(String(v));
   };
-  const cols = visibleColumns(report, reportColumns(report), Number.POSITIVE_INFINITY, () => 0);
+  const cols = visibleColumns(report, reportColumns(report));
   const out = [`### LLM cost: ${formatMoney(totals.total as string, report.currency)}`, '', describeWindow(report), ''];
   if (rows.length === 0) {
     out.push('No usage in this window.');

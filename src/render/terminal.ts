@@ -1,0 +1,82 @@
+import { styleText } from 'node:util';
+import stringWidth from 'string-width';
+
+// Text for a terminal: colour, display width, and outside values made harmless.
+
+export type Style = Parameters<typeof styleText>[0];
+/** Applies a style to text, or leaves it plain when colour is off. */
+export type Paint = (style: Style, text: string) => string;
+
+/** Colour through node's own `util.styleText`; we decide when (TTY, NO_COLOR, FORCE_COLOR), not node. */
+export function painter(color: boolean): Paint {
+  if (!color) return (_style, text) => text;
+  return (style, text) => (text === '' ? text : styleText(style, text, { validateStream: false }));
+}
+
+const PLAIN = /^[\u0020-\u007e]*$/;
+
+/** Columns the text takes on a terminal (wide East Asian characters and emoji count two; no colour codes expected). */
+export function displayWidth(text: string): number {
+  return PLAIN.test(text) ? text.length : stringWidth(text);
+}
+
+/** The text cut to at most `width` columns, ending in `…` when something was cut. */
+export function truncate(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  if (width <= 0) return '';
+  if (PLAIN.test(text)) return `${text.slice(0, width - 1)}…`;
+  let out = '';
+  let used = 0;
+  for (const ch of text) {
+    const w = stringWidth(ch);
+    if (used + w > width - 1) break;
+    out += ch;
+    used += w;
+  }
+  return `${out}…`;
+}
+
+/**
+ * Breaks text into lines of at most `width` columns at spaces (or at `separator`), indenting the
+ * lines after the first by `indent` spaces; a word longer than a line is cut with an ellipsis.
+ */
+export function wrap(text: string, width: number, options: { indent?: number; separator?: string } = {}): string[] {
+  const separator = options.separator ?? ' ';
+  const indent = ' '.repeat(Math.min(options.indent ?? 0, Math.max(0, width - 10)));
+  if (displayWidth(text) <= width) return [text];
+  const words = text.split(separator);
+  const lines: string[] = [];
+  let line = '';
+  for (const [i, word] of words.entries()) {
+    const piece = i < words.length - 1 ? `${word}${separator}` : word;
+    const prefix = lines.length === 0 ? '' : indent;
+    if (line !== '' && displayWidth(prefix + line + piece.trimEnd()) > width) {
+      lines.push(truncate(prefix + line.trimEnd(), width));
+      line = '';
+    }
+    line += piece;
+  }
+  if (line !== '') lines.push(truncate((lines.length === 0 ? '' : indent) + line.trimEnd(), width));
+  return lines;
+}
+
+/**
+ * A shell command broken before its flags into lines ending in ` \`, each at most `width`
+ * columns where the words allow, so that it still runs when copied.
+ */
+export function wrapCommand(command: string, width: number, indent = 2): string[] {
+  const pad = ' '.repeat(indent);
+  if (displayWidth(pad + command) <= width) return [pad + command];
+  const parts = command.split(/ (?=--?[A-Za-z])/);
+  const lines: string[] = [];
+  let line = pad;
+  for (const part of parts) {
+    const next = line.trim() === '' ? `${line}${part}` : `${line} ${part}`;
+    if (line.trim() !== '' && displayWidth(next) + 2 > width) {
+      lines.push(`${line} \\`);
+      line = `${pad}  ${part}`;
+    } else line = next;
+  }
+  lines.push(line);
+  return lines;
+}

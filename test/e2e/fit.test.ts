@@ -1,0 +1,95 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { displayWidth } from '../../src/render/terminal.js';
+import { demoSpec, openMetricsLines, simulate } from '../generators/history.js';
+import { run } from '../helpers/cli.js';
+
+// Every table of the demo fits 80 and 100 columns: no line is wider, and what matters is still there.
+
+const DEMO = 'fixtures/demo/history.om.gz';
+const dir = mkdtempSync(join(tmpdir(), 'tokenspend-fit-'));
+const BUDGETS = join(dir, 'budgets.yaml');
+let longHistory = '';
+
+beforeAll(() => {
+  writeFileSync(
+    BUDGETS,
+    [
+      'budgets:',
+      '  - { name: all-gateways-daily, period: day, limit: 50, warn: 80% }',
+      '  - { name: per-gateway-weekly-with-a-long-name, each: gateway, period: week, limit: 200 }',
+      '  - { name: search-team-monthly, match: { feature: search }, period: month, limit: 500, forecast: true }',
+      '',
+    ].join('\n'),
+  );
+  // Nine weeks of the demo's traffic: enough for a back-test.
+  const history = simulate({ ...demoSpec(), start: Date.UTC(2026, 8, 20) });
+  longHistory = join(dir, 'long.om.gz');
+  writeFileSync(longHistory, gzipSync(`${[...openMetricsLines(history)].join('\n')}\n`));
+});
+
+function widest(text: string): number {
+  return Math.max(...text.split('\n').map(displayWidth));
+}
+
+const money = (x: number) => `$${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+describe.each([80, 100])('at COLUMNS=%i', (columns) => {
+  const env = { COLUMNS: String(columns) };
+
+  it('report by gateway and model', async () => {
+    const args = ['report', '--file', DEMO, '--window', '7d', '--by', 'gateway,model'];
+    const [table, json] = await Promise.all([run(args, { env }), run([...args, '--format', 'json'])]);
+    expect(table.code).toBe(0);
+    expect(widest(table.stdout)).toBeLessThanOrEqual(columns);
+    const j = JSON.parse(json.stdout);
+    // Every group and the total are on the table.
+    expect(table.stdout).toContain(money(j.totals.totalCost));
+    for (const row of j.rows) expect(table.stdout).toContain(row.group.gateway);
+    expect(table.stdout.split('\n').filter((l) => l.startsWith('│ gw-'))).toHaveLength(j.rows.length);
+  });
+
+  it('budget check with three budgets', async () => {
+    const args = ['budget', 'check', '--budgets', BUDGETS, '--file', DEMO];
+    const [table, json] = await Promise.all([run(args, { env }), run([...args, '--format', 'json'])]);
+    expect(table.code).toBe(json.code);
+    expect(widest(table.stdout)).toBeLessThanOrEqual(columns);
+    const j = JSON.parse(json.stdout);
+    expect(j.budgets.length).toBeGreaterThanOrEqual(3);
+    for (const b of j.budgets) {
+      // Each budget's row: the spend and the status, whatever else had to go.
+      const row = table.stdout.split('\n').find((l) => l.startsWith(`│ ${b.instance.slice(0, 14)}`) && l.includes(money(b.spent)));
+      expect(row, b.instance).toBeDefined();
+      expect(row).toContain(b.status);
+    }
+  });
+
+  it('forecast by gateway', async () => {
+    const args = ['forecast', '--file', DEMO, '--by', 'gateway', '--force', '--budget', '2000'];
+    const [table, json] = await Promise.all([run(args, { env }), run([...args, '--format', 'json'])]);
+    expect(table.code).toBe(0);
+    expect(widest(table.stdout)).toBeLessThanOrEqual(columns);
+    for (const g of JSON.parse(json.stdout).groups) expect(table.stdout).toContain(money(g.forecast.total));
+  });
+
+  it('forecast --backtest', async () => {
+    const args = ['forecast', '--backtest', '--file', longHistory];
+    const [table, json] = await Promise.all([run(args, { env }), run([...args, '--format', 'json'])]);
+    expect(table.code).toBe(0);
+    expect(widest(table.stdout)).toBeLessThanOrEqual(columns);
+    for (const m of JSON.parse(json.stdout).methods) expect(table.stdout).toMatch(new RegExp(`│ ${m.method} +│ +${m.mase.toFixed(2)} │`));
+  });
+});
+
+describe('narrow terminals', () => {
+  it('fall back to one block per row when even the cost does not fit', async () => {
+    const r = await run(['report', '--file', DEMO, '--window', '7d', '--by', 'gateway,model'], { env: { COLUMNS: '30' } });
+    expect(r.code).toBe(0);
+    expect(widest(r.stdout)).toBeLessThanOrEqual(30);
+    expect(r.stdout).toMatch(/^gateway +gw-us$/m);
+    expect(r.stdout).toMatch(/^Cost +\$\d/m);
+  });
+});

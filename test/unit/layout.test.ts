@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { terminalCell } from '../../src/text.js';
+import { type LayoutColumn, renderTable } from '../../src/render/layout.js';
+import { displayWidth, painter, truncate, wrap, wrapCommand } from '../../src/render/terminal.js';
+
+const plain = painter(false);
+const COLUMNS: LayoutColumn[] = [
+  { header: 'team', shrinkTo: 6 },
+  { header: 'Extra', align: 'right', priority: 1 },
+  { header: 'Tokens', align: 'right', priority: 150 },
+  { header: 'Cost', align: 'right' },
+];
+const ROWS = [
+  ['search-and-retrieval', '7', '1,000', '$1.00'],
+  ['ads', '8', '20', '$0.25'],
+];
+
+describe('renderTable', () => {
+  it('draws the whole table when it fits', () => {
+    const t = renderTable({ columns: COLUMNS, rows: ROWS, width: 80, paint: plain });
+    expect(t.lines).toEqual([
+      '┌──────────────────────┬───────┬────────┬───────┐',
+      '│ team                 │ Extra │ Tokens │  Cost │',
+      '├──────────────────────┼───────┼────────┼───────┤',
+      '│ search-and-retrieval │     7 │  1,000 │ $1.00 │',
+      '│ ads                  │     8 │     20 │ $0.25 │',
+      '└──────────────────────┴───────┴────────┴───────┘',
+    ]);
+    expect(t.hidden).toEqual([]);
+  });
+
+  it('drops early columns first, then cuts labels with an ellipsis, then drops late columns', () => {
+    // Natural width 49; without Extra 41.
+    const noExtra = renderTable({ columns: COLUMNS, rows: ROWS, width: 41, paint: plain });
+    expect(noExtra.lines[3]).toBe('│ search-and-retrieval │  1,000 │ $1.00 │');
+    expect(noExtra.hidden).toEqual(['Extra']);
+    // 35 columns: the label gives 6 (search-and-retrieval → 14 columns, the last an ellipsis).
+    const cut = renderTable({ columns: COLUMNS, rows: ROWS, width: 35, paint: plain });
+    expect(cut.lines[3]).toBe('│ search-and-re… │  1,000 │ $1.00 │');
+    expect(displayWidth(cut.lines[3] as string)).toBe(35);
+    // The label cannot go below 6: Tokens goes instead.
+    const late = renderTable({ columns: COLUMNS, rows: ROWS, width: 24, paint: plain });
+    expect(late.lines[3]).toBe('│ search-and-… │ $1.00 │');
+    expect(late.hidden).toEqual(['Extra', 'Tokens']);
+  });
+
+  it('moves folded columns to a line under their row', () => {
+    const columns: LayoutColumn[] = [
+      { header: 'Budget' },
+      { header: 'Period', priority: 1, fold: true, foldHeader: '' },
+      { header: 'Forecast', priority: 2, fold: true },
+      { header: 'Spent', align: 'right' },
+    ];
+    const rows = [['all-gateways-daily', 'day: 2026-11-22', '$9.00', '$1.00']];
+    const t = renderTable({ columns, rows, width: 34, paint: plain });
+    expect(t.lines).toEqual([
+      '┌────────────────────┬───────┐',
+      '│ Budget             │ Spent │',
+      '├────────────────────┼───────┤',
+      '│ all-gateways-daily │ $1.00 │',
+      '│   day: 2026-11-22 ·        │',
+      '│   Forecast: $9.00          │',
+      '└────────────────────┴───────┘',
+    ]);
+    expect(t.hidden).toEqual([]);
+  });
+
+  it('falls back to one block per row when nothing fits, cutting values to the width', () => {
+    const columns: LayoutColumn[] = [{ header: 'model' }, { header: 'Cost', align: 'right' }];
+    const rows = [['claude-sonnet-4-5-20250929', '$438.70']];
+    const t = renderTable({ columns, rows, width: 24, paint: plain });
+    expect(t.vertical).toBe(true);
+    expect(t.lines).toEqual(['model  claude-sonnet-4-…', 'Cost   $438.70']);
+  });
+
+  it('shows control characters in labels as escapes, never raw', () => {
+    const t = renderTable({ columns: [{ header: 'team' }], rows: [['evil\u001b[31mred\u202e']], width: 80, paint: plain });
+    expect(t.lines[3]).toBe('│ evil\\x1b[31mred\\u{202e} │');
+    expect(t.lines.join('\n')).not.toMatch(/[\u001b\u202e]/);
+  });
+
+  it('measures wide characters as two columns', () => {
+    const t = renderTable({
+      columns: [{ header: 'team', shrinkTo: 4 }, { header: 'n' }],
+      rows: [['検索チーム', '1']],
+      width: 80,
+      paint: plain,
+    });
+    // 検索チーム is five wide characters: ten columns.
+    expect(t.lines[3]).toBe('│ 検索チーム │ 1 │');
+    for (const width of [12, 13, 14, 15, 16]) {
+      const cut = renderTable({
+        columns: [{ header: 'team', shrinkTo: 4 }, { header: 'n' }],
+        rows: [['検索チーム', '1']],
+        width,
+        paint: plain,
+      });
+      for (const line of cut.lines) expect(displayWidth(line)).toBeLessThanOrEqual(width);
+    }
+  });
+
+  it('never draws a line wider than asked, at any width', () => {
+    const columns: LayoutColumn[] = [
+      { header: 'gateway', shrinkTo: 8 },
+      { header: 'model', shrinkTo: 10 },
+      { header: 'Input', align: 'right', priority: 40 },
+      { header: 'Output', align: 'right', priority: 50 },
+      { header: 'Input cost', align: 'right', priority: 1 },
+      { header: 'Note', priority: 5, fold: true },
+      { header: 'Cost', align: 'right' },
+    ];
+    const rows = Array.from({ length: 20 }, (_, i) => [
+      `gw-${'x'.repeat(i)}`,
+      `model-${i}-${'y'.repeat(2 * i)}`,
+      String(i * 1_000_003),
+      String(i * 7),
+      `$${i}.00`,
+      `a note of ${i} words `.repeat(i % 4),
+      `$${i * 3}.00`,
+    ]);
+    for (let width = 21; width <= 200; width++) {
+      const t = renderTable({ columns, rows, width, paint: plain });
+      for (const line of t.lines) expect(displayWidth(line), `${width}: ${line}`).toBeLessThanOrEqual(width);
+    }
+  });
+});
+
+describe('terminal text', () => {
+  it('colours only when asked', () => {
+    expect(painter(true)('bold', 'x')).toBe('\u001b[1mx\u001b[22m');
+    expect(painter(false)('bold', 'x')).toBe('x');
+  });
+
+  it('cuts and wraps by display width', () => {
+    expect(truncate('abcdef', 4)).toBe('abc…');
+    expect(truncate('abc', 4)).toBe('abc');
+    expect(wrap('one two three four', 12, { indent: 2 })).toEqual(['one two', '  three four']);
+    expect(terminalCell('a\tb')).toBe('a\\tb');
+  });
+
+  it('breaks a long command before its flags, with continuation backslashes', () => {
+    expect(wrapCommand('tokenspend report --file /a/very/long/path.om.gz --by gateway,model --window 7d', 40)).toEqual([
+      '  tokenspend report \\',
+      '    --file /a/very/long/path.om.gz \\',
+      '    --by gateway,model --window 7d',
+    ]);
+  });
+});
