@@ -12,6 +12,7 @@ import { ExpositionParser } from '../../src/sources/exposition.js';
 import { writeBigExposition } from './exposition-gen.js';
 import { forecastQuality } from './forecast.js';
 import { BENCH_DAYS, BENCH_START, benchPrometheus } from './prometheus.js';
+import { tableBench } from './table.js';
 import { closedPort } from '../helpers/cli.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -237,6 +238,7 @@ async function main(): Promise<void> {
   const row = (what: string, value: string, baseline: string, ratio: string) =>
     rows.push(`| ${what} | ${value} | ${baseline} | ${ratio} |`);
   if (want('parser') || want('report') || want('startup')) await fileBench(row);
+  if (want('table')) await tableBench(work, row);
   if (want('forecast')) forecastBench(row);
   if (want('prometheus')) await prometheusBench(row);
   const node = process.version;
