@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { Command, CommanderError, Option } from 'commander';
-import type { CommandDefinition } from './commands/command.js';
+import { fileURLToPath } from 'node:url';
+import { type Command, CommanderError } from 'commander';
 import type { CommandContext } from './commands/context.js';
-import { COMMAND_GROUPS, COMMANDS, type CommandEntry, commandsNamed } from './commands/index.js';
+import { commandsNamed } from './commands/index.js';
+import { buildProgram } from './commands/program.js';
 import { ENVIRONMENT_VARIABLES, type Environment } from './config/environment.js';
 import { EXIT_INTERNAL, TokenspendError } from './errors.js';
-import { exitCodesHelp } from './help.js';
-import type { OptionSpec } from './options.js';
+import { exitCodesHelp, reachableExample } from './help.js';
 import { terminalText } from './text.js';
 
 /** The outside world as `main` sees it; cli.ts hands it `process`, tests hand it buffers. */
@@ -50,58 +50,17 @@ function environment(io: Io): Environment {
   };
 }
 
-function option(spec: OptionSpec): Option {
-  const o = new Option(spec.flags, spec.defaultText ? `${spec.description} (default: ${spec.defaultText})` : spec.description);
-  if (spec.repeatable) o.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
-  if (spec.choices) o.choices(spec.choices);
-  return spec.hidden ? o.hideHelp() : o;
-}
-
 /** The program: every command listed; those `args` name are loaded and registered in full. */
-async function program(args: readonly string[], io: Io, done: (code: number) => void): Promise<Command> {
-  const write = { writeOut: io.stdout, writeErr: io.stderr };
-  const root = new Command('tokenspend')
-    .description('Turn LLM token counters into exact cost reports, forecasts and budget gates.')
-    .version(VERSION, '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
-    .addHelpText('after', `${exitCodesHelp()}${environmentHelp}`)
-    .exitOverride()
-    .configureOutput(write)
-    // Commands not named on the command line are not loaded, so commander cannot see their options.
-    .configureHelp({
-      subcommandTerm: (cmd) => `${cmd.name()} ${cmd.commands.length > 0 ? '<command>' : cmd.name() === 'help' ? '[command]' : '[options]'}`,
-    });
-  const place = (entry: CommandEntry): Command => {
-    const words = entry.name.split(' ');
-    let parent = root;
-    for (const word of words.slice(0, -1)) {
-      parent = parent.commands.find((c) => c.name() === word) ?? parent.command(word).description(COMMAND_GROUPS[word] ?? '');
-      parent.exitOverride().configureOutput(write);
-    }
-    return parent
-      .command(words.at(-1) as string)
-      .description(entry.description)
-      .exitOverride()
-      .configureOutput(write);
-  };
+function program(args: readonly string[], io: Io, done: (code: number) => void): Promise<Command> {
   const named = commandsNamed(args);
-  for (const entry of COMMANDS) {
-    const cmd = place(entry);
-    if (named.includes(entry)) register(cmd, await entry.load(), io, done);
-  }
-  return root;
-}
-
-/** The whole command: options, arguments, help, and what it runs. */
-function register(cmd: Command, def: CommandDefinition, io: Io, done: (code: number) => void): void {
-  for (const a of def.arguments ?? []) cmd.argument(a.name, a.description);
-  for (const spec of def.options) cmd.addOption(option(spec));
-  const examples = def.examples.length > 0 ? `\nExamples:\n${def.examples.map((e) => `  ${e}`).join('\n')}\n` : '';
-  cmd.addHelpText('after', `${examples}${exitCodesHelp(def.exitCodes)}`);
-  cmd.action(async (...params: unknown[]) => {
-    const args = params.slice(0, def.arguments?.length ?? 0).flat() as string[];
-    const flags = params[def.arguments?.length ?? 0] as Record<string, unknown>;
-    done(await def.execute(flags, environment(io), args, context(io)));
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  return buildProgram({
+    version: VERSION,
+    write: { writeOut: io.stdout, writeErr: io.stderr },
+    helpAfter: `${exitCodesHelp()}${environmentHelp}`,
+    load: (entry) => named.includes(entry),
+    action: async (def, flags, params) => done(await def.execute(flags, environment(io), params, context(io))),
+    example: (text) => reachableExample(text, root, io.cwd),
   });
 }
 

@@ -34,6 +34,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./doctor.js')).doctor,
   },
   {
+    name: 'demo',
+    description: 'the bundled demo history: a report by gateway and model, and what to try next',
+    load: async () => (await import('./demo.js')).demo,
+  },
+  {
     name: 'pricing list',
     description: 'every priced model with the rates in force now',
     load: async () => (await import('./pricing-list.js')).pricingList,

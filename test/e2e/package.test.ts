@@ -1,0 +1,87 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../src/commands/index.js';
+
+// The package as a user installs it: packed, installed into an empty prefix, run from a directory
+// that has nothing of ours. (`npm test` has just built dist/; `.ci/run` packs a fresh clone with
+// its prepack build.)
+
+const dir = mkdtempSync(join(tmpdir(), 'tokenspend-pack-'));
+const prefix = join(dir, 'prefix');
+const elsewhere = join(dir, 'elsewhere');
+const env = { PATH: `${join(prefix, 'bin')}:${process.env.PATH}`, HOME: process.env.HOME ?? dir, NO_COLOR: '1', TZ: 'UTC', COLUMNS: '100' };
+let packed: { filename: string; size: number; files: { path: string }[] };
+
+function sh(command: string) {
+  const r = spawnSync('bash', ['-c', command], { cwd: elsewhere, env, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  mkdirSync(elsewhere, { recursive: true });
+  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { encoding: 'utf8' });
+  packed = JSON.parse(out.slice(out.indexOf('[')))[0];
+  execFileSync(
+    'npm',
+    ['install', '--global', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', join(dir, packed.filename)],
+    {
+      stdio: 'ignore',
+    },
+  );
+}, 120_000);
+
+describe('the packed package', () => {
+  it('ships the build, prices, licence, demo history and the files its examples name; no sources or tests', () => {
+    const files = packed.files.map((f) => f.path);
+    for (const f of ['bin/tokenspend.js', 'dist/cli.js', 'dist/pricing/default.json', 'LICENSE', 'README.md', 'pricing/default.yaml'])
+      expect(files).toContain(f);
+    for (const f of ['fixtures/demo/history.om.gz', 'docs/examples/budgets.yaml', 'fixtures/dialects/kong.prom'])
+      expect(files).toContain(f);
+    expect(files.filter((f) => /^(src|test|dist-test)\//.test(f) || f.endsWith('.ts'))).toEqual([]);
+    expect(readFileSync('LICENSE', 'utf8')).toContain('Apache License\n                           Version 2.0, January 2004');
+    // Small: the demo history is most of it.
+    expect(packed.size).toBeLessThan(2_000_000);
+  });
+
+  it('runs `tokenspend --help` and `tokenspend demo` from another directory', () => {
+    const help = sh('tokenspend --help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('demo [options]');
+    const demo = sh('tokenspend demo');
+    expect(demo.code).toBe(0);
+    expect(demo.stdout).toMatch(/│ Total +│/);
+    // The next steps it prints run as printed.
+    const next = demo.stdout.split('Next, on the same data')[1] ?? '';
+    const commands = next
+      .replace(/\\\n\s*/g, '')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith('tokenspend '));
+    expect(commands).toHaveLength(3);
+    for (const c of commands) expect([0, 1], `${c}\n${sh(c).stderr}`).toContain(sh(c).code);
+  });
+
+  it('runs every --help example that needs no server, as printed, from another directory', () => {
+    const examples: string[] = [];
+    for (const entry of COMMANDS) {
+      const help = sh(`tokenspend ${entry.name} --help`);
+      expect(help.code).toBe(0);
+      const block = help.stdout.split('Examples:\n')[1]?.split('\n\n')[0] ?? '';
+      examples.push(...block.split('\n').map((l) => l.trim()));
+    }
+    // Those that read shipped files (or nothing): the others need a server or the user's own files.
+    const needsServer = (e: string) =>
+      /--prometheus|--scrape/.test(e) || (/^tokenspend (report|forecast|budget check|doctor)\b/.test(e) && !e.includes('--file '));
+    const usersOwnFile = (e: string) => /my-prices\.yaml|--budgets budgets\.yaml/.test(e);
+    const local = examples.filter((e) => e.startsWith('tokenspend ') && !needsServer(e) && !usersOwnFile(e));
+    expect(local.length).toBeGreaterThanOrEqual(8);
+    for (const e of local) {
+      const r = sh(e);
+      // 1: a budget of the example file is breached on the demo data, as it is meant to be.
+      expect(r.code === 0 || (r.code === 1 && e.includes('budget check')), `${e}: exit ${r.code}\n${r.stderr}`).toBe(true);
+    }
+  });
+});
