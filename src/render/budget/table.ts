@@ -6,18 +6,19 @@ import type { RenderOptions } from '../options.js';
 import { painter, type Style, wrap } from '../terminal.js';
 import { byStatus, type BudgetView, forecastText, percent, usedSentence } from './view.js';
 
-// On a narrow terminal the period and the forecast move to a line under each budget, the scope
-// and the amounts that can be worked out go, and long budget names are cut.
+// On a narrow terminal: the remaining amount (limit minus spent) goes first; the day it runs out,
+// the forecast and the period move to a line under each budget; then the scope goes, long
+// budget names are cut, and the limit goes last.
 const COLUMNS: readonly LayoutColumn[] = [
   { header: 'Budget', shrinkTo: 16 },
-  { header: 'Scope', priority: 5, shrinkTo: 10 },
-  { header: 'Period', priority: 10, fold: true, foldHeader: '' },
+  { header: 'Scope', priority: 30, shrinkTo: 10 },
+  { header: 'Period', priority: 20, fold: true, foldHeader: '' },
   { header: 'Spent', align: 'right' },
   { header: 'Limit', align: 'right', priority: 110 },
   { header: 'Used', align: 'right' },
-  { header: 'Remaining', narrowHeader: 'Left', align: 'right', priority: 20 },
+  { header: 'Remaining', narrowHeader: 'Left', align: 'right', priority: 5 },
   { header: 'Forecast (interval)', narrowHeader: 'Forecast', align: 'right', priority: 15, fold: true, foldHeader: 'forecast' },
-  { header: 'Runs out', priority: 30, fold: true, foldHeader: 'runs out' },
+  { header: 'Runs out', priority: 10, fold: true, foldHeader: 'runs out' },
   { header: 'Status' },
 ];
 
