@@ -86,7 +86,11 @@ export const budgetCheck = defineCommand<BudgetFlags, BudgetOptions>({
     const at = report.window.end;
     const results = evaluateBudgets({ ...budgets, timezone }, report, { at, forecast: o.forecast, failOn: o.failOn });
     const view = { results, at, timezone, currency: book.currency, sources: report.sources };
-    await emit(ctx, o.output.output, BUDGET_RENDERERS[o.output.format](view, renderOptionsFor(ctx, o.output.output)));
+    await emit(
+      ctx,
+      o.output.output,
+      BUDGET_RENDERERS[o.output.format](view, { ...renderOptionsFor(ctx, o.output.output), provenance: report }),
+    );
     printFindings(
       ctx,
       results.flatMap((r) => r.findings),

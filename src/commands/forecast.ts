@@ -88,7 +88,7 @@ export const forecast = defineCommand<Flags, Options>({
     const at = report.window.end;
     const bounds = periodBounds({ kind: 'calendar', unit: o.period, label: o.period }, at, o.timezone);
     const groupOptions = { at, period: { label: o.period, ...bounds }, timezone: o.timezone, settings: o.settings, budget: o.budget };
-    const render = renderOptionsFor(ctx, o.output.output);
+    const render = { ...renderOptionsFor(ctx, o.output.output), provenance: report };
     if (o.backtest) {
       const result = groups.backtestTotal(report, groupOptions);
       if (!result.backtest)

@@ -3,7 +3,7 @@
 // is a compile error wherever a renderer for it is missing.
 
 /** Formats of results that are tables of money: report, budget check, forecast, back-test. */
-export const FORMATS = ['table', 'json', 'csv', 'markdown'] as const;
+export const FORMATS = ['table', 'json', 'csv', 'markdown', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Formats of look-ups: doctor, pricing list and show. */

@@ -1,6 +1,7 @@
 import type { Format } from '../formats.js';
 import type { Renderer } from '../options.js';
 import { renderBudgetCsv } from './csv.js';
+import { renderBudgetHtml } from './html.js';
 import { renderBudgetJson } from './json.js';
 import { renderBudgetMarkdown } from './markdown.js';
 import { renderBudgetTable } from './table.js';
@@ -14,4 +15,5 @@ export const BUDGET_RENDERERS: Record<Format, Renderer<BudgetView>> = {
   json: renderBudgetJson,
   csv: renderBudgetCsv,
   markdown: renderBudgetMarkdown,
+  html: renderBudgetHtml,
 };

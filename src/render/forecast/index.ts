@@ -2,6 +2,7 @@ import type { ForecastReport } from '../../forecast/groups.js';
 import type { Format } from '../formats.js';
 import type { Renderer } from '../options.js';
 import { renderForecastCsv } from './csv.js';
+import { renderForecastHtml } from './html.js';
 import { renderForecastJson } from './json.js';
 import { renderForecastMarkdown } from './markdown.js';
 import { renderForecastTable } from './table.js';
@@ -12,4 +13,5 @@ export const FORECAST_RENDERERS: Record<Format, Renderer<ForecastReport>> = {
   json: renderForecastJson,
   csv: renderForecastCsv,
   markdown: renderForecastMarkdown,
+  html: renderForecastHtml,
 };

@@ -2,6 +2,7 @@ import type { CostReport } from '../../cost/report.js';
 import type { Format } from '../formats.js';
 import type { Renderer } from '../options.js';
 import { renderReportCsv } from './csv.js';
+import { renderReportHtml } from './html.js';
 import { renderReportJson } from './json.js';
 import { renderReportMarkdown } from './markdown.js';
 import { renderReportTable } from './table.js';
@@ -12,4 +13,5 @@ export const REPORT_RENDERERS: Record<Format, Renderer<CostReport>> = {
   json: renderReportJson,
   csv: renderReportCsv,
   markdown: renderReportMarkdown,
+  html: renderReportHtml,
 };
