@@ -1,0 +1,95 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../helpers/cli.js';
+
+// The HTML pages in a real browser: Debian's Chromium, headless. Run by `.ci/run` (CI=true) and
+// locally with TOKENSPEND_BROWSER_TESTS=1. Screenshots go to test-output/html/.
+
+const DEMO = 'fixtures/demo/history.om.gz';
+const dir = mkdtempSync(join(tmpdir(), 'tokenspend-html-'));
+const shots = resolve('test-output', 'html');
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+const money = (x: number) => `$${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+/** Runs a command for its HTML and its JSON; opens the page; fails on any console error or request. */
+async function open(name: string, args: string[]): Promise<{ page: Page; json: any; problems: string[] }> {
+  const file = join(dir, `${name}.html`);
+  const [html, json] = await Promise.all([run([...args, '--format', 'html', '--output', file]), run([...args, '--format', 'json'])]);
+  expect([0, 1]).toContain(html.code);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems: string[] = [];
+  const url = pathToFileURL(file).href;
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => {
+    if (r.url() !== url) problems.push(`request: ${r.url()}`);
+  });
+  await page.goto(url);
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+  return { page, json: JSON.parse(json.stdout), problems };
+}
+
+const seriesOf = (page: Page) => page.$$eval('svg g.series', (gs) => gs.map((g) => g.getAttribute('data-series')));
+
+describe('HTML pages in headless Chromium', () => {
+  it('report: cost per day stacked by group, the table, the total equal to JSON, unpriced rows highlighted', async () => {
+    const { page, json, problems } = await open('report', ['report', '--file', DEMO, '--window', '7d', '--step', '1d', '--by', 'gateway,model']);
+    expect(problems).toEqual([]);
+    const groups = new Set(json.rows.filter((r: any) => r.priced).map((r: any) => `${r.group.gateway} · ${r.group.model}`));
+    expect(new Set(await seriesOf(page))).toEqual(groups);
+    expect(await page.textContent('#total')).toBe(money(json.totals.totalCost));
+    expect(await page.textContent('tr.total td:last-child')).toBe(money(json.totals.totalCost));
+    const unpriced = new Set(json.rows.filter((r: any) => !r.priced).map((r: any) => `${r.group.gateway}|${r.group.model}`));
+    const highlighted = await page.$$eval('tr.unpriced', (rows) => rows.map((r) => [...r.querySelectorAll('td')].slice(0, 2).map((td) => td.textContent).join('|')));
+    expect(new Set(highlighted)).toEqual(unpriced);
+    expect(await page.textContent('footer')).toContain(json.pricing.version);
+    await page.close();
+  });
+
+  it('budget check: each budget with the JSON spend and status', async () => {
+    const budgets = join(dir, 'budgets.yaml');
+    writeFileSync(
+      budgets,
+      'budgets:\n  - { name: daily, period: day, limit: 50 }\n  - { name: weekly, each: gateway, period: week, limit: 200 }\n  - { name: search, match: { feature: search }, period: month, limit: 500, forecast: true }\n',
+    );
+    const { page, json, problems } = await open('budget', ['budget', 'check', '--budgets', budgets, '--file', DEMO]);
+    expect(problems).toEqual([]);
+    for (const b of json.budgets) {
+      const cell = await page.$(`td[data-budget="${b.instance}"]`);
+      expect(await cell?.textContent(), b.instance).toBe(money(b.spent));
+      const status = await cell?.evaluate((td) => td.parentElement?.querySelector('.badge')?.textContent);
+      expect(status).toBe(b.status);
+    }
+    expect(await page.textContent('#failing')).toBe(String(json.budgets.filter((b: any) => b.fails).length));
+    await page.close();
+  });
+
+  it('forecast: spend so far, the forecast with its band, and the budget line', async () => {
+    const { page, json, problems } = await open('forecast', ['forecast', '--file', DEMO, '--budget', '2500', '--force']);
+    expect(problems).toEqual([]);
+    expect(await seriesOf(page)).toEqual(['interval', 'spent', 'forecast', 'budget']);
+    const spent = json.groups.reduce((s: number, g: any) => s + g.spent, 0);
+    expect(await page.textContent('#spent')).toBe(money(spent));
+    expect(await page.textContent('#forecast')).toBe(money(json.groups.reduce((s: number, g: any) => s + g.forecast.total, 0)));
+    await page.close();
+  });
+});
