@@ -4,12 +4,22 @@ import { existsSync, readFileSync } from 'node:fs';
 
 const [code, command, json, markdown] = process.argv.slice(2);
 const STATUS = { 0: 'ok', 1: 'breached', 2: 'usage-error', 3: 'source-error', 4: 'incomplete' };
-const out = { status: STATUS[code] ?? 'internal-error', 'exit-code': code, json: existsSync(json) ? json : '', markdown, spent: '', failing: '' };
+const out = {
+  status: STATUS[code] ?? 'internal-error',
+  'exit-code': code,
+  json: existsSync(json) ? json : '',
+  markdown,
+  spent: '',
+  failing: '',
+};
 if (existsSync(json)) {
   const j = JSON.parse(readFileSync(json, 'utf8'));
   if (command === 'budget check') {
     out.spent = JSON.stringify(Object.fromEntries(j.budgets.map((b) => [b.instance, b.spent])));
-    out.failing = j.budgets.filter((b) => b.fails).map((b) => b.instance).join(',');
+    out.failing = j.budgets
+      .filter((b) => b.fails)
+      .map((b) => b.instance)
+      .join(',');
   } else if (command === 'report') out.spent = String(j.totals.totalCost);
   else out.spent = String(Math.round(j.groups.reduce((s, g) => s + g.spent, 0) * 1e6) / 1e6);
 }

@@ -73,6 +73,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     description: 'check pricing files: exit 0 when valid, 2 with one line per problem',
     load: async () => (await import('./pricing-validate.js')).pricingValidate,
   },
+  {
+    name: 'completion',
+    description: 'a completion script for bash, zsh or fish: commands, options, choices, model ids',
+    load: async () => (await import('./completion.js')).completion,
+  },
 ];
 
 /** Descriptions of the parents of sub-commands (`budget check`, `pricing list`). */

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../helpers/cli.js';
 
 // The HTML pages in a real browser: Debian's Chromium, headless. Run by `.ci/run` (CI=true) and
-// locally with TOKENSPEND_BROWSER_TESTS=1. Screenshots go to test-output/html/.
+// locally with TOKENSPEND_SYSTEM_TESTS=1. Screenshots go to test-output/html/.
 
 const DEMO = 'fixtures/demo/history.om.gz';
 const dir = mkdtempSync(join(tmpdir(), 'tokenspend-html-'));
@@ -18,7 +18,15 @@ beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }, 60_000);
 
@@ -52,14 +60,31 @@ const seriesOf = (page: Page) => page.$$eval('svg g.series', (gs) => gs.map((g) 
 
 describe('HTML pages in headless Chromium', () => {
   it('report: cost per day stacked by group, the table, the total equal to JSON, unpriced rows highlighted', async () => {
-    const { page, json, problems } = await open('report', ['report', '--file', DEMO, '--window', '7d', '--step', '1d', '--by', 'gateway,model']);
+    const { page, json, problems } = await open('report', [
+      'report',
+      '--file',
+      DEMO,
+      '--window',
+      '7d',
+      '--step',
+      '1d',
+      '--by',
+      'gateway,model',
+    ]);
     expect(problems).toEqual([]);
     const groups = new Set(json.rows.filter((r: any) => r.priced).map((r: any) => `${r.group.gateway} · ${r.group.model}`));
     expect(new Set(await seriesOf(page))).toEqual(groups);
     expect(await page.textContent('#total')).toBe(money(json.totals.totalCost));
     expect(await page.textContent('tr.total td:last-child')).toBe(money(json.totals.totalCost));
     const unpriced = new Set(json.rows.filter((r: any) => !r.priced).map((r: any) => `${r.group.gateway}|${r.group.model}`));
-    const highlighted = await page.$$eval('tr.unpriced', (rows) => rows.map((r) => [...r.querySelectorAll('td')].slice(0, 2).map((td) => td.textContent).join('|')));
+    const highlighted = await page.$$eval('tr.unpriced', (rows) =>
+      rows.map((r) =>
+        [...r.querySelectorAll('td')]
+          .slice(0, 2)
+          .map((td) => td.textContent)
+          .join('|'),
+      ),
+    );
     expect(new Set(highlighted)).toEqual(unpriced);
     expect(await page.textContent('footer')).toContain(json.pricing.version);
     await page.close();
