@@ -42,6 +42,7 @@ export const SOURCE_OPTIONS: readonly OptionSpec[] = [
     '--prometheus: ask for every series at every slice edge instead of sums per group (slower; the reference the sums agree with)',
   ),
   opt('--concurrency <n>', '--prometheus: queries in flight at once (default 2)'),
+  opt('--quiet', 'no progress line on stderr (there is one only when stderr is a terminal)'),
 ];
 
 /** `--scrape` twice: only `report` shows usage between two scrapes. */

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Finding } from '../findings.js';
+import type { ProgressEvent } from '../sources/source.js';
 
 /** What a command may use of the outside world; cli.ts builds it from `process`. */
 export interface CommandContext {
@@ -13,6 +14,8 @@ export interface CommandContext {
   tty: boolean;
   /** Terminal width (COLUMNS, the TTY's, or 120). */
   width: number;
+  /** A progress line on stderr while sources work (only when stderr is a terminal, without --quiet). */
+  progress?: ((event: ProgressEvent) => void) | undefined;
 }
 
 /** Findings go to stderr, one line each; `info` ones only where a person reads a table. */

@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { basename } from 'node:path';
+import { type Readable, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { sourceError } from '../errors.js';
 import type { SampleSink } from '../ledger/sink.js';
 import { type ExpositionFormat, parseExpositionStream } from './exposition.js';
-import type { ReadRequest, SourceReading, UsageSource } from './source.js';
+import type { ReadRequest, SourceContext, SourceReading, UsageSource } from './source.js';
 import type { SourceSpec } from './spec.js';
 
 /** `.om` and `.openmetrics` files use seconds for timestamps; other files are guessed per value. */
@@ -13,19 +14,36 @@ function formatOf(path: string): ExpositionFormat {
   return /\.(om|openmetrics)(\.gz)?$/i.test(path) ? 'openmetrics' : 'auto';
 }
 
-async function open(path: string, stdin: Readable | undefined): Promise<Readable> {
+async function open(path: string, ctx: SourceContext): Promise<Readable> {
+  const { stdin, progress } = ctx;
   if (path === '-') {
     if (!stdin) throw sourceError('--file -: no standard input');
     return stdin;
   }
+  let size: number;
   try {
     const st = await stat(path);
+    size = st.size;
     if (st.isDirectory()) throw sourceError(`${path}: is a directory, expected an exposition file`);
   } catch (e) {
     if ((e as { exitCode?: number }).exitCode !== undefined) throw e;
     throw sourceError(`${path}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const stream = createReadStream(path, { highWaterMark: 1 << 16 });
+  let stream: Readable = createReadStream(path, { highWaterMark: 1 << 16 });
+  if (progress) {
+    // Bytes of the file itself (compressed, for .gz), so the share read is true.
+    let bytes = 0;
+    const what = basename(path);
+    const counted = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        bytes += chunk.length;
+        progress({ kind: 'read', what, bytes, total: size });
+        done(null, chunk);
+      },
+    });
+    stream.on('error', (e) => counted.destroy(e));
+    stream = stream.pipe(counted);
+  }
   return path.endsWith('.gz') ? stream.pipe(createGunzip()) : stream;
 }
 
@@ -44,7 +62,7 @@ export class FileSource implements UsageSource {
 
   async read(sink: SampleSink, request: ReadRequest): Promise<SourceReading> {
     const path = this.spec.location;
-    const stream = await open(path, request.ctx.stdin);
+    const stream = await open(path, request.ctx);
     let timestamped = false;
     const name = this.spec.name;
     try {

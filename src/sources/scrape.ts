@@ -2,13 +2,24 @@ import { sourceError } from '../errors.js';
 import type { SampleSink } from '../ledger/sink.js';
 import { ExpositionParser } from './exposition.js';
 import { HttpEndpoint, type HttpSettings, requestFailure } from './http.js';
-import type { ReadRequest, SourceInfo, SourceReading, UsageSource } from './source.js';
+import type { ReadRequest, SourceContext, SourceInfo, SourceReading, UsageSource } from './source.js';
 import { SCRAPE_EXAMPLE, type SourceSpec } from './spec.js';
 
 const ACCEPT = 'application/openmetrics-text;version=1.0.0;q=0.9,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 
 function defaultSleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The wait between two scrape rounds; with a progress line, a countdown each second. */
+async function countdown(ms: number, ctx: SourceContext, targets: number): Promise<void> {
+  const sleep = ctx.sleep ?? defaultSleep;
+  if (!ctx.progress) return sleep(ms);
+  const what = `the second scrape of ${targets} target${targets === 1 ? '' : 's'} (--interval)`;
+  for (let left = ms; left > 0; left -= 1000) {
+    ctx.progress({ kind: 'wait', what, remainingMs: left });
+    await sleep(Math.min(1000, left));
+  }
 }
 
 /**
@@ -32,7 +43,7 @@ export class ScrapeSource implements UsageSource {
     const timed = this.intervalMs !== undefined;
     const targets = this.specs.map((spec) => ({ spec, endpoint: new HttpEndpoint(spec.location, this.http, '--scrape', SCRAPE_EXAMPLE) }));
     for (let round = 0; round < (timed ? 2 : 1); round++) {
-      if (round > 0) await (ctx.sleep ?? defaultSleep)(this.intervalMs as number);
+      if (round > 0) await countdown(this.intervalMs as number, ctx, targets.length);
       await Promise.all(targets.map((t) => scrapeOne(t.spec, t.endpoint, sink, request, timed)));
       rounds.push(ctx.clock());
     }

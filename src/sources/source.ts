@@ -33,7 +33,15 @@ export interface SourceContext {
   clock: () => number;
   /** Waits between scrape rounds and retries; tests inject one that does not wait. */
   sleep?: ((ms: number) => Promise<void>) | undefined;
+  /** Tells how long work is going, for a line on a terminal; absent when nobody watches. */
+  progress?: ((event: ProgressEvent) => void) | undefined;
 }
+
+/** What a source is busy with: server requests, a wait between scrapes, bytes of a file. */
+export type ProgressEvent =
+  | { kind: 'requests'; what: string; done: number; planned?: number | undefined; bytes: number }
+  | { kind: 'wait'; what: string; remainingMs: number }
+  | { kind: 'read'; what: string; bytes: number; total?: number | undefined };
 
 export interface ReadRequest {
   classifier: Classifier;

@@ -6,6 +6,7 @@ import { loadPriceBook } from '../../src/pricing/load.js';
 import { parseStep } from '../../src/ledger/periods.js';
 import { accountOnServer } from '../../src/sources/prometheus/account.js';
 import { PrometheusClient } from '../../src/sources/prometheus/client.js';
+import type { ProgressEvent } from '../../src/sources/source.js';
 import { byDay, demoSpec, type History, nonzero, simulate, type Truth } from '../generators/history.js';
 import { reportAsJson } from '../helpers/report.js';
 import { run } from '../helpers/cli.js';
@@ -214,6 +215,17 @@ describe.each([
     // but loses the increment across each day edge (too few). Either way more than 0.1% off.
     expect(Math.abs(naiveAll - truthAll) / truthAll).toBeGreaterThan(0.001);
     expect(fractional > 0).toBe(name.startsWith('Prometheus'));
+  });
+
+  it('tells a progress hook of every request and the bytes received so far', async () => {
+    const events: ProgressEvent[] = [];
+    const client = new PrometheusClient(connection(server.url), { progress: (e) => events.push(e) });
+    await client.buildInfo();
+    await client.metricNames();
+    await client.queryRange('sum(agentgateway_gen_ai_client_token_usage_sum)', Date.parse(SINCE), Date.parse(UNTIL), 86_400_000);
+    expect(events.map((e) => e.kind === 'requests' && e.done)).toEqual([1, 2, 3]);
+    expect(events.at(-1)).toEqual({ kind: 'requests', what: client.where, done: 3, bytes: client.stats.bytes });
+    expect(client.stats.bytes).toBeGreaterThan(0);
   });
 });
 

@@ -2,6 +2,7 @@ import { sourceError } from '../../errors.js';
 import { ResultStream } from './stream.js';
 import type { Dispatcher } from 'undici';
 import { HttpEndpoint, type HttpSettings, isRetryableNetworkError, requestFailure } from '../http.js';
+import type { ProgressEvent } from '../source.js';
 
 /** How to reach a Prometheus-compatible HTTP API. */
 export interface PrometheusConnection extends HttpSettings {
@@ -60,10 +61,13 @@ export class PrometheusClient {
   private readonly endpoint: HttpEndpoint;
   private readonly sleep: (ms: number) => Promise<void>;
 
+  private readonly progress: ((event: ProgressEvent) => void) | undefined;
+
   constructor(
     private readonly conn: PrometheusConnection,
-    options: { sleep?: ((ms: number) => Promise<void>) | undefined } = {},
+    options: { sleep?: ((ms: number) => Promise<void>) | undefined; progress?: ((event: ProgressEvent) => void) | undefined } = {},
   ) {
+    this.progress = options.progress;
     this.endpoint = new HttpEndpoint(conn.url, conn, '--prometheus', 'http://host:9090 (with a path prefix if the API has one)');
     if (!this.endpoint.base.pathname.endsWith('/')) this.endpoint.base.pathname += '/';
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
@@ -113,6 +117,7 @@ export class PrometheusClient {
         retryAfter = Array.isArray(ra) ? ra[0] : ra;
         stream = new ResultStream(onElement ?? ((e) => collected.push(e)));
         const size = await this.read(res, what, stream);
+        this.progress?.({ kind: 'requests', what: this.where, done: this.stats.requests, bytes: this.stats.bytes });
         this.conn.log?.(
           `${method} ${what} → ${status}, ${(size / 1024).toFixed(1)} KiB in ${Date.now() - started} ms${typeof form.query === 'string' ? `: ${form.query.length > 300 ? `${form.query.slice(0, 300)}…` : form.query}` : ''}`,
         );
