@@ -1,5 +1,5 @@
 import { styleText } from 'node:util';
-import stringWidth from 'string-width';
+import { eastAsianWidth } from 'get-east-asian-width';
 
 // Text for a terminal: colour, display width, and outside values made harmless.
 
@@ -15,9 +15,26 @@ export function painter(color: boolean): Paint {
 
 const PLAIN = /^[\u0020-\u007e]*$/;
 
-/** Columns the text takes on a terminal (wide East Asian characters and emoji count two; no colour codes expected). */
+// Combining marks, format characters (zero-width joiners…) and variation selectors take no column.
+const ZERO_WIDTH = /[\p{Mn}\p{Me}\p{Cf}]/u;
+
+/** Columns one code point takes: 0, 1, or 2 for wide East Asian characters and emoji. */
+function charWidth(ch: string): number {
+  const cp = ch.codePointAt(0) as number;
+  if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return 0;
+  if (ZERO_WIDTH.test(ch)) return 0;
+  return eastAsianWidth(cp, { ambiguousAsWide: false });
+}
+
+/**
+ * Columns the text takes on a terminal (no colour codes expected). Code point by code point: an
+ * emoji sequence joined by ZWJ may count wider than a terminal draws it, never narrower.
+ */
 export function displayWidth(text: string): number {
-  return PLAIN.test(text) ? text.length : stringWidth(text);
+  if (PLAIN.test(text)) return text.length;
+  let w = 0;
+  for (const ch of text) w += charWidth(ch);
+  return w;
 }
 
 /** The text cut to at most `width` columns, ending in `…` when something was cut. */
@@ -28,7 +45,7 @@ export function truncate(text: string, width: number): string {
   let out = '';
   let used = 0;
   for (const ch of text) {
-    const w = stringWidth(ch);
+    const w = charWidth(ch);
     if (used + w > width - 1) break;
     out += ch;
     used += w;

@@ -13,6 +13,7 @@ import { writeBigExposition } from './exposition-gen.js';
 import { forecastQuality } from './forecast.js';
 import { BENCH_DAYS, BENCH_START, benchPrometheus } from './prometheus.js';
 import { tableBench } from './table.js';
+import { depsBench } from './deps.js';
 import { closedPort } from '../helpers/cli.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -239,6 +240,7 @@ async function main(): Promise<void> {
     rows.push(`| ${what} | ${value} | ${baseline} | ${ratio} |`);
   if (want('parser') || want('report') || want('startup')) await fileBench(row);
   if (want('table')) await tableBench(work, row);
+  if (want('deps')) depsBench(row);
   if (want('forecast')) forecastBench(row);
   if (want('prometheus')) await prometheusBench(row);
   const node = process.version;

@@ -131,6 +131,15 @@ describe('terminal text', () => {
     expect(painter(false)('bold', 'x')).toBe('x');
   });
 
+  it('measures display width: wide characters two, combining marks and joiners none', () => {
+    expect(displayWidth('abc')).toBe(3);
+    expect(displayWidth('検索')).toBe(4);
+    expect(displayWidth('e\u0301')).toBe(1);
+    expect(displayWidth('😀x')).toBe(3);
+    expect(displayWidth('a\u200db')).toBe(2);
+    expect(truncate('検索チーム', 6)).toBe('検索…');
+  });
+
   it('cuts and wraps by display width', () => {
     expect(truncate('abcdef', 4)).toBe('abc…');
     expect(truncate('abc', 4)).toBe('abc');
