@@ -26,6 +26,9 @@ const opt = (flags: string, description: string, more: Omit<OptionSpec, 'flags' 
   ...more,
 });
 
+/** Progress goes to stderr only when it is a terminal; this turns it off there too. */
+export const QUIET_OPTION = opt('--quiet', 'no progress line on stderr (there is one only when stderr is a terminal)');
+
 /** Where the data comes from. */
 export const SOURCE_OPTIONS: readonly OptionSpec[] = [
   opt('--prometheus <url>', 'Prometheus-compatible API (Prometheus, Thanos, Mimir, VictoriaMetrics), with any path prefix'),
@@ -42,7 +45,7 @@ export const SOURCE_OPTIONS: readonly OptionSpec[] = [
     '--prometheus: ask for every series at every slice edge instead of sums per group (slower; the reference the sums agree with)',
   ),
   opt('--concurrency <n>', '--prometheus: queries in flight at once (default 2)'),
-  opt('--quiet', 'no progress line on stderr (there is one only when stderr is a terminal)'),
+  QUIET_OPTION,
 ];
 
 /** `--scrape` twice: only `report` shows usage between two scrapes. */

@@ -1,7 +1,7 @@
 import type { DialectChoice } from '../pipeline.js';
 import type { ConnectionFlags, PricingChoice, PricingFlags } from '../config/resolve.js';
 import { ExitCode, usageError } from '../errors.js';
-import { CONFIG_OPTIONS, CONNECTION_OPTIONS, DIALECT_OPTIONS, formatOption, PRICING_OPTIONS, type OptionSpec } from '../options.js';
+import { CONFIG_OPTIONS, CONNECTION_OPTIONS, DIALECT_OPTIONS, formatOption, PRICING_OPTIONS, type OptionSpec, QUIET_OPTION } from '../options.js';
 import { LOOKUP_FORMATS, type LookupFormat } from '../render/formats.js';
 import type { PrometheusConnection } from '../sources/prometheus/client.js';
 import { defineCommand } from './command.js';
@@ -32,6 +32,7 @@ const options: OptionSpec[] = [
     o.flags.startsWith('--lookback') ? { ...o, description: 'how far back to look for token series', defaultText: '7d' } : o,
   ),
   ...CONNECTION_OPTIONS,
+  QUIET_OPTION,
   ...PRICING_OPTIONS,
   ...CONFIG_OPTIONS,
   formatOption(LOOKUP_FORMATS),
