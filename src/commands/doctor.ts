@@ -1,7 +1,15 @@
 import type { DialectChoice } from '../pipeline.js';
 import type { ConnectionFlags, PricingChoice, PricingFlags } from '../config/resolve.js';
 import { ExitCode, usageError } from '../errors.js';
-import { CONFIG_OPTIONS, CONNECTION_OPTIONS, DIALECT_OPTIONS, formatOption, PRICING_OPTIONS, type OptionSpec, QUIET_OPTION } from '../options.js';
+import {
+  CONFIG_OPTIONS,
+  CONNECTION_OPTIONS,
+  DIALECT_OPTIONS,
+  formatOption,
+  PRICING_OPTIONS,
+  type OptionSpec,
+  QUIET_OPTION,
+} from '../options.js';
 import { LOOKUP_FORMATS, type LookupFormat } from '../render/formats.js';
 import type { PrometheusConnection } from '../sources/prometheus/client.js';
 import { defineCommand } from './command.js';

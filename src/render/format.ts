@@ -39,9 +39,9 @@ export function round6(x: number): number | null {
   return Number.isFinite(x) ? Math.round(x * 1e6) / 1e6 : null;
 }
 
-/** Tokens with thousands separators. */
+/** Tokens with thousands separators (as `toLocaleString('en-US')`, several times faster). */
 export function formatTokens(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
