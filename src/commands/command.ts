@@ -34,3 +34,10 @@ export function defineCommand<Flags, Options>(spec: CommandSpec<Flags, Options>)
     execute: async (flags, env, args, ctx) => spec.run(await spec.resolve(flags as Flags, env, args), ctx),
   };
 }
+
+/** One line of the command table: what `--help` lists, and how to load the command itself. */
+export interface CommandEntry {
+  name: string;
+  description: string;
+  load: () => Promise<CommandDefinition>;
+}

@@ -1,8 +1,7 @@
 import { ExitCode, usageError } from '../errors.js';
 import type { OptionSpec } from '../options.js';
 import type { CompletionCommand, CompletionModel, CompletionValues } from '../render/completion.js';
-import { defineCommand } from './command.js';
-import { COMMAND_GROUPS, COMMANDS } from './index.js';
+import { type CommandEntry, defineCommand } from './command.js';
 
 const SHELLS = ['bash', 'zsh', 'fish'] as const;
 type Shell = (typeof SHELLS)[number];
@@ -22,7 +21,7 @@ function valuesOf(spec: OptionSpec, lists: Record<string, readonly string[]>): C
 }
 
 /** Every command with its options and values, read from the command definitions and the bundled prices. */
-async function model(): Promise<CompletionModel> {
+async function model(commands: readonly CommandEntry[], groups: Readonly<Record<string, string>>): Promise<CompletionModel> {
   const [{ CANONICAL_DIMENSIONS }, { DIALECT_IDS }, { WINDOW_NAMES }, { loadPriceBook }] = await Promise.all([
     import('../ledger/store.js'),
     import('../dialects/table.js'),
@@ -37,11 +36,11 @@ async function model(): Promise<CompletionModel> {
     zones: Intl.supportedValuesOf('timeZone'),
   };
   const models = book.list().map((m) => m.id);
-  const commands: CompletionCommand[] = [];
-  for (const entry of COMMANDS) {
+  const described: CompletionCommand[] = [];
+  for (const entry of commands) {
     const def = await entry.load();
     const arg = def.arguments?.[0]?.name;
-    commands.push({
+    described.push({
       path: entry.name.split(' '),
       description: entry.description,
       options: def.options
@@ -54,28 +53,29 @@ async function model(): Promise<CompletionModel> {
       ...(arg === undefined ? {} : { argument: arg === '<model>' ? { list: models } : arg === '<shell>' ? { list: SHELLS } : 'file' }),
     });
   }
-  return { groups: Object.entries(COMMAND_GROUPS).map(([name, description]) => ({ name, description })), commands };
+  return { groups: Object.entries(groups).map(([name, description]) => ({ name, description })), commands: described };
 }
 
-/** `tokenspend completion bash|zsh|fish`: a completion script for the shell, on stdout. */
-export const completion = defineCommand<Record<string, never>, Shell>({
-  name: 'completion',
-  arguments: [{ name: '<shell>', description: `${SHELLS.join(', ')}` }],
-  options: [],
-  examples: [
-    'tokenspend completion bash > ~/.local/share/bash-completion/completions/tokenspend',
-    'tokenspend completion zsh > "${fpath[1]}/_tokenspend"',
-    'tokenspend completion fish > ~/.config/fish/completions/tokenspend.fish',
-  ],
-  exitCodes: { [ExitCode.ok]: 'the script is on stdout', [ExitCode.usage]: 'not a shell this knows' },
-  async resolve(_flags, _env, args) {
-    const shell = args[0] as Shell;
-    if (!SHELLS.includes(shell)) throw usageError(`completion: expected one of ${SHELLS.join(', ')}, got "${args[0]}"`);
-    return shell;
-  },
-  async run(shell, ctx) {
-    const { COMPLETION_SCRIPTS } = await import('../render/completion.js');
-    ctx.stdout(COMPLETION_SCRIPTS[shell](await model()));
-    return ExitCode.ok;
-  },
-});
+/** `tokenspend completion bash|zsh|fish`: a completion script for the shell, on stdout, for the commands of `table`. */
+export const completionCommand = (table: readonly CommandEntry[], groups: Readonly<Record<string, string>>) =>
+  defineCommand<Record<string, never>, Shell>({
+    name: 'completion',
+    arguments: [{ name: '<shell>', description: `${SHELLS.join(', ')}` }],
+    options: [],
+    examples: [
+      'tokenspend completion bash > ~/.local/share/bash-completion/completions/tokenspend',
+      'tokenspend completion zsh > "${fpath[1]}/_tokenspend"',
+      'tokenspend completion fish > ~/.config/fish/completions/tokenspend.fish',
+    ],
+    exitCodes: { [ExitCode.ok]: 'the script is on stdout', [ExitCode.usage]: 'not a shell this knows' },
+    async resolve(_flags, _env, args) {
+      const shell = args[0] as Shell;
+      if (!SHELLS.includes(shell)) throw usageError(`completion: expected one of ${SHELLS.join(', ')}, got "${args[0]}"`);
+      return shell;
+    },
+    async run(shell, ctx) {
+      const { COMPLETION_SCRIPTS } = await import('../render/completion.js');
+      ctx.stdout(COMPLETION_SCRIPTS[shell](await model(table, groups)));
+      return ExitCode.ok;
+    },
+  });

@@ -1,11 +1,6 @@
-import type { CommandDefinition } from './command.js';
+import type { CommandEntry } from './command.js';
 
-/** One line of the command table: what `--help` lists, and how to load the command itself. */
-export interface CommandEntry {
-  name: string;
-  description: string;
-  load: () => Promise<CommandDefinition>;
-}
+export type { CommandEntry };
 
 /**
  * Every command, in the order of `--help`. A new command is one file and one line here. The
@@ -76,7 +71,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'completion',
     description: 'a completion script for bash, zsh or fish: commands, options, choices, model ids',
-    load: async () => (await import('./completion.js')).completion,
+    // The completion script describes every command: it is given the table (it cannot import it).
+    load: async () => (await import('./completion.js')).completionCommand(COMMANDS, COMMAND_GROUPS),
   },
 ];
 

@@ -37,50 +37,62 @@ function widest(text: string): number {
 
 const money = (x: number) => `$${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
-describe.each([80, 100])('at COLUMNS=%i', (columns) => {
-  const env = { COLUMNS: String(columns) };
+const WIDTHS = [80, 100];
 
+/** The table at each width, and the JSON of the same command, all at once. */
+async function tables(args: string[]) {
+  const [json, ...at] = await Promise.all([
+    run([...args, '--format', 'json']),
+    ...WIDTHS.map((w) => run(args, { env: { COLUMNS: String(w) } })),
+  ]);
+  return { json, at: at.map((r, i) => ({ ...r, width: WIDTHS[i] as number })) };
+}
+
+describe('every table fits 80 and 100 columns on the demo', () => {
   it('report by gateway and model', async () => {
-    const args = ['report', '--file', DEMO, '--window', '7d', '--by', 'gateway,model'];
-    const [table, json] = await Promise.all([run(args, { env }), run([...args, '--format', 'json'])]);
-    expect(table.code).toBe(0);
-    expect(widest(table.stdout)).toBeLessThanOrEqual(columns);
+    const { json, at } = await tables(['report', '--file', DEMO, '--window', '7d', '--by', 'gateway,model']);
     const j = JSON.parse(json.stdout);
-    // Every group and the total are on the table.
-    expect(table.stdout).toContain(money(j.totals.totalCost));
-    for (const row of j.rows) expect(table.stdout).toContain(row.group.gateway);
-    expect(table.stdout.split('\n').filter((l) => l.startsWith('│ gw-'))).toHaveLength(j.rows.length);
+    for (const table of at) {
+      expect(table.code).toBe(0);
+      expect(widest(table.stdout), `${table.width}`).toBeLessThanOrEqual(table.width);
+      // Every group and the total are on the table.
+      expect(table.stdout).toContain(money(j.totals.totalCost));
+      expect(table.stdout.split('\n').filter((l) => l.startsWith('│ gw-'))).toHaveLength(j.rows.length);
+    }
   });
 
   it('budget check with three budgets', async () => {
-    const args = ['budget', 'check', '--budgets', BUDGETS, '--file', DEMO];
-    const [table, json] = await Promise.all([run(args, { env }), run([...args, '--format', 'json'])]);
-    expect(table.code).toBe(json.code);
-    expect(widest(table.stdout)).toBeLessThanOrEqual(columns);
+    const { json, at } = await tables(['budget', 'check', '--budgets', BUDGETS, '--file', DEMO]);
     const j = JSON.parse(json.stdout);
     expect(j.budgets.length).toBeGreaterThanOrEqual(3);
-    for (const b of j.budgets) {
-      // Each budget's row: the spend and the status, whatever else had to go.
-      const row = table.stdout.split('\n').find((l) => l.startsWith(`│ ${b.instance.slice(0, 14)}`) && l.includes(money(b.spent)));
-      expect(row, b.instance).toBeDefined();
-      expect(row).toContain(b.status);
+    for (const table of at) {
+      expect(table.code).toBe(json.code);
+      expect(widest(table.stdout), `${table.width}`).toBeLessThanOrEqual(table.width);
+      for (const b of j.budgets) {
+        // Each budget's row: the spend and the status, whatever else had to go.
+        const row = table.stdout.split('\n').find((l) => l.startsWith(`│ ${b.instance.slice(0, 14)}`) && l.includes(money(b.spent)));
+        expect(row, `${table.width}: ${b.instance}`).toBeDefined();
+        expect(row).toContain(b.status);
+      }
     }
   });
 
   it('forecast by gateway', async () => {
-    const args = ['forecast', '--file', DEMO, '--by', 'gateway', '--force', '--budget', '2000'];
-    const [table, json] = await Promise.all([run(args, { env }), run([...args, '--format', 'json'])]);
-    expect(table.code).toBe(0);
-    expect(widest(table.stdout)).toBeLessThanOrEqual(columns);
-    for (const g of JSON.parse(json.stdout).groups) expect(table.stdout).toContain(money(g.forecast.total));
+    const { json, at } = await tables(['forecast', '--file', DEMO, '--by', 'gateway', '--force', '--budget', '2000']);
+    for (const table of at) {
+      expect(table.code).toBe(0);
+      expect(widest(table.stdout), `${table.width}`).toBeLessThanOrEqual(table.width);
+      for (const g of JSON.parse(json.stdout).groups) expect(table.stdout).toContain(money(g.forecast.total));
+    }
   });
 
   it('forecast --backtest', async () => {
-    const args = ['forecast', '--backtest', '--file', longHistory];
-    const [table, json] = await Promise.all([run(args, { env }), run([...args, '--format', 'json'])]);
-    expect(table.code).toBe(0);
-    expect(widest(table.stdout)).toBeLessThanOrEqual(columns);
-    for (const m of JSON.parse(json.stdout).methods) expect(table.stdout).toMatch(new RegExp(`│ ${m.method} +│ +${m.mase.toFixed(2)} │`));
+    const { json, at } = await tables(['forecast', '--backtest', '--file', longHistory]);
+    for (const table of at) {
+      expect(table.code).toBe(0);
+      expect(widest(table.stdout), `${table.width}`).toBeLessThanOrEqual(table.width);
+      for (const m of JSON.parse(json.stdout).methods) expect(table.stdout).toMatch(new RegExp(`│ ${m.method} +│ +${m.mase.toFixed(2)} │`));
+    }
   });
 });
 
