@@ -35,7 +35,7 @@ async function model(commands: readonly CommandEntry[], groups: Readonly<Record<
     windows: WINDOW_NAMES,
     zones: Intl.supportedValuesOf('timeZone'),
   };
-  const models = book.list().map((m) => m.id);
+  const models = [...new Set(book.list().map((m) => m.id))].sort();
   const described: CompletionCommand[] = [];
   for (const entry of commands) {
     const def = await entry.load();
@@ -53,7 +53,11 @@ async function model(commands: readonly CommandEntry[], groups: Readonly<Record<
       ...(arg === undefined ? {} : { argument: arg === '<model>' ? { list: models } : arg === '<shell>' ? { list: SHELLS } : 'file' }),
     });
   }
-  return { groups: Object.entries(groups).map(([name, description]) => ({ name, description })), commands: described };
+  // Every proper prefix of a command's path is a group (`pricing`, `pricing import`).
+  const prefixes = new Map<string, string[]>();
+  for (const c of described) for (let n = 1; n < c.path.length; n++) prefixes.set(c.path.slice(0, n).join(' '), c.path.slice(0, n));
+  const listed = [...prefixes.values()].map((path) => ({ path, description: groups[path.at(-1) as string] ?? '' }));
+  return { groups: listed, commands: described };
 }
 
 /** `tokenspend completion bash|zsh|fish`: a completion script for the shell, on stdout, for the commands of `table`. */

@@ -13,20 +13,29 @@ export interface CompletionCommand {
 }
 
 export interface CompletionModel {
-  /** Parents of sub-commands (`budget`, `pricing`). */
-  groups: { name: string; description: string }[];
+  /** Parents of sub-commands (`budget`, `pricing`, `pricing import`). */
+  groups: { path: string[]; description: string }[];
   commands: CompletionCommand[];
+}
+
+/** The words that may follow a group's path ('' is the top level), with their descriptions. */
+function children(m: CompletionModel): Map<string, { name: string; description: string }[]> {
+  const out = new Map<string, { name: string; description: string }[]>();
+  const add = (path: string[], description: string) => {
+    const parent = path.slice(0, -1).join(' ');
+    const list = out.get(parent) ?? [];
+    if (!list.some((x) => x.name === path.at(-1))) list.push({ name: path.at(-1) as string, description });
+    out.set(parent, list);
+  };
+  for (const c of m.commands) add(c.path, c.description);
+  for (const g of m.groups) add(g.path, g.description);
+  return out;
 }
 
 /** Single-quoted for any POSIX shell. */
 const sq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const words = (xs: readonly string[]) => xs.join(' ');
 const short = (s: string) => s.split(/[;(]/)[0]?.trim().replace(/\s+/g, ' ') ?? '';
-
-function top(m: CompletionModel): string[] {
-  const first = m.commands.filter((c) => c.path.length === 1).map((c) => c.path[0] as string);
-  return [...first, ...m.groups.map((g) => g.name)];
-}
 
 /** Lists longer than this (time zones, model ids) are written once and named. */
 const LONG = 40;
@@ -67,10 +76,11 @@ function bashCommand(c: CompletionCommand, named: Map<readonly string[], string>
 export function bashScript(m: CompletionModel): string {
   const named = longLists(m);
   const lists = [...named].map(([list, name]) => `${name}=${sq(words(list))}`).join('\n');
-  const subs = m.groups.map(
-    (g) =>
-      `    ${g.name}) COMPREPLY=($(compgen -W ${sq(words(m.commands.filter((c) => c.path[0] === g.name).map((c) => c.path[1] as string)))} -- "$cur")); return ;;`,
-  );
+  const subs = [...children(m)].map(([path, kids]) => {
+    const extra = path === '' ? ['--help', '--version'] : [];
+    return `    ${sq(path)}) COMPREPLY=($(compgen -W ${sq(words([...kids.map((k) => k.name), ...extra]))} -- "$cur")); return ;;`;
+  });
+  const groups = m.groups.map((g) => sq(g.path.join(' '))).join('|');
   return `# bash completion for tokenspend: source <(tokenspend completion bash)
 ${lists}
 _tokenspend_csv() {
@@ -80,17 +90,18 @@ _tokenspend_csv() {
   compopt -o nospace 2>/dev/null
 }
 _tokenspend() {
-  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" path="\${COMP_WORDS[1]}"
-  if (( COMP_CWORD == 1 )); then
-    COMPREPLY=($(compgen -W ${sq(words([...top(m), '--help', '--version']))} -- "$cur")); return
-  fi
-  if (( COMP_CWORD == 2 )); then
-    case "$path" in
+  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" group="" i=1 next
+  # The command's words: groups (budget, pricing import…) then the command itself.
+  while (( i < COMP_CWORD )); do
+    next="\${group:+$group }\${COMP_WORDS[i]}"
+    case "$next" in ${groups}) group="$next"; (( i++ )) ;; *) break ;; esac
+  done
+  if (( i == COMP_CWORD )); then
+    case "$group" in
 ${subs.join('\n')}
     esac
   fi
-  case "$path" in ${m.groups.map((g) => g.name).join('|')}) path="$path \${COMP_WORDS[2]}" ;; esac
-  case "$path" in
+  case "\${group:+$group }\${COMP_WORDS[i]}" in
 ${m.commands.map((c) => bashCommand(c, named)).join('\n')}
   esac
 }
@@ -121,7 +132,7 @@ function zshCommand(c: CompletionCommand, named: Map<readonly string[], string>)
     return `'*${name}[${zq(o.description)}]${zshValues(o.values, name.slice(2), named)}'`;
   });
   if (c.argument) specs.push(`'1${zshValues(c.argument, 'argument', named)}'`);
-  return `    ${c.path.join('-')}) _arguments -s ${specs.join(' \\\n      ')} ;;`;
+  return `    (${sq(c.path.join(' '))}) _arguments -s ${specs.join(' \\\n      ')} ;;`;
 }
 
 /** zsh: save as `_tokenspend` on `$fpath`, or `source <(tokenspend completion zsh)`. */
@@ -129,30 +140,31 @@ export function zshScript(m: CompletionModel): string {
   const named = longLists(m);
   const lists = [...named].map(([list, name]) => `  local -a ${name}=(${list.map((x) => sq(x)).join(' ')})`).join('\n');
   const describe = (items: { name: string; description: string }[]) => items.map((i) => `'${i.name}:${zq(i.description)}'`).join(' ');
-  const firsts = [
-    ...m.commands.filter((c) => c.path.length === 1).map((c) => ({ name: c.path[0] as string, description: c.description })),
-    ...m.groups,
-  ];
-  const groups = m.groups.map((g) => {
-    const subs = m.commands.filter((c) => c.path[0] === g.name).map((c) => ({ name: c.path[1] as string, description: c.description }));
-    return `    ${g.name}) if (( CURRENT == 2 )); then local -a subs=(${describe(subs)}); _describe command subs; return; fi
-      cmd="${g.name}-\${words[2]}"; shift words; (( CURRENT-- )) ;;`;
-  });
+  const subs = [...children(m)].map(([path, kids]) => `      (${sq(path)}) subs=(${describe(kids)}) ;;`);
+  const groups = m.groups.map((g) => sq(g.path.join(' '))).join('|');
+  const commands = m.commands.map((c) => zshCommand(c, named));
   return `#compdef tokenspend
 # zsh completion for tokenspend: save as _tokenspend in a directory on $fpath, or source it.
 _tokenspend() {
 ${lists}
-  if (( CURRENT == 2 )); then
-    local -a commands=(${describe(firsts)})
-    _describe command commands; return
+  local group="" next
+  local -i i=2
+  # The command's words: groups (budget, pricing import…) then the command itself.
+  while (( i < CURRENT )); do
+    next="\${group:+$group }\${words[i]}"
+    case "$next" in (${groups}) group="$next"; (( i++ )) ;; (*) break ;; esac
+  done
+  if (( i == CURRENT )); then
+    local -a subs
+    case "$group" in
+${subs.join('\n')}
+    esac
+    _describe command subs; return
   fi
-  shift words; (( CURRENT-- ))
-  local cmd="\${words[1]}"
+  local cmd="\${group:+$group }\${words[i]}"
+  words=("\${(@)words[i,-1]}"); (( CURRENT -= i - 1 ))
   case "$cmd" in
-${groups.join('\n')}
-  esac
-  case "$cmd" in
-${m.commands.map((c) => zshCommand(c, named)).join('\n')}
+${commands.join('\n')}
   esac
 }
 if [[ $zsh_eval_context[-1] == loadautofunc ]]; then _tokenspend "$@"; else compdef _tokenspend tokenspend; fi
@@ -163,9 +175,7 @@ const fishQuote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'
 const fq = (s: string) => fishQuote(short(s));
 
 function fishCondition(c: CompletionCommand): string {
-  return c.path.length === 1
-    ? `__fish_seen_subcommand_from ${c.path[0]}`
-    : `__fish_seen_subcommand_from ${c.path[0]}; and __fish_seen_subcommand_from ${c.path[1]}`;
+  return `__tokenspend_is ${fishQuote(c.path.join(' '))}`;
 }
 
 function fishList(list: readonly string[], named: Map<readonly string[], string>): string {
@@ -187,13 +197,32 @@ function fishOption(c: CompletionCommand, o: CompletionCommand['options'][number
           : 'csv' in v
             ? ` -x -a '(__tokenspend_csv ${words(v.csv)})'`
             : ` -x -a ${fishList(v.list, named)}`;
-  return `complete -c tokenspend -n '${fishCondition(c)}' ${[...long, ...shortName].join(' ')}${values} -d ${fq(o.description)}`;
+  return `complete -c tokenspend -n ${fishQuote(fishCondition(c))} ${[...long, ...shortName].join(' ')}${values} -d ${fq(o.description)}`;
 }
 
 /** fish: `tokenspend completion fish > ~/.config/fish/completions/tokenspend.fish`. */
 export function fishScript(m: CompletionModel): string {
+  const paths = [...m.groups.map((g) => g.path.join(' ')), ...m.commands.map((c) => c.path.join(' '))];
   const lines = [
     '# fish completion for tokenspend',
+    `set -g __tokenspend_paths ${paths.map(fishQuote).join(' ')}`,
+    '# The command path typed so far: groups (budget, pricing import…) and the command.',
+    'function __tokenspend_path',
+    '  set -l words (commandline -opc)',
+    '  set -l path',
+    '  for w in $words[2..-1]',
+    '    if contains -- (string join -- " " $path $w) $__tokenspend_paths',
+    '      set path $path $w',
+    '    else',
+    '      break',
+    '    end',
+    '  end',
+    '  string join -- " " $path',
+    'end',
+    'function __tokenspend_is',
+    '  set -l path (__tokenspend_path)',
+    '  test "$path" = "$argv[1]"',
+    'end',
     'function __tokenspend_csv',
     "  set -l pre (string replace -r '[^,]*$' '' -- (commandline -ct))",
     '  for v in $argv; echo $pre$v; end',
@@ -202,15 +231,10 @@ export function fishScript(m: CompletionModel): string {
   ];
   const named = longLists(m);
   for (const [list, name] of named) lines.push(`function ${name}`, `  printf '%s\\n' ${list.map(fishQuote).join(' ')}`, 'end');
-  for (const c of m.commands.filter((x) => x.path.length === 1))
-    lines.push(`complete -c tokenspend -n __fish_use_subcommand -a ${c.path[0]} -d ${fq(c.description)}`);
-  for (const g of m.groups) {
-    lines.push(`complete -c tokenspend -n __fish_use_subcommand -a ${g.name} -d ${fq(g.description)}`);
-    const subs = m.commands.filter((c) => c.path[0] === g.name);
-    const none = subs.map((s) => s.path[1]).join(' ');
-    for (const s of subs)
+  for (const [path, kids] of children(m)) {
+    for (const k of kids)
       lines.push(
-        `complete -c tokenspend -n '__fish_seen_subcommand_from ${g.name}; and not __fish_seen_subcommand_from ${none}' -a ${s.path[1]} -d ${fq(s.description)}`,
+        `complete -c tokenspend -n ${fishQuote(`__tokenspend_is ${fishQuote(path)}`)} -a ${fishQuote(k.name)} -d ${fq(k.description)}`,
       );
   }
   for (const c of m.commands) {
@@ -218,7 +242,7 @@ export function fishScript(m: CompletionModel): string {
     const a = c.argument;
     if (a)
       lines.push(
-        `complete -c tokenspend -n '${fishCondition(c)}'${a === 'file' ? ' -F' : a === 'any' ? '' : ` -a ${fishList(a.list, named)}`}`,
+        `complete -c tokenspend -n ${fishQuote(fishCondition(c))}${a === 'file' ? ' -F' : a === 'any' ? '' : ` -a ${fishList(a.list, named)}`}`,
       );
   }
   return `${lines.join('\n')}\n`;

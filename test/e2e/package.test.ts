@@ -91,7 +91,11 @@ describe('the packed package', () => {
     results.forEach((r, i) => {
       const e = local[i] as string;
       // 1: a budget of the example file is breached on the demo data, as it is meant to be.
-      expect(r.code === 0 || (r.code === 1 && e.includes('budget check')), `${e}: exit ${r.code}\n${r.stderr}`).toBe(true);
+      const ok = r.code === 0 || (r.code === 1 && e.includes('budget check'));
+      // The one exception, until the demo history is long enough for a back-test (issue 12
+      // lengthens it to 70 days): `forecast --backtest` on 15 days says so and exits 4.
+      const shortDemo = r.code === 4 && e.includes('--backtest') && /a back-test needs at least \d+/.test(r.stderr);
+      expect(ok || shortDemo, `${e}: exit ${r.code}\n${r.stderr}`).toBe(true);
     });
   });
 });

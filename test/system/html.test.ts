@@ -86,7 +86,7 @@ describe('HTML pages in headless Chromium', () => {
       ),
     );
     expect(new Set(highlighted)).toEqual(unpriced);
-    expect(await page.textContent('footer')).toContain(json.pricing.version);
+    for (const f of json.pricing.files) expect(await page.textContent('footer')).toContain(f.version);
     await page.close();
   });
 

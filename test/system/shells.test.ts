@@ -32,10 +32,11 @@ describe('fish', () => {
       .map((l) => l.split('\t')[0]);
 
   it('completes commands, options, choices, --by lists and model ids', () => {
-    expect(complete('tokenspend pricing ')).toEqual(['list', 'show', 'validate']);
+    expect(complete('tokenspend pricing ').sort()).toEqual(['diff', 'drift', 'import', 'list', 'show', 'validate']);
+    expect(complete('tokenspend pricing import ').sort()).toEqual(['genai-prices', 'litellm']);
     expect(complete('tokenspend budget check --fail-on ')).toEqual(['breach', 'forecast', 'warn']);
     expect(complete('tokenspend report --by model,ga')).toEqual(['model,gateway']);
-    expect(complete('tokenspend pricing show claude-3-5-son')).toEqual(['claude-3-5-sonnet-20240620', 'claude-3-5-sonnet-20241022']);
+    expect(complete('tokenspend pricing show gpt-4o-mini-')).toContain('gpt-4o-mini-tts');
     expect(complete('tokenspend doctor --fi')).toEqual([]);
   });
 });
@@ -51,7 +52,8 @@ describe('zsh', () => {
 
   it('parses, and hands _arguments the options, choices and values of the command being completed', () => {
     shell('zsh', ['-n', zsh]);
-    expect(offered('tokenspend', 'pricing', '')).toMatch(/^list:every priced model .* show:.* validate:/);
+    expect(offered('tokenspend', 'pricing', '')).toMatch(/^list:.* show:.* validate:.* import:/);
+    expect(offered('tokenspend', 'pricing', 'import', '')).toMatch(/^litellm:.* genai-prices:/);
     const budget = offered('tokenspend', 'budget', 'check', '--fail-on', '').split('\n');
     expect(budget).toContain('*--fail-on[also fail on a forecast breach or a warning]:fail-on:(breach forecast warn)');
     expect(budget).toContain('*--budgets[budgets file]:budgets:_files');

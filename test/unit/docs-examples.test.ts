@@ -72,6 +72,7 @@ describe('documented command lines', () => {
         'docs/examples/github-actions.yml',
         'docs/examples/gitlab-ci.yml',
         'docs/examples/cronjob.yaml',
+        'docs/pricing.md',
       ]),
     );
   });
