@@ -105,6 +105,16 @@ describe('HTML pages in headless Chromium', () => {
       expect(status).toBe(b.status);
     }
     expect(await page.textContent('#failing')).toBe(String(json.budgets.filter((b: any) => b.fails).length));
+    // Every bar and mark of the limit meters lies inside its 160-wide drawing, at a real number.
+    const ends = await page.$$eval('svg.meter', (svgs) =>
+      svgs.flatMap((svg) =>
+        [...svg.querySelectorAll('rect, line')].map(
+          (e) => Number(e.getAttribute('x') ?? e.getAttribute('x1')) + Number(e.getAttribute('width') ?? 0),
+        ),
+      ),
+    );
+    expect(ends.length).toBeGreaterThan(0);
+    for (const x of ends) expect(x >= 0 && x <= 160, String(x)).toBe(true);
     await page.close();
   });
 

@@ -10,7 +10,9 @@ function meter(r: BudgetResult, currency: string): string {
   if (r.burn) return '';
   const limit = femtoToNumber(r.limit);
   const spent = femtoToNumber(r.spent);
-  const scale = Math.max(limit, spent, r.forecast?.upper ?? 0, r.forecast?.total ?? 0) * 1.05 || 1;
+  // A forecast without an interval has NaN bounds: only finite values set the scale.
+  const scale =
+    Math.max(...[limit, spent, r.forecast?.upper, r.forecast?.total].filter((v): v is number => Number.isFinite(v))) * 1.05 || 1;
   const x = (v: number) => ((Math.max(0, v) / scale) * 160).toFixed(1);
   const colour = r.spent > r.limit ? '#b3261e' : PALETTE[0];
   const band =
