@@ -71,7 +71,8 @@ export function renderReportTable(report: CostReport, options: RenderOptions): s
     const note = `${formatTokens(report.totals.unpricedTokens)} tokens are unpriced and not in the total.`;
     lines.push(...wrap(note, options.width).map((l) => paint('yellow', l)));
   }
-  if (report.fx) lines.push(...wrap(`${terminalCell(describeFx(report.fx)).replace(/^a/, 'A')}.`, options.width).map((l) => paint('dim', l)));
+  if (report.fx)
+    lines.push(...wrap(`${terminalCell(describeFx(report.fx)).replace(/^a/, 'A')}.`, options.width).map((l) => paint('dim', l)));
   return `${lines.join('\n')}\n`;
 }
 
