@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gzipSync } from 'node:zlib';
+import { demoSpec, openMetricsLines, simulate } from '../generators/history.js';
 import { run } from '../helpers/cli.js';
 
 // The HTML pages in a real browser: Debian's Chromium, headless. Run by `.ci/run` (CI=true) and
@@ -119,12 +121,31 @@ describe('HTML pages in headless Chromium', () => {
   });
 
   it('forecast: spend so far, the forecast with its band, and the budget line', async () => {
-    const { page, json, problems } = await open('forecast', ['forecast', '--file', DEMO, '--budget', '2500', '--force']);
+    // Nine weeks of the demo's traffic: enough history for an interval.
+    const history = simulate({ ...demoSpec(), start: Date.UTC(2026, 8, 20) });
+    const long = join(dir, 'long.om.gz');
+    writeFileSync(long, gzipSync(`${[...openMetricsLines(history)].join('\n')}\n`));
+    const { page, json, problems } = await open('forecast', ['forecast', '--file', long, '--budget', '2500']);
     expect(problems).toEqual([]);
     expect(await seriesOf(page)).toEqual(['interval', 'spent', 'forecast', 'budget']);
+    expect(json.groups[0].forecast.lower).toBeLessThan(json.groups[0].forecast.upper);
+    // The band has width: at the period's end its top is above its bottom (SVG y grows down).
+    const points: string = await page.$eval('g[data-series="interval"] polygon', (p) => p.getAttribute('points') ?? '');
+    const ys = points.split(' ').map((xy: string) => Number(xy.split(',')[1]));
+    expect(ys[Math.floor(ys.length / 2) - 1]).toBeLessThan(ys[Math.floor(ys.length / 2)] as number);
+    expect(await page.textContent('.legend')).toContain('80% interval');
     const spent = json.groups.reduce((s: number, g: any) => s + g.spent, 0);
     expect(await page.textContent('#spent')).toBe(money(spent));
     expect(await page.textContent('#forecast')).toBe(money(json.groups.reduce((s: number, g: any) => s + g.forecast.total, 0)));
+    await page.close();
+  });
+
+  it('forecast on a short history: no interval, so no band and none in the legend', async () => {
+    const { page, json, problems } = await open('forecast-short', ['forecast', '--file', DEMO, '--budget', '2500', '--force']);
+    expect(problems).toEqual([]);
+    expect(json.groups[0].forecast.lower).toBeNull();
+    expect(await seriesOf(page)).toEqual(['spent', 'forecast', 'budget']);
+    expect(await page.textContent('.legend')).not.toContain('interval');
     await page.close();
   });
 });

@@ -24,7 +24,9 @@ function chart(r: ForecastReport): string {
   const now = past + Math.min(1, Math.max(0, (r.at - today) / DAY));
   actual.push([now, spent]);
   const forecast: [number, number][] = r.future.length > 0 ? [[now, spent]] : [];
-  const band: [number, number, number][] = r.future.length > 0 ? [[now, spent, spent]] : [];
+  // A band only where some group's forecast has an interval (a short history has none).
+  const banded = r.groups.some((g) => g.forecast && Number.isFinite(g.forecast.lower) && Number.isFinite(g.forecast.upper));
+  const band: [number, number, number][] = banded && r.future.length > 0 ? [[now, spent, spent]] : [];
   let f = spent;
   let lo = spent;
   let hi = spent;
@@ -34,16 +36,13 @@ function chart(r: ForecastReport): string {
     hi += r.band[i]?.[1] ?? v;
     const x = Math.min(total, past + 1 + i);
     forecast.push([x, f]);
-    band.push([x, lo, hi]);
+    if (banded) band.push([x, lo, hi]);
   });
   const budget = r.budget === undefined ? undefined : Number(r.budget);
   const money = (v: number) => estimateText(v, r.currency).replace(/\.\d\d$/, '');
   const keys: [string, string][] = [['spent', PALETTE[0] as string]];
-  if (forecast.length > 0)
-    keys.push(
-      ['forecast (dashed)', PALETTE[0] as string],
-      [`${Math.round((r.groups[0]?.forecast?.level ?? 0.8) * 100)}% interval`, '#cfe3f1'],
-    );
+  if (forecast.length > 0) keys.push(['forecast (dashed)', PALETTE[0] as string]);
+  if (band.length > 0) keys.push([`${Math.round((r.groups[0]?.forecast?.level ?? 0.8) * 100)}% interval`, '#cfe3f1']);
   if (budget !== undefined) keys.push(['budget', '#b3261e']);
   const chartSvg = cumulativeChart(
     `Spend in the ${r.period.label} and the forecast to its end`,
