@@ -1,4 +1,4 @@
-import { displayWidth, type Paint, type Style, truncate, wrap } from './terminal.js';
+import { displayWidth, type Paint, type Style, truncate, truncateMiddle, wrap } from './terminal.js';
 import { terminalCell } from '../text.js';
 
 /**
@@ -22,6 +22,8 @@ export interface LayoutColumn {
   priority?: number;
   /** A label column: values may be cut with `…` down to this many columns. */
   shrinkTo?: number;
+  /** Where a cut value loses text: its end (default), or its middle when the end tells rows apart. */
+  cut?: 'end' | 'middle';
   /** When dropped, shown as `Header: value` on a line under the row. */
   fold?: boolean;
   /** The label on that line instead of the header ('' for the value alone). */
@@ -138,10 +140,12 @@ function fit(columns: readonly LayoutColumn[], p: Prepared, width: number): Fit 
   return undefined;
 }
 
-function cellText(text: string, w: number, width: number, align: 'left' | 'right' | undefined): string {
-  const t = w > width ? truncate(text, width) : text;
+const cutTo = (col: LayoutColumn | undefined) => (col?.cut === 'middle' ? truncateMiddle : truncate);
+
+function cellText(text: string, w: number, width: number, col: LayoutColumn | undefined): string {
+  const t = w > width ? cutTo(col)(text, width) : text;
   const pad = ' '.repeat(Math.max(0, width - (w > width ? displayWidth(t) : w)));
-  return align === 'right' ? pad + t : t + pad;
+  return col?.align === 'right' ? pad + t : t + pad;
 }
 
 function rule(widths: readonly number[], [l, m, r]: string): string {
@@ -187,7 +191,7 @@ export function renderTable(spec: TableSpec): TableText {
   const line = (q: Prepared, r: number) =>
     `│ ${kept
       .map((c, i) => {
-        const text = cellText(q.text[r]?.[c] ?? '', q.widths[r]?.[c] ?? 0, widths[i] as number, spec.columns[c]?.align);
+        const text = cellText(q.text[r]?.[c] ?? '', q.widths[r]?.[c] ?? 0, widths[i] as number, spec.columns[c]);
         const style = q.styles[r]?.[c];
         return style ? paint(style, text) : text;
       })
@@ -195,7 +199,7 @@ export function renderTable(spec: TableSpec): TableText {
   const head = kept.map((c, i) => {
     const col = spec.columns[c] as LayoutColumn;
     const h = terminalCell(narrow ? (col.narrowHeader ?? col.header) : col.header);
-    return paint('bold', cellText(h, displayWidth(h), widths[i] as number, col.align));
+    return paint('bold', cellText(h, displayWidth(h), widths[i] as number, col));
   });
   const lines = [rule(widths, '┌┬┐'), `│ ${head.join(' │ ')} │`, rule(widths, '├┼┤')];
   for (let r = 0; r < body.text.length; r++) {
@@ -222,7 +226,7 @@ function vertical(spec: TableSpec, p: Prepared): string[] {
       if (text === '') continue;
       const h = truncate(heads[c] as string, hw);
       const style = p.styles[r]?.[c];
-      const value = truncate(text, room);
+      const value = cutTo(spec.columns[c])(text, room);
       lines.push(`${spec.paint('bold', h)}${' '.repeat(hw - displayWidth(h) + 2)}${style ? spec.paint(style, value) : value}`);
     }
   }

@@ -53,6 +53,28 @@ export function truncate(text: string, width: number): string {
   return `${out}…`;
 }
 
+/** The text cut to at most `width` columns by a `…` in its middle: the start and the end stay. */
+export function truncateMiddle(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  if (width <= 2) return truncate(text, width);
+  const chars = [...text];
+  const take = (from: readonly string[], room: number) => {
+    const out: string[] = [];
+    let used = 0;
+    for (const ch of from) {
+      const w = charWidth(ch);
+      if (used + w > room) break;
+      out.push(ch);
+      used += w;
+    }
+    return out;
+  };
+  const headRoom = Math.floor((width - 1) / 2);
+  const head = take(chars, headRoom);
+  const tail = take([...chars].reverse(), width - 1 - displayWidth(head.join(''))).reverse();
+  return `${head.join('')}…${tail.join('')}`;
+}
+
 /**
  * Breaks text into lines of at most `width` columns at spaces (or at `separator`), indenting the
  * lines after the first by `indent` spaces; a word longer than a line is cut with an ellipsis.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { terminalCell } from '../../src/text.js';
 import { type LayoutColumn, renderTable } from '../../src/render/layout.js';
-import { displayWidth, painter, truncate, wrap, wrapCommand } from '../../src/render/terminal.js';
+import { displayWidth, painter, truncate, truncateMiddle, wrap, wrapCommand } from '../../src/render/terminal.js';
 
 const plain = painter(false);
 const COLUMNS: LayoutColumn[] = [
@@ -27,6 +27,24 @@ describe('renderTable', () => {
       '└──────────────────────┴───────┴────────┴───────┘',
     ]);
     expect(t.hidden).toEqual([]);
+  });
+
+  it('cuts a column marked `middle` in its middle, in the table and in the vertical layout', () => {
+    const columns: LayoutColumn[] = [
+      { header: 'Budget', shrinkTo: 9, cut: 'middle' },
+      { header: 'Spent', align: 'right' },
+    ];
+    const rows = [
+      ['weekly[gateway=gw-eu]', '$1.00'],
+      ['weekly[gateway=gw-us]', '$2.00'],
+    ];
+    const t = renderTable({ columns, rows, width: 21, paint: plain });
+    // 21 = 7 of frame + Spent's 5 + Budget's 9: 4 columns of start, the ellipsis, 4 of end.
+    expect(t.lines.slice(3, 5)).toEqual(['│ week…-eu] │ $1.00 │', '│ week…-us] │ $2.00 │']);
+    const v = renderTable({ columns, rows, width: 16, paint: plain });
+    expect(v.vertical).toBe(true);
+    // 16 - 6 of header - 2 of gap = 8 for the value.
+    expect(v.lines[0]).toBe('Budget  wee…-eu]');
   });
 
   it('drops early columns first, then cuts labels with an ellipsis, then drops late columns', () => {
@@ -143,6 +161,11 @@ describe('terminal text', () => {
   it('cuts and wraps by display width', () => {
     expect(truncate('abcdef', 4)).toBe('abc…');
     expect(truncate('abc', 4)).toBe('abc');
+    // In the middle: the start gets the smaller half, the end the rest.
+    expect(truncateMiddle('weekly[gateway=gw-eu]', 12)).toBe('weekl…gw-eu]');
+    expect(truncateMiddle('weekly[gateway=gw-eu]', 21)).toBe('weekly[gateway=gw-eu]');
+    expect(truncateMiddle('検索チームの予算', 9)).toBe('検索…予算');
+    expect(truncateMiddle('abcdef', 2)).toBe('a…');
     expect(wrap('one two three four', 12, { indent: 2 })).toEqual(['one two', '  three four']);
     expect(terminalCell('a\tb')).toBe('a\\tb');
   });

@@ -10,7 +10,7 @@ import { byStatus, type BudgetView, forecastText, percent, usedSentence } from '
 // the forecast and the period move to a line under each budget; then the scope goes, long
 // budget names are cut, and the limit goes last.
 const COLUMNS: readonly LayoutColumn[] = [
-  { header: 'Budget', shrinkTo: 16 },
+  { header: 'Budget', shrinkTo: 16, cut: 'middle' },
   { header: 'Scope', priority: 30, shrinkTo: 10 },
   { header: 'Period', priority: 20, fold: true, foldHeader: '' },
   { header: 'Spent', align: 'right' },
