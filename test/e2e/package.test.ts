@@ -41,6 +41,8 @@ beforeAll(() => {
   );
 }, 120_000);
 
+// Each test below starts a dozen or more processes at once: on a shared, loaded machine that
+// takes longer than the suite's default 30 s (a timeout, not a speed check).
 describe('the packed package', () => {
   it('ships the build, prices, licence, demo history and the files its examples name; no sources or tests', async () => {
     const files = packed.files.map((f) => f.path);
@@ -76,7 +78,7 @@ describe('the packed package', () => {
     expect(commands).toHaveLength(3);
     const results = await Promise.all(commands.map(sh));
     results.forEach((r, i) => expect([0, 1], `${commands[i]}\n${r.stderr}`).toContain(r.code));
-  });
+  }, 180_000);
 
   it('runs every --help example that needs no server, as printed, from another directory', async () => {
     const helps = await Promise.all(COMMANDS.map((entry) => sh(`tokenspend ${entry.name} --help`)));
@@ -104,5 +106,5 @@ describe('the packed package', () => {
       const shortDemo = r.code === 4 && e.includes('--backtest') && /a back-test needs at least \d+/.test(r.stderr);
       expect(ok || shortDemo, `${e}: exit ${r.code}\n${r.stderr}`).toBe(true);
     });
-  });
+  }, 180_000);
 });

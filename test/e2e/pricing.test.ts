@@ -107,7 +107,8 @@ describe('pricing diff', () => {
   });
 
   it('table: the counts, then one line per field with Via; --changed-only drops added and removed', async () => {
-    const r = await run(['pricing', 'diff', ours, LITELLM, ...AT, '--changed-only']);
+    // Wide enough for the heading on one line (it wraps to the terminal; the temp path is long).
+    const r = await run(['pricing', 'diff', ours, LITELLM, ...AT, '--changed-only'], { env: { COLUMNS: '240' } });
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe(
       `${ours} → ${LITELLM} at 2026-11-24T00:00:00.000Z: 3 models changed, 4 added, 1 removed, 0 the same (prices per 1M tokens)`,
