@@ -3,7 +3,7 @@
  * run, and prints Markdown rows for BENCHMARKS.md. Sizes can be cut for a quick look:
  * `BENCH_LINES=200000 npm run bench`.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,8 @@ import { writeBigExposition } from './exposition-gen.js';
 import { forecastQuality } from './forecast.js';
 import { BENCH_DAYS, BENCH_START, benchPrometheus } from './prometheus.js';
 import { closedPort } from '../helpers/cli.js';
+import { measureChild, median } from './measure.js';
+import { scaleBench } from './scale.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const bin = join(root, 'bin', 'tokenspend.js');
@@ -20,36 +22,6 @@ const lines = Number(process.env.BENCH_LINES ?? 1_000_000);
 const work = join(tmpdir(), 'tokenspend-bench');
 mkdirSync(work, { recursive: true });
 const big = join(work, `big-${lines}.prom`);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-}
-
-/** Runs a Node script in a child and returns wall time and the child's own peak RSS (MB). */
-function measureChild(code: string, args: string[] = [], anyExit = false): Promise<{ ms: number; rssMb: number; out: string }> {
-  const wrapper = `const t0 = performance.now(); process.on('exit', () => { process.stderr.write('\\nBENCH ' + (performance.now() - t0) + ' ' + process.resourceUsage().maxRSS + '\\n'); }); ${code}`;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', wrapper, '--', ...args], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.on('error', reject);
-    child.on('close', (status) => {
-      const m = /BENCH (\S+) (\d+)/.exec(err);
-      if (!m || (status !== 0 && !anyExit)) return reject(new Error(`child failed (${status}): ${err.slice(0, 500)}`));
-      resolve({ ms: Number(m[1]), rssMb: Number(m[2]) / 1024, out });
-    });
-  });
-}
 
 async function parserThroughput(path: string): Promise<number> {
   let n = 0;
@@ -239,6 +211,7 @@ async function main(): Promise<void> {
   if (want('parser') || want('report') || want('startup')) await fileBench(row);
   if (want('forecast')) forecastBench(row);
   if (want('prometheus')) await prometheusBench(row);
+  if (want('scale')) await scaleBench(row, work, bin);
   const node = process.version;
   const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU';
   process.stdout.write(
