@@ -55,6 +55,8 @@ async function report(bin: string, url: string, by: string, extra: string[] = []
     by,
     '--format',
     'json',
+    '--timeout',
+    '10m',
     ...extra,
   ];
   const r = await measureChild(`process.argv.splice(1, 0, 'tokenspend'); await import(${JSON.stringify(bin)});`, args);
