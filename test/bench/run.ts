@@ -15,6 +15,7 @@ import { BENCH_DAYS, BENCH_START, benchPrometheus } from './prometheus.js';
 import { closedPort } from '../helpers/cli.js';
 import { measureChild, median } from './measure.js';
 import { scaleBench } from './scale.js';
+import { outputBench } from './output.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const bin = join(root, 'bin', 'tokenspend.js');
@@ -212,6 +213,7 @@ async function main(): Promise<void> {
   if (want('forecast')) forecastBench(row);
   if (want('prometheus')) await prometheusBench(row);
   if (want('scale')) await scaleBench(row, work, bin);
+  if (want('output')) await outputBench(root, work, row);
   const node = process.version;
   const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU';
   process.stdout.write(
