@@ -12,7 +12,7 @@ export function renderForecastTable(r: ForecastReport, options: RenderOptions): 
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
   const table = new Table({
     head: forecastHead(r).map((h) => chalk.bold(h)),
-    colAligns: ['left', 'right', 'right', 'right', 'left', 'left'],
+    colAligns: ['left', 'right', 'right', 'right', 'left', 'right', 'left'],
     style: { head: [], border: [], compact: true },
   });
   for (const g of r.groups) table.push(forecastCells(r, g).map((c, i) => (i === 0 ? terminalCell(c) : c)));
