@@ -48,7 +48,8 @@ const options: OptionSpec[] = [
   { flags: '--budget <amount>', description: 'a limit to forecast the exhaustion date against' },
   {
     flags: '--backtest',
-    description: 'score the methods on all the history instead: error and bias of the period total, MASE, interval coverage, per group and pooled',
+    description:
+      'score the methods on all the history instead: error and bias of the period total, MASE, interval coverage, per group and pooled',
   },
   { flags: '--at <time>', description: 'forecast as of this time (default: now; for files, the last sample)' },
   TIMEZONE_OPTION,
@@ -64,8 +65,8 @@ export const forecast = defineCommand<Flags, Options>({
   options,
   examples: [
     'tokenspend forecast --period month --by team --prometheus http://127.0.0.1:9090',
-    'tokenspend forecast --period month --backtest --file fixtures/demo/history.om.gz',
-    'tokenspend forecast --period month --budget 500 --match team=search',
+    'tokenspend forecast --file fixtures/demo/history.om.gz --by team --backtest',
+    'tokenspend forecast --file fixtures/demo/history.om.gz --period month --budget 250 --match team=search',
   ],
   exitCodes: dataExitCodes('incomplete data: no matching series, too little history (without --force)'),
   async resolve(flags, env) {
@@ -90,12 +91,22 @@ export const forecast = defineCommand<Flags, Options>({
     const [groups, { periodBounds }] = await Promise.all([import('../forecast/groups.js'), import('../ledger/periods.js')]);
     // A back-test reads all the history there is (a server: a year, at least --history).
     const server = o.data.sources.prometheusUrl !== undefined;
-    const historyDays = o.backtest ? (server ? Math.max(o.settings.historyDays, BACKTEST_SERVER_DAYS) : Number.POSITIVE_INFINITY) : o.settings.historyDays;
+    const historyDays = o.backtest
+      ? server
+        ? Math.max(o.settings.historyDays, BACKTEST_SERVER_DAYS)
+        : Number.POSITIVE_INFINITY
+      : o.settings.historyDays;
     const plan = groups.forecastPlan(o.period, historyDays);
     const report = await readReport(o.data, { grouping: o.grouping, plan, timezone: o.timezone, now: o.at }, await loadBook(o.data), ctx);
     const at = report.window.end;
     const bounds = periodBounds({ kind: 'calendar', unit: o.period, label: o.period }, at, o.timezone);
-    const groupOptions = { at, period: { label: o.period, ...bounds }, timezone: o.timezone, settings: { ...o.settings, historyDays }, budget: o.budget };
+    const groupOptions = {
+      at,
+      period: { label: o.period, ...bounds },
+      timezone: o.timezone,
+      settings: { ...o.settings, historyDays },
+      budget: o.budget,
+    };
     const render = renderOptionsFor(ctx, o.output.output);
     if (o.backtest) {
       const result = groups.backtestGroups(report, { ...groupOptions, unit: o.period });

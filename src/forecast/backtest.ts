@@ -1,5 +1,5 @@
-import { forecastAt, minimumHistory, prepare, type SeriesForecast } from './forecast.js';
-import { MIN_HISTORY } from './methods.js';
+import { forecastAt, prepare, type SeriesForecast } from './forecast.js';
+import { METHODS, MIN_HISTORY } from './methods.js';
 import type { MethodChoice } from './settings.js';
 
 /** How one method did over a back-test. */
@@ -35,6 +35,8 @@ export interface BacktestInput {
 }
 
 const SEASON = 7;
+/** Origins with the history every method needs (Holt-Winters: three weeks). */
+const COMMON_ORIGIN = Math.max(...METHODS.map((m) => MIN_HISTORY[m]));
 
 /** In-sample mean absolute error of the seasonal naive forecast (m = 7) over `history[0…end)`: the MASE scale. */
 export function seasonalNaiveMae(history: readonly number[], end = history.length): number {
@@ -91,14 +93,18 @@ function record(tallies: Tally[], history: readonly number[], o: number, f: Seri
 /**
  * Rolls the forecast origin over every day of the history whose period ended inside it: from each
  * such day, each method forecasts that period's total from what came before (back-tests of its own
- * included, for `auto`'s weights and the interval), and is scored on what the total was.
+ * included, for `auto`'s weights and the interval), and is scored on what the total was. Every
+ * method is scored on the same origins (three weeks of a group's history on).
  */
 export function backtestPeriods(input: BacktestInput): Backtest {
   const days = input.series[0]?.length ?? 0;
   const firsts = input.series.map((s) => s.findIndex((v) => v > 0));
   const histories = input.series.map((s, g) => ((firsts[g] as number) < 0 ? [] : s.slice(firsts[g])));
   let longest = 0;
-  for (let t = 0; t < days; t++) longest = Math.max(longest, input.periodOf(t).end - t);
+  for (let t = 0; t < days; t++) {
+    const { start, end } = input.periodOf(t);
+    if (start >= 0 && end <= days) longest = Math.max(longest, end - t);
+  }
   const prepared = prepare(histories, 'auto', Math.max(1, longest), (n) => range(MIN_HISTORY['run-rate'], n));
   const tallies = input.series.map(() => input.methods.map(empty));
   const pooled = input.methods.map(empty);
@@ -110,7 +116,8 @@ export function backtestPeriods(input: BacktestInput): Backtest {
       const results = forecastAt(prepared, point, days - t, method, input.level);
       results.forEach((f, g) => {
         const o = t - (firsts[g] as number);
-        if (!f || (firsts[g] as number) < 0 || o < minimumHistory(method)) return;
+        // Every method is scored on the same origins: those from which each of them could forecast.
+        if (!f || (firsts[g] as number) < 0 || o < COMMON_ORIGIN) return;
         const spent = sum(input.series[g] as number[], start, t);
         const actual = spent + sum(input.series[g] as number[], t, end);
         if (actual > 0) record([(tallies[g] as Tally[])[m] as Tally, pooled[m] as Tally], histories[g] as number[], o, f, spent, actual);

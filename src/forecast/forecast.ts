@@ -35,8 +35,11 @@ export interface SeriesForecast {
    * method, and (`auto`) of the combination; over `origins` origins.
    */
   backtest: { origins: number; methods: Partial<Record<MethodChoice, { error: number; bias: number }>> };
-  /** What the interval rests on: back-test origins of all series pooled, and the share of them it held. */
-  calibration: { origins: number; coverage: number } | undefined;
+  /**
+   * What the interval rests on: back-test origins of all series pooled and the share of them it
+   * held; and this series' own back-test origins and the share of them its interval would have held.
+   */
+  calibration: { origins: number; coverage: number; groupOrigins: number; groupCoverage: number } | undefined;
 }
 
 /** A back-test starts after this much history where the history allows: shorter ones err more than today's forecast will. */
@@ -73,7 +76,12 @@ function firstOrigin(methods: readonly MethodName[], o: number, point: PeriodPoi
  * are matched by their distance from the end; the spike allowance of each is shrunk towards
  * all series' spike evidence known at that distance.
  */
-export function prepare(histories: readonly (readonly number[])[], method: MethodChoice, horizon: number, origins: (n: number) => Iterable<number>): Paths[] {
+export function prepare(
+  histories: readonly (readonly number[])[],
+  method: MethodChoice,
+  horizon: number,
+  origins: (n: number) => Iterable<number>,
+): Paths[] {
   const spikes = histories.map((h) => new SpikeAllowance(h));
   const prior = new Map<number, { excess: number; days: number }>();
   const priorAt = (offset: number) => {
@@ -92,7 +100,9 @@ export function prepare(histories: readonly (readonly number[])[], method: Metho
     return p;
   };
   return histories.map((h, g) =>
-    forecastPaths(h, methodsAt(method, h.length), horizon, origins(h.length), (o) => (spikes[g] as SpikeAllowance).at(o, priorAt(h.length - o))),
+    forecastPaths(h, methodsAt(method, h.length), horizon, origins(h.length), (o) =>
+      (spikes[g] as SpikeAllowance).at(o, priorAt(h.length - o)),
+    ),
   );
 }
 
@@ -186,7 +196,13 @@ function fit(k: Known, method: MethodChoice, point: PeriodPoint, weights: Partia
  * series' back-test errors pooled, each scaled by its series' error scale. A series without the
  * history for the method at that origin gets `undefined`.
  */
-export function forecastAt(prepared: readonly Paths[], point: PeriodPoint, offset: number, method: MethodChoice, level: number): (SeriesForecast | undefined)[] {
+export function forecastAt(
+  prepared: readonly Paths[],
+  point: PeriodPoint,
+  offset: number,
+  method: MethodChoice,
+  level: number,
+): (SeriesForecast | undefined)[] {
   const known = prepared.map((p) => knownAt(p, p.history.length - offset, method, point));
   const pooled = method === 'auto' ? pooledWeights(known) : {};
   const fits = known.map((k) => (k ? fit(k, method, point, weightsOf(k, method, pooled)) : undefined));
@@ -203,15 +219,18 @@ export function forecastAt(prepared: readonly Paths[], point: PeriodPoint, offse
     const scale = scales[next++] as number;
     const total = f.daily.reduce((a, c) => a + c, 0);
     const q = interval && scale > 0 ? interval.q : undefined;
+    // Where every back-test erred one way the quantiles exclude the point: the interval still holds it.
+    const lo = q ? Math.min(0, q[0] * scale) : Number.NaN;
+    const hi = q ? Math.max(0, q[1] * scale) : Number.NaN;
     return {
       method,
       weights: f.weights,
       daily: f.daily,
       total,
-      lower: q ? total * Math.exp(q[0] * scale) : Number.NaN,
-      upper: q ? total * Math.exp(q[1] * scale) : Number.NaN,
+      lower: total * Math.exp(lo),
+      upper: total * Math.exp(hi),
       backtest: f.backtest,
-      calibration: q && interval ? { origins: interval.origins, coverage: interval.coverage } : undefined,
+      calibration: q && interval ? { ...interval.held, ...heldOwn(f.errors, lo, hi) } : undefined,
     };
   });
 }
@@ -230,10 +249,21 @@ function pooledInterval(fits: readonly Fitted[], scales: readonly number[], poin
   if (pooled.length < POOLED_ORIGINS) return undefined;
   const q = intervalQuantiles(pooled, level, independent);
   const inside = pooled.filter((e) => e >= q[0] && e <= q[1]).length;
-  return { q, origins: pooled.length, coverage: inside / pooled.length };
+  return { q, held: { origins: pooled.length, coverage: inside / pooled.length } };
+}
+
+/** How many of a series' own back-test log errors there are, and the share inside [lo, hi]. */
+function heldOwn(errors: readonly number[], lo: number, hi: number): { groupOrigins: number; groupCoverage: number } {
+  const inside = errors.filter((e) => e >= lo && e <= hi).length;
+  return { groupOrigins: errors.length, groupCoverage: errors.length > 0 ? inside / errors.length : Number.NaN };
 }
 
 /** Forecasts the rest of a period for several series that end on the same day (the groups of one report). */
-export function forecastSeries(histories: readonly (readonly number[])[], point: PeriodPoint, method: MethodChoice, level: number): (SeriesForecast | undefined)[] {
+export function forecastSeries(
+  histories: readonly (readonly number[])[],
+  point: PeriodPoint,
+  method: MethodChoice,
+  level: number,
+): (SeriesForecast | undefined)[] {
   return forecastAt(prepare(histories, method, point.days, originsFor(method, point)), point, 0, method, level);
 }

@@ -72,10 +72,13 @@ export function forecastGroups(report: CostReport, options: ForecastGroupsOption
     const scope = scopeOf(report, [], group);
     return { group, scope, spent: scope.costBetween(options.period.start, options.at), who: describeGroup(report.by, group) };
   });
-  const results = forecastPeriods(
-    inputs,
-    { at: options.at, periodStart: options.period.start, periodEnd: options.period.end, zone: options.timezone, settings: options.settings },
-  );
+  const results = forecastPeriods(inputs, {
+    at: options.at,
+    periodStart: options.period.start,
+    periodEnd: options.period.end,
+    zone: options.timezone,
+    settings: options.settings,
+  });
   const groups: GroupForecast[] = inputs.map((input, k) => {
     const { forecast, findings } = results[k] as (typeof results)[number];
     return { group: input.group, spent: input.spent, forecast, findings, ...budgetOutcome(input.spent, forecast, options.budget) };
@@ -94,7 +97,11 @@ export function forecastGroups(report: CostReport, options: ForecastGroupsOption
   };
 }
 
-function budgetOutcome(spent: bigint, forecast: PeriodForecast | undefined, budget: string | undefined): Pick<GroupForecast, 'exhaustion' | 'budgetOutcome'> {
+function budgetOutcome(
+  spent: bigint,
+  forecast: PeriodForecast | undefined,
+  budget: string | undefined,
+): Pick<GroupForecast, 'exhaustion' | 'budgetOutcome'> {
   if (budget === undefined) return { exhaustion: undefined, budgetOutcome: undefined };
   if (spent >= decimalToFemto(budget)) return { exhaustion: undefined, budgetOutcome: 'reached' };
   if (!forecast) return { exhaustion: undefined, budgetOutcome: undefined };

@@ -80,7 +80,10 @@ export interface PeriodInput {
  * included. A scope with too little history gets no forecast and a finding (an error where the
  * forecast is `needed`, the default), unless `force` asks for a run rate over what history there is.
  */
-export function forecastPeriods(inputs: readonly PeriodInput[], options: PeriodForecastOptions): { forecast: PeriodForecast | undefined; findings: Finding[] }[] {
+export function forecastPeriods(
+  inputs: readonly PeriodInput[],
+  options: PeriodForecastOptions,
+): { forecast: PeriodForecast | undefined; findings: Finding[] }[] {
   const { historyDays, method, level, force } = options.settings;
   const { point, days } = periodPoint(options);
   const histories = inputs.map((i) => dailyHistory(i.scope, options.at, options.zone, historyDays));

@@ -48,18 +48,26 @@ export function slotOf(i: number, n: number): number {
 }
 
 /**
- * Weekday profile (mean 1): per slot, the median ratio of a day to its centred 7-day mean over
- * the last weeks. A centred mean follows a trend; the median across weeks ignores a spike.
+ * Weekday profile (mean 1): per slot, the median over the last weeks of a day's ratio to the
+ * week around it (the mean of the 7 days centred on it, less the largest and the smallest). Every
+ * such week holds each weekday once, so the ratios follow a trend; leaving out the extremes keeps
+ * a spike from lowering its neighbours' ratios, and the median across weeks ignores the spike day.
  */
 export function weeklyProfile(history: readonly number[], weeks: number): number[] {
   const n = history.length;
   const ratios: number[][] = Array.from({ length: SEASON }, () => []);
-  let sum = 0;
-  const from = Math.max(3, n - 3 - weeks * SEASON);
-  for (let i = from - 3; i <= from + 3 && i < n; i++) sum += history[i] as number;
-  for (let i = from; i + 3 < n; i++) {
-    if (i > from) sum += (history[i + 3] as number) - (history[i - 4] as number);
-    if (sum > 0) (ratios[slotOf(i, n)] as number[]).push(((history[i] as number) * SEASON) / sum);
+  for (let i = Math.max(3, n - 3 - weeks * SEASON); i + 3 < n; i++) {
+    let sum = 0;
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (let k = i - 3; k <= i + 3; k++) {
+      const v = history[k] as number;
+      sum += v;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    const typical = (sum - lo - hi) / (SEASON - 2);
+    if (typical > 0) (ratios[slotOf(i, n)] as number[]).push((history[i] as number) / typical);
   }
   const profile = ratios.map((r) => (r.length > 0 ? median(r) : 1));
   const avg = profile.reduce((a, b) => a + b, 0) / SEASON;
@@ -108,8 +116,8 @@ function noiseScale(points: LogPoints): number {
  */
 function lastShift(points: LogPoints, slope: number, params: SeasonalParameters): number | undefined {
   const { x, y } = points;
-  const s = noiseScale(points);
-  if (!(s > 0)) return undefined;
+  // A floor of 1%: on noiseless data any jump of `minShift` is a shift.
+  const s = Math.max(0.01, noiseScale(points) || 0);
   const flat = y.map((v, k) => v - slope * (x[k] as number));
   let best: number | undefined;
   let bestStrength = params.shiftStrength;
@@ -125,7 +133,30 @@ function lastShift(points: LogPoints, slope: number, params: SeasonalParameters)
     for (let i = k; i < end; i++) if (((flat[i] as number) - before - gap / 2) * Math.sign(gap) > 0) past++;
     if (past < Math.ceil(params.consistent * (end - k))) continue;
     bestStrength = strength;
-    best = x[k] as number;
+    best = k;
+  }
+  return best === undefined ? undefined : (x[placeShift(flat, best)] as number);
+}
+
+/**
+ * Where exactly near `k` the level changed: medians are robust, so a split a few days early
+ * still looks strong; the split with the least absolute deviation from each side's median is
+ * the change itself.
+ */
+function placeShift(flat: readonly number[], k: number): number {
+  const from = Math.max(0, k - 17);
+  const to = Math.min(flat.length, k + 24);
+  let best = k;
+  let bestCost = Number.POSITIVE_INFINITY;
+  for (let c = Math.max(from + 3, k - 3); c <= Math.min(to - 3, k + 3); c++) {
+    const left = median(flat, from, c);
+    const right = median(flat, c, to);
+    let cost = 0;
+    for (let i = from; i < to; i++) cost += Math.abs((flat[i] as number) - (i < c ? left : right));
+    if (cost < bestCost) {
+      bestCost = cost;
+      best = c;
+    }
   }
   return best;
 }
@@ -213,7 +244,12 @@ export function fitSeasonal(history: readonly number[], params: SeasonalParamete
 }
 
 /** Expected spend of the next `horizon` days, given the spike allowance known at the history's end. */
-export function seasonalForecast(history: readonly number[], horizon: number, allowance: number, params: SeasonalParameters = SEASONAL): number[] {
+export function seasonalForecast(
+  history: readonly number[],
+  horizon: number,
+  allowance: number,
+  params: SeasonalParameters = SEASONAL,
+): number[] {
   const fit = fitSeasonal(history, params);
   if (!Number.isFinite(fit.level)) return new Array<number>(horizon).fill(0);
   const out: number[] = [];

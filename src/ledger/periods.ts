@@ -210,7 +210,9 @@ const DAILY = parseStep('1d');
 /** The start of the history a period plan needs at `at`. */
 export function historyStart(plan: PeriodPlan, at: number, zone: string): number {
   // `historyDays: Infinity` reads all the data there is (a file's; a server needs a bound).
-  let start = Number.isFinite(plan.historyDays) ? addCalendar(startOf(at - 1, 'day', zone), 'day', -plan.historyDays, zone) : Number.NEGATIVE_INFINITY;
+  let start = Number.isFinite(plan.historyDays)
+    ? addCalendar(startOf(at - 1, 'day', zone), 'day', -plan.historyDays, zone)
+    : Number.NEGATIVE_INFINITY;
   for (const p of plan.periods) start = Math.min(start, periodBounds(p, at, zone).start);
   return start;
 }

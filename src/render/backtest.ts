@@ -10,7 +10,14 @@ import type { Renderer } from './options.js';
 
 /** The scores of one method, rounded for output (null where there was nothing to score). */
 function rounded(x: MethodScore) {
-  return { method: x.method, error: round6(x.error), bias: round6(x.bias), mase: round6(x.mase), coverage: round6(x.coverage), origins: x.origins };
+  return {
+    method: x.method,
+    error: round6(x.error),
+    bias: round6(x.bias),
+    mase: round6(x.mase),
+    coverage: round6(x.coverage),
+    origins: x.origins,
+  };
 }
 
 const pct = (v: number, digits: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(digits)}%` : '–');
@@ -24,7 +31,15 @@ function label(b: GroupsBacktest, g: number | undefined): string {
 }
 
 function head(b: GroupsBacktest): string[] {
-  return ['Group', 'Method', `Error of the ${b.period} total`, 'Bias', 'MASE', `Inside the ${Math.round(b.backtest.level * 100)}% interval`, 'Origins'];
+  return [
+    'Group',
+    'Method',
+    `Error of the ${b.period} total`,
+    'Bias',
+    'MASE',
+    `Inside the ${Math.round(b.backtest.level * 100)}% interval`,
+    'Origins',
+  ];
 }
 
 /** Pooled rows first (when there are several groups), then each group's. */
@@ -72,7 +87,18 @@ function csv(b: GroupsBacktest): string {
     for (const x of scores) {
       const r = rounded(x);
       const group = b.by.map((d) => (g === undefined ? '' : neutralise((b.groups[g] as Record<string, string>)[d] ?? '')));
-      rows.push([g === undefined ? 'pooled' : 'group', ...group, r.method, r.error, r.bias, r.mase, r.coverage, r.origins, b.period, b.backtest.level]);
+      rows.push([
+        g === undefined ? 'pooled' : 'group',
+        ...group,
+        r.method,
+        r.error,
+        r.bias,
+        r.mase,
+        r.coverage,
+        r.origins,
+        b.period,
+        b.backtest.level,
+      ]);
     }
   return csvText(rows);
 }
@@ -81,7 +107,8 @@ function csv(b: GroupsBacktest): string {
 export const BACKTEST_RENDERERS: Record<Format, Renderer<GroupsBacktest>> = {
   json,
   csv,
-  markdown: (b) => `${intro(b)}\n\n${markdownTable(head(b), [false, false, true, true, true, true, true], cells(b, markdownCell)).join('\n')}\n`,
+  markdown: (b) =>
+    `${intro(b)}\n\n${markdownTable(head(b), [false, false, true, true, true, true, true], cells(b, markdownCell)).join('\n')}\n`,
   table: (b) => {
     const table = new Table({
       head: head(b),

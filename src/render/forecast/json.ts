@@ -27,7 +27,14 @@ export function forecastJson(f: PeriodForecast): object {
           methods: Object.fromEntries(Object.entries(f.backtest.methods).map(([m, x]) => [m, scoreJson(x)])),
         }
       : null,
-    calibration: f.calibration ? { origins: f.calibration.origins, coverage: round6(f.calibration.coverage) } : null,
+    calibration: f.calibration
+      ? {
+          origins: f.calibration.origins,
+          coverage: round6(f.calibration.coverage),
+          groupOrigins: f.calibration.groupOrigins,
+          groupCoverage: round6(f.calibration.groupCoverage),
+        }
+      : null,
   };
 }
 

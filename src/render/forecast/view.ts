@@ -40,7 +40,7 @@ export function backtestError(f: PeriodForecast | undefined): number | undefined
 
 function backtestText(f: PeriodForecast): string {
   const e = backtestError(f);
-  return e === undefined ? 'n/a (short history)' : `${(e * 100).toFixed(1)}% over ${f.backtest?.origins} days`;
+  return e === undefined ? 'n/a (short history)' : `${(e * 100).toFixed(1)}% (${f.backtest?.origins} back-tests)`;
 }
 
 function budgetCell(r: ForecastReport, g: GroupForecast): string {
