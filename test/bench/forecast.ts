@@ -4,6 +4,7 @@
  * interval held the actual total. Teams are forecast 60 at a time, as `forecast --by team` would.
  */
 import { forecastSeries, minimumHistory } from '../../src/forecast/forecast.js';
+import { writeFileSync } from 'node:fs';
 import type { MethodChoice } from '../../src/forecast/settings.js';
 import { spendSeriesWithMeans, teamSpend } from '../generators/spend.js';
 
@@ -30,7 +31,7 @@ export const BASELINES: Record<string, (history: readonly number[], remaining: n
   /** The mean of the last 7 days, times the days left. */
   'run-rate': (h, r) => (sum(h, h.length - 7) / 7) * r,
   /** `predict_linear(cost_total[14d], …)`: a least-squares line through the cumulative spend at the last 15 day edges. */
-  'predict_linear': (h, r) => {
+  predict_linear: (h, r) => {
     const w = 14;
     const c = [0];
     for (let i = h.length - w; i < h.length; i++) c.push((c[c.length - 1] as number) + (h[i] as number));
@@ -149,4 +150,31 @@ export function bestBaseline(t: Tally): [string, number] {
   const names = Object.keys(BASELINES);
   const best = names.reduce((a, b) => ((t.ape[b] as number) < (t.ape[a] as number) ? b : a));
   return [best, (t.ape[best] as number) / t.cases];
+}
+
+/** gpt-4o-mini's output price, $ per 1M tokens (bundled price list): the file's spend becomes tokens at it. */
+const OUTPUT_PRICE = 0.6;
+
+/**
+ * Writes `teams` teams × `days` days of `teamSpend` spend as an hourly-scraped exposition file
+ * (`llm_tokens_out_total{model="gpt-4o-mini",team=…}`, timestamps in ms), for timing
+ * `forecast --by team` on a file. Returns the time of the last sample.
+ */
+export function writeTeamFile(path: string, teams: number, days: number, seed: number): number {
+  const start = Date.UTC(2026, 7, 10);
+  const cal = teamSpend(teams, start, days, seed);
+  const lines = ['# TYPE llm_tokens_out_total counter'];
+  cal.teams.forEach((team, k) => {
+    const labels = `model="gpt-4o-mini",team="team-${String(k + 1).padStart(2, '0')}"`;
+    let tokens = 0;
+    for (let d = 0; d < days; d++) {
+      const perHour = Math.round(((team.values[d] as number) / 24 / OUTPUT_PRICE) * 1e6);
+      for (let h = 0; h < 24; h++) {
+        tokens += perHour;
+        lines.push(`llm_tokens_out_total{${labels}} ${tokens} ${start + d * DAY + (h + 1) * 3_600_000 - 60_000}`);
+      }
+    }
+  });
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return start + days * DAY - 60_000;
 }
