@@ -228,6 +228,12 @@ describe('forecast', () => {
       expect(g.forecast.upper).toBeGreaterThanOrEqual(g.forecast.total);
     }
     expect(json.groups.map((g: any) => g.group.gateway).sort()).toEqual(['gw-a', 'gw-b']);
+    // Under the table and the Markdown: what the intervals were calibrated on, as in the JSON.
+    const c = json.groups[0].forecast.calibration;
+    const note = `Intervals calibrated on ${c.origins} back-tests of the rest of the month (all groups pooled); 80% intervals held ${(c.coverage * 100).toFixed(1)}% of them.`;
+    const args = ['forecast', '--file', long, '--by', 'gateway', '--at', '2026-11-10T12:00:00Z'];
+    expect((await run([...args, '--format', 'markdown'])).stdout).toContain(`\n\n${note}\n`);
+    expect((await run(args)).stdout).toContain(`┘\n${note}\n`);
   });
 
   it('counts whole local days across a DST change (Europe/Berlin, 25 October)', async () => {

@@ -66,3 +66,14 @@ export function forecastCells(r: ForecastReport, g: GroupForecast): string[] {
     ...(r.budget !== undefined ? [budgetCell(r, g)] : []),
   ];
 }
+
+/**
+ * What the intervals rest on, under the table: the pooled back-tests of the remaining-period
+ * total and the share of them the intervals held (empty when no group has a calibrated interval).
+ */
+export function calibrationNote(r: ForecastReport): string {
+  const c = r.groups.find((g) => g.forecast?.calibration)?.forecast?.calibration;
+  if (!c) return '';
+  const level = Math.round((r.groups[0]?.forecast?.level ?? 0.8) * 100);
+  return `Intervals calibrated on ${c.origins} back-tests of the rest of the ${r.period.label} (all groups pooled); ${level}% intervals held ${(c.coverage * 100).toFixed(1)}% of them.`;
+}
