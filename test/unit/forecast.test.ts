@@ -30,13 +30,13 @@ describe('forecast methods', () => {
     seasonalForecast(history, 9, 1).forEach((v, h) => expect(v).toBeCloseTo(week[h % 7] as number, 6));
   });
 
-  it('continues a steady 1% daily growth, damped by 0.9 a day', () => {
+  it('continues a steady 1% daily growth, damped by 0.95 a day', () => {
     const history = Array.from({ length: 70 }, (_, d) => 100 * 1.01 ** d);
     const last = history[69] as number;
     const f = seasonalForecast(history, 2, 1);
-    // Level at the last day, then the trend for 0.9 days, then for 0.9 + 0.81.
-    expect(f[0]).toBeCloseTo(last * 1.01 ** 0.9, 6);
-    expect(f[1]).toBeCloseTo(last * 1.01 ** 1.71, 6);
+    // Level at the last day, then the trend for 0.95 days, then for 0.95 + 0.9025.
+    expect(f[0]).toBeCloseTo(last * 1.01 ** 0.95, 6);
+    expect(f[1]).toBeCloseTo(last * 1.01 ** 1.8525, 6);
   });
 
   it('re-bases after a level shift: the forecast is the new level', () => {
