@@ -2,7 +2,7 @@ import Table from 'cli-table3';
 import type { MethodScore } from '../forecast/backtest.js';
 import type { GroupsBacktest } from '../forecast/groups.js';
 import { isoTime } from '../ledger/time.js';
-import { csvText, neutralise } from './csv.js';
+import { type CsvCell, csvText, neutralise } from './csv.js';
 import type { Format } from './formats.js';
 import { round6 } from './format.js';
 import { markdownCell, markdownTable } from './markdown.js';
@@ -82,7 +82,7 @@ function json(b: GroupsBacktest): string {
 }
 
 function csv(b: GroupsBacktest): string {
-  const rows: unknown[][] = [['scope', ...b.by, 'method', 'error', 'bias', 'mase', 'coverage', 'origins', 'period', 'level']];
+  const rows: CsvCell[][] = [['scope', ...b.by, 'method', 'error', 'bias', 'mase', 'coverage', 'origins', 'period', 'level']];
   for (const { g, rows: scores } of sections(b))
     for (const x of scores) {
       const r = rounded(x);
