@@ -23,10 +23,11 @@ export function printFindings(ctx: CommandContext, findings: readonly Finding[],
   for (const f of findings) if (f.severity !== 'info' || withInfo) ctx.stderr(`tokenspend: ${f.severity}: ${f.message}\n`);
 }
 
-/** Writes a result to `--output FILE` (atomically) or to stdout. */
-export async function emit(ctx: CommandContext, output: string | undefined, text: string): Promise<void> {
+/** Writes a result, whole or in pieces (a streaming renderer's), to `--output FILE` (atomically) or to stdout. */
+export async function emit(ctx: CommandContext, output: string | undefined, text: string | Iterable<string>): Promise<void> {
   if (output === undefined) {
-    ctx.stdout(text);
+    if (typeof text === 'string') ctx.stdout(text);
+    else for (const chunk of text) ctx.stdout(chunk);
     return;
   }
   const { writeAtomic } = await import('../files/write.js');

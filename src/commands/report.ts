@@ -15,7 +15,7 @@ import {
   WINDOW_OPTIONS,
 } from '../options.js';
 import type { Grouping } from '../pipeline.js';
-import { type Format, FORMATS } from '../render/formats.js';
+import { type ReportFormat, REPORT_FORMATS } from '../render/formats.js';
 import { dataExitCodes } from '../help.js';
 import { defineCommand } from './command.js';
 import { emit, printFindings, renderOptionsFor } from './context.js';
@@ -40,7 +40,7 @@ interface ReportOptions {
   plan: WindowPlan;
   timezone: string;
   now: number | undefined;
-  output: OutputOptions<Format>;
+  output: OutputOptions<ReportFormat>;
   strict: boolean;
 }
 
@@ -52,7 +52,7 @@ const options: OptionSpec[] = [
   TIMEZONE_OPTION,
   SCRAPE_INTERVAL_OPTION,
   ...DATA_OPTIONS,
-  ...outputOptions(FORMATS),
+  ...outputOptions(REPORT_FORMATS),
   DECIMALS_OPTION,
   { flags: '--strict', description: 'exit 4 when any usage is unpriced or a server answered partially' },
 ];
@@ -80,7 +80,7 @@ export const report = defineCommand<ReportFlags, ReportOptions>({
       plan: r.resolveWindowPlan(flags),
       timezone: r.resolveTimezone(flags.timezone, data.config),
       now: r.resolveInstant(flags.now, '--now'),
-      output: r.resolveOutput(flags, FORMATS),
+      output: r.resolveOutput(flags, REPORT_FORMATS),
       strict: flags.strict === true,
     };
   },

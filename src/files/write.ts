@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, lstat, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { usageError } from '../errors.js';
 
@@ -18,19 +18,26 @@ async function existing(path: string): Promise<{ mode: number } | undefined> {
 }
 
 /**
- * Writes `text` to `path` through a temp file and a rename, so no reader sees half a file. A
- * symbolic link or a non-regular file (a device, a FIFO, a folder) is never replaced; a regular
- * file keeps its permissions.
+ * Writes `text` (whole, or chunk by chunk as a streaming renderer yields it) to `path` through a
+ * temp file and a rename, so no reader sees half a file. A symbolic link or a non-regular file (a
+ * device, a FIFO, a folder) is never replaced; a regular file keeps its permissions.
  */
-export async function writeAtomic(path: string, text: string): Promise<void> {
+export async function writeAtomic(path: string, text: string | Iterable<string>): Promise<void> {
   const before = await existing(path);
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    await writeFile(tmp, text, { flag: 'wx', mode: before?.mode ?? 0o666 });
+    const file = await open(tmp, 'wx', before?.mode ?? 0o666);
+    try {
+      for (const chunk of typeof text === 'string' ? [text] : text) await file.write(chunk);
+    } finally {
+      await file.close();
+    }
     if (before) await chmod(tmp, before.mode);
     await rename(tmp, path);
   } catch (e) {
     await rm(tmp, { force: true }).catch(() => undefined);
-    throw usageError(`--output ${path}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    // The file system said no (ENOSPC, EACCES…): the user's to fix. Anything else (a renderer's bug) stays a bug.
+    if (!(e instanceof Error && 'syscall' in e)) throw e;
+    throw usageError(`--output ${path}: cannot write: ${(e as NodeJS.ErrnoException).code ?? e.message}`);
   }
 }

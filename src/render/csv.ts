@@ -1,7 +1,7 @@
-import { stringify } from 'csv-stringify/sync';
-
 /** A plain decimal number is data to a spreadsheet, never a formula. */
 const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
+/** A cell with a comma, a quote or a line break in it is quoted (RFC 4180). */
+const NEEDS_QUOTES = /[",\r\n]/;
 
 /**
  * A spreadsheet runs a cell starting with `= + - @`, a tab or a carriage return as a formula:
@@ -11,11 +11,29 @@ export function neutralise(s: string): string {
   return /^[=+\-@\t\r\n]/.test(s) && !PLAIN_NUMBER.test(s) ? `'${s}` : s;
 }
 
+export type CsvCell = string | number | null | undefined;
+
+/** A CSV cell: text neutralised and quoted where needed, numbers as digits, null and undefined empty. */
+function csvCell(c: CsvCell): string {
+  if (c === null || c === undefined) return '';
+  if (typeof c !== 'string') return String(c);
+  const s = neutralise(c);
+  return NEEDS_QUOTES.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
 /**
- * Rows as CSV text, `\n` between records. Every text cell is neutralised, and a cell with a CR
- * or LF in it is quoted, so no value can start a row of its own.
+ * One CSV record with its `\n`. Every text cell is neutralised, and a cell with a CR or LF in it
+ * is quoted, so no value can start a row of its own.
  */
-export function csvText(rows: readonly (readonly unknown[])[]): string {
-  const safe = rows.map((r) => r.map((c) => (typeof c === 'string' ? neutralise(c) : c)));
-  return stringify(safe, { record_delimiter: '\n', quoted_match: /[\r\n]/ });
+export function csvRecord(cells: readonly CsvCell[]): string {
+  let line = '';
+  for (let i = 0; i < cells.length; i++) line += i === 0 ? csvCell(cells[i]) : `,${csvCell(cells[i])}`;
+  return `${line}\n`;
+}
+
+/** Rows as CSV text, `\n` after every record (see csvRecord). */
+export function csvText(rows: readonly (readonly CsvCell[])[]): string {
+  let text = '';
+  for (const r of rows) text += csvRecord(r);
+  return text;
 }

@@ -6,6 +6,10 @@
 export const FORMATS = ['table', 'json', 'csv', 'markdown', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
+/** `report` adds JSON Lines: one object per row, for loaders and pipes that read a row at a time. */
+export const REPORT_FORMATS = [...FORMATS, 'jsonl'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
 /** Formats of look-ups: doctor, pricing list and show. */
 export const LOOKUP_FORMATS = ['table', 'json'] as const;
 export type LookupFormat = (typeof LOOKUP_FORMATS)[number];

@@ -16,3 +16,10 @@ export interface RenderOptions {
 
 /** Turns one result into text; computes nothing the result does not already hold. */
 export type Renderer<T> = (result: T, options: RenderOptions) => string;
+
+/**
+ * A renderer whose text comes in pieces, in order, as it is rendered: a result of many rows is
+ * written as it goes, never held whole. Iterating it has no side effects; a whole-text renderer
+ * fits as `(r, o) => [render(r, o)]`.
+ */
+export type StreamRenderer<T> = (result: T, options: RenderOptions) => Iterable<string>;

@@ -27,10 +27,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export function depsBench(row: (what: string, value: string, baseline: string, ratio: string) => void, rounds = 31): void {
   const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> };
   const lock = (JSON.parse(readFileSync('package-lock.json', 'utf8')) as { packages: Lock }).packages;
-  const entry: Record<string, string> = { 'csv-stringify': 'csv-stringify/sync' };
   const names = [...Object.keys(pkg.dependencies), 'cli-table3'];
   const code: Record<string, string> = { base: "await import('node:util')" };
-  for (const n of names) code[n] = `await import('${entry[n] ?? n}')`;
+  for (const n of names) code[n] = `await import('${n}')`;
   const times: Record<string, number[]> = Object.fromEntries(Object.keys(code).map((k) => [k, []]));
   for (let i = 0; i < rounds; i++) {
     for (const [k, c] of Object.entries(code)) {

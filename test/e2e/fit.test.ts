@@ -1,10 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { displayWidth } from '../../src/render/terminal.js';
-import { demoSpec, openMetricsLines, simulate } from '../generators/history.js';
 import { run } from '../helpers/cli.js';
 
 // Every table of the demo fits 80 and 100 columns: no line is wider, and what matters is still there.
@@ -12,7 +10,6 @@ import { run } from '../helpers/cli.js';
 const DEMO = 'fixtures/demo/history.om.gz';
 const dir = mkdtempSync(join(tmpdir(), 'tokenspend-fit-'));
 const BUDGETS = join(dir, 'budgets.yaml');
-let longHistory = '';
 
 beforeAll(() => {
   writeFileSync(
@@ -21,14 +18,10 @@ beforeAll(() => {
       'budgets:',
       '  - { name: all-gateways-daily, period: day, limit: 50, warn: 80% }',
       '  - { name: per-gateway-weekly-with-a-long-name, each: gateway, period: week, limit: 200 }',
-      '  - { name: search-team-monthly, match: { feature: search }, period: month, limit: 500, forecast: true }',
+      '  - { name: search-team-monthly, match: { team: search }, period: month, limit: 500, forecast: true }',
       '',
     ].join('\n'),
   );
-  // Nine weeks of the demo's traffic: enough for a back-test.
-  const history = simulate({ ...demoSpec(), start: Date.UTC(2026, 8, 20) });
-  longHistory = join(dir, 'long.om.gz');
-  writeFileSync(longHistory, gzipSync(`${[...openMetricsLines(history)].join('\n')}\n`));
 });
 
 function widest(text: string): number {
@@ -94,12 +87,31 @@ describe('every table fits 80 and 100 columns on the demo', () => {
     }
   });
 
-  it('forecast --backtest', async () => {
-    const { json, at } = await tables(['forecast', '--backtest', '--file', longHistory]);
+  it('forecast --backtest by team', async () => {
+    const { json, at } = await tables(['forecast', '--backtest', '--file', DEMO, '--by', 'team']);
+    const j = JSON.parse(json.stdout);
+    // Pooled rows first (several groups), then each team's: every method's row with its MASE, the label on the first.
+    const sections: { label: string; methods: { method: string; mase: number }[] }[] = [
+      { label: 'all groups', methods: j.pooled },
+      ...j.groups.map((g: { group: { team: string }; methods: { method: string; mase: number }[] }) => ({
+        label: `team=${g.group.team}`,
+        methods: g.methods,
+      })),
+    ];
+    expect(sections).toHaveLength(6);
     for (const table of at) {
       expect(table.code).toBe(0);
       expect(widest(table.stdout), `${table.width}`).toBeLessThanOrEqual(table.width);
-      for (const m of JSON.parse(json.stdout).methods) expect(table.stdout).toMatch(new RegExp(`│ ${m.method} +│ +${m.mase.toFixed(2)} │`));
+      const rows = table.stdout.split('\n').filter((l) => /^│ /.test(l) && !l.startsWith('│ Group '));
+      expect(rows).toHaveLength(sections.reduce((n, x) => n + x.methods.length, 0));
+      let r = 0;
+      for (const { label, methods } of sections)
+        for (const [i, m] of methods.entries()) {
+          const name = i === 0 ? label : '';
+          expect(rows[r++], `${table.width}: ${label} ${m.method}`).toMatch(
+            new RegExp(`^│ ${name} +│ ${m.method} +│ .* │ +${m.mase.toFixed(2)} │`),
+          );
+        }
     }
   });
 });

@@ -4,8 +4,6 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gzipSync } from 'node:zlib';
-import { demoSpec, openMetricsLines, simulate } from '../generators/history.js';
 import { run } from '../helpers/cli.js';
 
 // The HTML pages in a real browser: Debian's Chromium, headless. Run by `.ci/run` (CI=true) and
@@ -121,11 +119,8 @@ describe('HTML pages in headless Chromium', () => {
   });
 
   it('forecast: spend so far, the forecast with its band, and the budget line', async () => {
-    // Nine weeks of the demo's traffic: enough history for an interval.
-    const history = simulate({ ...demoSpec(), start: Date.UTC(2026, 8, 20) });
-    const long = join(dir, 'long.om.gz');
-    writeFileSync(long, gzipSync(`${[...openMetricsLines(history)].join('\n')}\n`));
-    const { page, json, problems } = await open('forecast', ['forecast', '--file', long, '--budget', '2500']);
+    // The demo's 13 weeks: enough history for an interval.
+    const { page, json, problems } = await open('forecast', ['forecast', '--file', DEMO, '--budget', '2500']);
     expect(problems).toEqual([]);
     expect(await seriesOf(page)).toEqual(['interval', 'spent', 'forecast', 'budget']);
     expect(json.groups[0].forecast.lower).toBeLessThan(json.groups[0].forecast.upper);
@@ -141,11 +136,35 @@ describe('HTML pages in headless Chromium', () => {
   });
 
   it('forecast on a short history: no interval, so no band and none in the legend', async () => {
-    const { page, json, problems } = await open('forecast-short', ['forecast', '--file', DEMO, '--budget', '2500', '--force']);
+    const { page, json, problems } = await open('forecast-short', [
+      'forecast',
+      '--file',
+      DEMO,
+      '--budget',
+      '2500',
+      '--force',
+      '--history',
+      '10d',
+    ]);
     expect(problems).toEqual([]);
     expect(json.groups[0].forecast.lower).toBeNull();
     expect(await seriesOf(page)).toEqual(['spent', 'forecast', 'budget']);
     expect(await page.textContent('.legend')).not.toContain('interval');
+    await page.close();
+  });
+
+  it('back-test: a row per method for all teams and for each team, MASE as in JSON', async () => {
+    const { page, json, problems } = await open('backtest', ['forecast', '--backtest', '--by', 'team', '--file', DEMO]);
+    expect(problems).toEqual([]);
+    const rows = await page.$$eval('tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    const expected = [json.pooled, ...json.groups.map((g: any) => g.methods)].flat();
+    expect(rows).toHaveLength(expected.length);
+    rows.forEach((cells, i) => {
+      expect(cells[1]).toBe(expected[i].method);
+      expect(cells[4]).toBe(expected[i].mase.toFixed(2));
+    });
+    expect(rows.map((c) => c[0]).filter((x) => x !== '')).toEqual(['all groups', ...json.groups.map((g: any) => `team=${g.group.team}`)]);
+    expect(await page.textContent('footer')).toContain(DEMO);
     await page.close();
   });
 });

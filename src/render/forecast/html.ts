@@ -5,7 +5,7 @@ import { estimateText, formatDay, formatLocal } from '../format.js';
 import { esc, figures, htmlTable, legend, page, PALETTE } from '../html.js';
 import type { RenderOptions } from '../options.js';
 import { cumulativeChart } from '../svg.js';
-import { forecastCells, forecastHead } from './view.js';
+import { calibrationNote, forecastCells, forecastHead } from './view.js';
 
 const DAY = 86_400_000;
 
@@ -76,9 +76,10 @@ export function renderForecastHtml(r: ForecastReport, options: RenderOptions): s
     ]),
     `<figure>${chart(r)}<figcaption>Cumulative spend; the dashed line is the forecast, the shade its interval. Forecasts are estimates.</figcaption></figure>`,
     htmlTable(
-      head.map((h, i) => ({ header: h, numeric: i > 0 && i !== 4 })),
+      head.map((h, i) => ({ header: h, numeric: i > 0 && i !== 4 && i !== 6 })),
       rows,
     ),
+    ...(calibrationNote(r) ? [`<p class="sub">${esc(calibrationNote(r))}</p>`] : []),
   ];
   return page(
     `LLM forecast · ${r.period.label}`,

@@ -1,4 +1,4 @@
-import { type DisplayCosts, displayCosts } from '../../cost/display.js';
+import { type DisplayCost, displayCosts } from '../../cost/display.js';
 import type { CostReport, ReportRow } from '../../cost/report.js';
 import { isoTime } from '../../ledger/time.js';
 import { TOKEN_TYPES, type TokenType } from '../../model.js';
@@ -11,7 +11,7 @@ export interface Column {
   header: string;
   /** Column name in CSV. */
   csv: string;
-  kind: 'dimension' | 'time' | 'tokens' | 'money' | 'flag';
+  kind: 'dimension' | 'time' | 'tokens' | 'money';
   tokenType?: TokenType;
 }
 
@@ -52,29 +52,47 @@ export function visibleColumns(report: CostReport, all: Column[]): Column[] {
 
 export type CellValue = string | number | null;
 
-/** A row as plain values: times as ISO strings, tokens as numbers, money as decimal strings. */
-function rowValues(report: CostReport, dims: Column[], row: ReportRow, display: DisplayCosts, index: number): Record<string, CellValue> {
-  const out: Record<string, CellValue> = {};
-  if (row.bucket !== undefined) {
-    out.start = isoTime(report.buckets[row.bucket] as number);
-    out.end = isoTime(report.buckets[row.bucket + 1] as number);
+export interface BucketTimes {
+  start: string | null;
+  end: string | null;
+}
+
+/** An instant as ISO 8601 UTC; null for an open end. */
+export function isoOrNull(ms: number): string | null {
+  return Number.isFinite(ms) ? isoTime(ms) : null;
+}
+
+/** Bucket i's start and end as ISO strings, formatted once per bucket rather than once per row. */
+export function bucketTimes(report: CostReport): BucketTimes[] {
+  return report.buckets.slice(0, -1).map((t, i) => ({ start: isoOrNull(t), end: isoOrNull(report.buckets[i + 1] as number) }));
+}
+
+/** What a row shows in a column: times as ISO strings, tokens as numbers, money as decimal strings, null where there is none. */
+export function cellValue(col: Column, row: ReportRow, cost: DisplayCost | null, times: readonly BucketTimes[]): CellValue {
+  switch (col.kind) {
+    case 'time':
+      return row.bucket === undefined ? null : (times[row.bucket] as BucketTimes)[col.key === 'start' ? 'start' : 'end'];
+    case 'dimension':
+      return row.group[col.csv] ?? '';
+    case 'tokens':
+      return row.tokens[col.tokenType as TokenType];
+    case 'money':
+      return cost === null ? null : col.tokenType ? cost.byType[col.tokenType] : cost.total;
+    default:
+      return null;
   }
-  for (const col of dims) out[col.key] = row.group[col.csv] ?? '';
-  const cost = display.rows[index] ?? null;
-  for (const t of TOKEN_TYPES) {
-    out[`tokens:${t}`] = row.tokens[t];
-    out[`cost:${t}`] = cost ? cost.byType[t] : null;
-  }
-  out.total = cost ? cost.total : null;
-  return out;
 }
 
 /** Every row's values plus the totals, rounded consistently to `decimals`. */
 export function tabulate(report: CostReport, decimals: number): { rows: Record<string, CellValue>[]; totals: Record<string, CellValue> } {
   const display = displayCosts(report, decimals);
-  // The dimension columns once: finding them scans the rows (linear time for 20,000 rows).
-  const dims = dimensionColumns(report);
-  const rows = report.rows.map((r, i) => rowValues(report, dims, r, display, i));
+  const cols = reportColumns(report);
+  const times = bucketTimes(report);
+  const rows = report.rows.map((r, i) => {
+    const values: Record<string, CellValue> = {};
+    for (const c of cols) values[c.key] = cellValue(c, r, display.rows[i] ?? null, times);
+    return values;
+  });
   const totals: Record<string, CellValue> = {};
   for (const t of TOKEN_TYPES) {
     totals[`tokens:${t}`] = report.totals.tokens[t];
@@ -82,6 +100,16 @@ export function tabulate(report: CostReport, decimals: number): { rows: Record<s
   }
   totals.total = display.totals.total;
   return { rows, totals };
+}
+
+/** The pricing files' versions, and the conversion when amounts were converted: CSV's `pricing_version`. */
+export function pricingVersion(report: CostReport): string {
+  const rate = (r: { from: number; text: string }) =>
+    Number.isFinite(r.from) ? `${r.text} from ${new Date(r.from).toISOString().slice(0, 10)}` : r.text;
+  const fx = report.fx
+    ? ` (converted from ${report.fx.base} at ${report.fx.rates.map(rate).join('; ')} ${report.fx.quote} per ${report.fx.base}${report.fx.source === '--fx-rate' ? '' : `, ${report.fx.source}`})`
+    : '';
+  return `${report.pricing.map((p) => p.version).join('+')}${fx}`;
 }
 
 /** One line saying what the report covers. */

@@ -1,13 +1,14 @@
-import { displayCosts } from '../../cost/display.js';
-import type { CostReport, UnpricedReason } from '../../cost/report.js';
+import { type DisplayCost, type DisplayCosts, displayCosts } from '../../cost/display.js';
+import type { CostReport, ReportRow, UnpricedReason } from '../../cost/report.js';
 import type { Finding } from '../../findings.js';
 import type { Coverage } from '../../ledger/accounting.js';
-import { isoTime } from '../../ledger/time.js';
-import { TOKEN_TYPES, type TokenType } from '../../model.js';
+import type { TokenType } from '../../model.js';
 import { displayPath } from '../../pricing/load.js';
 import { femtoDecimal } from '../format.js';
 import type { SourceInfo } from '../../sources/source.js';
+import { jsonWithArray } from '../chunks.js';
 import type { RenderOptions } from '../options.js';
+import { type BucketTimes, bucketTimes, isoOrNull } from './columns.js';
 
 /** Bumped on any change a consumer could notice; additions of fields do not bump it. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -54,23 +55,39 @@ export interface ReportJson {
   warnings: Pick<Finding, 'code' | 'severity' | 'message'>[];
 }
 
-function time(ms: number): string | null {
-  return Number.isFinite(ms) ? isoTime(ms) : null;
-}
+type ReportRowJson = ReportJson['rows'][number];
+type JsonHead = Omit<ReportJson, 'rows' | 'totals' | 'coverage' | 'warnings'>;
+type JsonTail = Pick<ReportJson, 'totals' | 'coverage' | 'warnings'>;
 
 /** A decimal of ≤ 15 significant digits survives Number → JSON unchanged. */
 const money = (decimal: string): number => Number(decimal);
 const femtoMoney = (femto: bigint, decimals: number): number => Number(femtoDecimal(femto, decimals));
-const typed = <T>(f: (t: TokenType) => T): PerType<T> => Object.fromEntries(TOKEN_TYPES.map((t) => [t, f(t)])) as PerType<T>;
+/** Per-type values in TOKEN_TYPES order (an object literal: this runs for every row). */
+const typed = <T>(f: (t: TokenType) => T): PerType<T> => ({
+  input: f('input'),
+  cached_input: f('cached_input'),
+  cache_write: f('cache_write'),
+  output: f('output'),
+});
 
 /** The stable, versioned JSON shape. Money is rounded to `decimals` (default 6). */
 export function reportJson(report: CostReport, decimals = 6): ReportJson {
   const display = displayCosts(report, decimals);
+  const times = bucketTimes(report);
+  return {
+    ...jsonHead(report),
+    rows: report.rows.map((row, i) => rowJson(row, display.rows[i] ?? null, times, decimals)),
+    ...jsonTail(report, display),
+  };
+}
+
+/** Everything before `rows`, in the documented key order. */
+function jsonHead(report: CostReport): JsonHead {
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     window: {
-      start: time(report.window.start),
-      end: time(report.window.end),
+      start: isoOrNull(report.window.start),
+      end: isoOrNull(report.window.end),
       label: report.window.label,
       timezone: report.timezone,
       lifetime: report.lifetime,
@@ -95,28 +112,34 @@ export function reportJson(report: CostReport, decimals = 6): ReportJson {
     },
     ...fxJson(report),
     groupBy: report.by,
-    rows: report.rows.map((row, i) => {
-      const cost = display.rows[i];
-      return {
-        group: row.group,
-        ...(row.bucket === undefined
-          ? {}
-          : { start: time(report.buckets[row.bucket] as number), end: time(report.buckets[row.bucket + 1] as number) }),
-        priced: row.priced,
-        ...(row.unpricedReason ? { unpricedReason: row.unpricedReason } : {}),
-        tokens: typed((t) => row.tokens[t]),
-        cost: cost ? typed((t) => money(cost.byType[t])) : null,
-        totalCost: cost ? money(cost.total) : null,
-        ...(row.costHigh !== undefined && cost ? { costLow: money(cost.total), costHigh: femtoMoney(row.costHigh, decimals) } : {}),
-      };
-    }),
+  };
+}
+
+/** One row of `rows[]` (also one line of `--format jsonl`, which adds to it). */
+export function rowJson(row: ReportRow, cost: DisplayCost | null, times: readonly BucketTimes[], decimals: number): ReportRowJson {
+  const period = row.bucket === undefined ? undefined : (times[row.bucket] as BucketTimes);
+  return {
+    group: row.group,
+    ...(period ? { start: period.start, end: period.end } : {}),
+    priced: row.priced,
+    ...(row.unpricedReason ? { unpricedReason: row.unpricedReason } : {}),
+    tokens: typed((t) => row.tokens[t]),
+    cost: cost ? typed((t) => money(cost.byType[t])) : null,
+    totalCost: cost ? money(cost.total) : null,
+    ...(row.costHigh !== undefined && cost ? { costLow: money(cost.total), costHigh: femtoMoney(row.costHigh, decimals) } : {}),
+  };
+}
+
+/** Everything after `rows`. */
+function jsonTail(report: CostReport, display: DisplayCosts): JsonTail {
+  return {
     totals: {
       tokens: typed((t) => report.totals.tokens[t]),
       cost: typed((t) => money(display.totals.byType[t])),
       totalCost: money(display.totals.total),
       unpricedTokens: report.totals.unpricedTokens,
       ...(report.totals.costHigh !== undefined
-        ? { costLow: money(display.totals.total), costHigh: femtoMoney(report.totals.costHigh, decimals) }
+        ? { costLow: money(display.totals.total), costHigh: femtoMoney(report.totals.costHigh, display.decimals) }
         : {}),
     },
     coverage: report.sources.some((s) => s.samplesCounted === false) ? { ...report.coverage, samples: null, gaps: null } : report.coverage,
@@ -127,9 +150,18 @@ export function reportJson(report: CostReport, decimals = 6): ReportJson {
 function fxJson(report: CostReport): Pick<ReportJson, 'fx'> {
   const fx = report.fx;
   if (!fx) return {};
-  return { fx: { base: fx.base, quote: fx.quote, rates: fx.rates.map((r) => ({ from: time(r.from), rate: r.text })), source: fx.source } };
+  return {
+    fx: { base: fx.base, quote: fx.quote, rates: fx.rates.map((r) => ({ from: isoOrNull(r.from), rate: r.text })), source: fx.source },
+  };
 }
 
-export function renderReportJson(report: CostReport, options: RenderOptions): string {
-  return `${JSON.stringify(reportJson(report, options.decimals ?? 6), null, 2)}\n`;
+/** The report as one JSON document, written row by row: the same text as `JSON.stringify(reportJson(…), null, 2)`. */
+export function renderReportJson(report: CostReport, options: RenderOptions): Iterable<string> {
+  const decimals = options.decimals ?? 6;
+  const display = displayCosts(report, decimals);
+  const times = bucketTimes(report);
+  const rows = (function* () {
+    for (let i = 0; i < report.rows.length; i++) yield rowJson(report.rows[i] as ReportRow, display.rows[i] ?? null, times, decimals);
+  })();
+  return jsonWithArray(jsonHead(report), 'rows', rows, jsonTail(report, display));
 }

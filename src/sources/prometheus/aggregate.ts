@@ -86,6 +86,11 @@ interface Group {
   /** Per slice: series present, and series with a reset. */
   u: Float64Array;
   x: Float64Array;
+  /**
+   * Per slice (VictoriaMetrics): the sum of the last samples of the series present in it or in the
+   * reading window before it; less the end readings, it is what the series that stopped left.
+   */
+  dl: Float64Array;
   /** Series with a reset in the slice before the first (for HA copies' stale readings). */
   xBefore: number;
   perSlice: Float64Array;
@@ -195,14 +200,18 @@ function groupQuery(input: GroupAccountingInput, name: string, sel: string, step
   const r = readingWindow(stepMs);
   if (fused(input, name)) {
     // VictoriaMetrics decodes a series' blocks whatever the window: each pass computes several
-    // rollups at once. Readings (last and present) over the reading window; presence and resets
-    // over the slice and the reading window before it. Clamped, a value no counter holds makes
-    // the sum too big to be exact (or counts as 0 below zero, as it would from the raw samples).
+    // rollups at once. Readings (last and present) over the reading window; presence, resets and
+    // last samples over the slice and the reading window before it (the series that stopped in
+    // the slice are the difference). Clamped, a value no counter holds makes the sum too big to
+    // be exact (or counts as 0 below zero, as it would from the raw samples).
     const read = logical(
       input,
       `clamp(aggr_over_time(("last_over_time", "present_over_time"), ${sel}[${duration(r)}]), 0, ${Number.MAX_SAFE_INTEGER + 1})`,
     );
-    const seen = logical(input, `clamp_max(aggr_over_time(("present_over_time", "resets"), ${sel}[${duration(stepMs + r)}]), 1)`);
+    const seen = logical(
+      input,
+      `clamp(aggr_over_time(("present_over_time", "resets", "last_over_time"), ${sel}[${duration(stepMs + r)}]), 0, ${Number.MAX_SAFE_INTEGER + 1})`,
+    );
     return [tag(by('sum', [...labels, 'rollup'], read), Q, 'readings'), tag(by('sum', [...labels, 'rollup'], seen), Q, 'seen')].join(
       ' or ',
     );
@@ -242,6 +251,7 @@ function groupOf(
       cc: new Float64Array(n),
       u: new Float64Array(n - 1),
       x: new Float64Array(n - 1),
+      dl: new Float64Array(n - 1).fill(Number.NaN),
       xBefore: 0,
       perSlice: new Float64Array(n - 1),
       coverage: emptyCoverage(),
@@ -268,6 +278,7 @@ function ingest(g: Group, series: MatrixSeries, start: number, stepMs: number, f
     } else if (q === 'x' && edge === 0) g.xBefore = Math.floor(value / FLAG);
     else if (q === 'present' && k > 0) g.u[edge - 1] = value;
     else if (q === 'resets' && k > 0) g.x[edge - 1] = value;
+    else if (q === 'dl' && k > 0) g.dl[edge - 1] = value;
     else if (q === 'resets' && edge === 0) g.xBefore = value;
   }
 }
@@ -276,7 +287,10 @@ function ingest(g: Group, series: MatrixSeries, start: number, stepMs: number, f
 function partOf(metric: Record<string, string>): string | undefined {
   const q = metric[Q];
   if (q === 'readings') return metric.rollup === 'last_over_time' ? 'sl' : metric.rollup === 'present_over_time' ? 'cl' : undefined;
-  if (q === 'seen') return metric.rollup === 'present_over_time' ? 'present' : metric.rollup === 'resets' ? 'resets' : undefined;
+  if (q === 'seen') {
+    const rollup = metric.rollup;
+    return rollup === 'present_over_time' ? 'present' : rollup === 'resets' ? 'resets' : rollup === 'last_over_time' ? 'dl' : undefined;
+  }
   return q;
 }
 
@@ -321,28 +335,38 @@ function settleBySums(g: Group, i: number, extra: number): boolean {
 async function settlePending(input: GroupAccountingInput, scope: Scope, pending: Open[], anomalies: Open[]): Promise<void> {
   for (const [name, list] of groupBy(pending, (p) => p.g.name)) {
     const answers = new Map<string, number>();
+    // On VictoriaMetrics the run query gave what stopped series left; elsewhere it is asked here.
+    const askStopped = !fused(input, name);
     let open = list;
     for (const [stage, look] of baselineLooks(input.lookbackMs).entries()) {
-      const asked = open.filter((p) => stage === 0 || p.unbased > 0);
+      const asked = open.filter((p) => (stage === 0 && askStopped) || p.unbased > 0);
       if (asked.length === 0) break;
-      const got = await closerLook(input, scope, name, asked, look, stage === 0);
+      const got = await closerLook(input, scope, name, asked, look, stage === 0 && askStopped);
       open = open.filter((p) => {
         const key = (what: string) => `${what} ${p.i}\u0000${p.g.key}`;
         const ok =
           (p.unbased === 0 || !(look > 0) || got.get(key('b')) === p.unbased) &&
-          (stage > 0 || p.stopped === 0 || got.get(key('dc')) === p.stopped);
+          (stage > 0 || p.stopped === 0 || !askStopped || got.get(key('dc')) === p.stopped);
         if (!ok) anomalies.push(p); // an older sample, or a stopped series without a counter value
-        if (stage === 0 && p.stopped > 0) answers.set(key('d'), got.get(key('d')) ?? Number.NaN);
+        if (stage === 0 && p.stopped > 0 && askStopped) answers.set(key('d'), got.get(key('d')) ?? Number.NaN);
         return ok;
       });
     }
     for (const p of open) {
-      const extra = p.stopped > 0 ? (answers.get(`d ${p.i}\u0000${p.g.key}`) as number) : 0;
+      const extra = p.stopped === 0 ? 0 : askStopped ? (answers.get(`d ${p.i}\u0000${p.g.key}`) as number) : leftByStopped(p);
       if (settleBySums(p.g, p.i, extra)) {
         if (p.unbased > 0) p.g.born.set(p.i, p.unbased);
       } else anomalies.push(p);
     }
   }
+}
+
+/** VictoriaMetrics: the last samples of the series present in the slice less the end readings. */
+function leftByStopped(p: Open): number {
+  const { g, i } = p;
+  const end = (g.cl[i + 1] as number) > 0 ? (g.sl[i + 1] as number) : 0;
+  const d = (g.dl[i] as number) - end;
+  return d >= 0 ? d : Number.NaN;
 }
 
 /**
