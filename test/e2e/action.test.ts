@@ -37,10 +37,15 @@ function step(inputs: Record<string, string>): Promise<{ code: number | null; ou
 // Each test runs tokenspend two or three times: generous under a loaded machine.
 describe('the GitHub Action', { timeout: 60_000 }, () => {
   it('budget check: keeps exit 1, names the failing budgets, and writes the Markdown to the job summary', async () => {
-    const inputs = { INPUT_COMMAND: 'budget check', INPUT_BUDGETS: 'docs/examples/budgets.yaml', INPUT_ARGS: `--file ${DEMO}` };
+    // The example budgets pass on the demo; platform-monthly's forecast breach fails with --fail-on forecast.
+    const inputs = {
+      INPUT_COMMAND: 'budget check',
+      INPUT_BUDGETS: 'docs/examples/budgets.yaml',
+      INPUT_ARGS: `--file ${DEMO} --fail-on forecast`,
+    };
     const [r, json] = await Promise.all([
       step(inputs),
-      run(['budget', 'check', '--budgets', 'docs/examples/budgets.yaml', '--file', DEMO, '--format', 'json']),
+      run(['budget', 'check', '--budgets', 'docs/examples/budgets.yaml', '--file', DEMO, '--fail-on', 'forecast', '--format', 'json']),
     ]);
     const j = JSON.parse(json.stdout);
     expect(r.code).toBe(1);
@@ -53,7 +58,8 @@ describe('the GitHub Action', { timeout: 60_000 }, () => {
         .map((b: any) => b.instance)
         .sort(),
     );
-    expect(r.summary).toMatch(/^### LLM budgets: ❌ \d+ failing/);
+    expect(r.outputs.failing).toBe('platform-monthly');
+    expect(r.summary).toMatch(/^### LLM budgets: ❌ 1 failing/);
   });
 
   it('report: the total as `spent`, the same Markdown as the command prints, quoted arguments kept whole', async () => {

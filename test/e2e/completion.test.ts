@@ -35,7 +35,9 @@ describe('tokenspend completion bash', () => {
   it("completes a command's own options and their choices", () => {
     expect(complete('tokenspend', 'budget', 'check', '--fail')).toEqual(['--fail-on']);
     expect(complete('tokenspend', 'budget', 'check', '--fail-on', '')).toEqual(['breach', 'forecast', 'warn']);
-    expect(complete('tokenspend', 'report', '--format', '')).toEqual(['table', 'json', 'csv', 'markdown', 'html']);
+    // Each command's own formats: jsonl is report's only.
+    expect(complete('tokenspend', 'report', '--format', '')).toEqual(['table', 'json', 'csv', 'markdown', 'html', 'jsonl']);
+    expect(complete('tokenspend', 'forecast', '--format', '')).toEqual(['table', 'json', 'csv', 'markdown', 'html']);
     // doctor reads no files: no --file to offer.
     expect(complete('tokenspend', 'doctor', '--fi')).toEqual([]);
   });
