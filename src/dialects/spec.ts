@@ -92,7 +92,7 @@ export const SERVICE_TIER_LABELS: readonly string[] = [
 ];
 
 /** Values that exporters use to say "no value": agentgateway/Envoy `unknown`, LiteLLM `None`. */
-const NULL_MARKERS = new Set(['', 'unknown', 'None', 'none', 'null', 'undefined']);
+export const NULL_MARKERS: ReadonlySet<string> = new Set(['', 'unknown', 'None', 'none', 'null', 'undefined']);
 
 /** The first label among `names` with a real value. */
 export function firstLabel(labels: Labels, names: readonly string[]): string | undefined {
