@@ -36,7 +36,7 @@ interface RulesOptions {
   withTests: boolean;
   resource: ResourceOptions;
   partialResponse: 'abort' | 'warn' | undefined;
-  interval: string;
+  interval: string | undefined;
 }
 
 const options: OptionSpec[] = [
@@ -57,9 +57,15 @@ const options: OptionSpec[] = [
     defaultText: 'release=kube-prometheus-stack',
   },
   { flags: '--partial-response-strategy <s>', description: 'Thanos Ruler: abort or warn when a store answers partially', choices: ['abort', 'warn'] },
-  { flags: '--evaluation-interval <duration>', description: 'rule group evaluation interval', defaultText: '1m' },
+  { flags: '--evaluation-interval <duration>', description: "rule groups' evaluation interval (under 5m)", defaultText: "the server's global one" },
   ...DATA_OPTIONS.map((o) => (o.flags.startsWith('--lookback') ? { ...o, description: 'how far back to look for token series on a server', defaultText: '7d' } : o)),
 ];
+
+/** Alerts read the hourly cost through the default 5-minute look-back, so groups must evaluate more often than that. */
+function interval(ms: number, duration: (ms: number) => string): string {
+  if (ms >= 5 * 60_000) throw usageError('--evaluation-interval: expected less than 5m (alerts read the recorded hourly cost within a 5-minute look-back)');
+  return duration(ms);
+}
 
 function parseLabels(pairs: readonly string[] | undefined): Record<string, string> {
   if (pairs === undefined) return { release: 'kube-prometheus-stack' };
@@ -117,7 +123,7 @@ export const rules = defineCommand<RulesFlags, RulesOptions>({
       withTests: flags.withTests === true,
       resource: { name: flags.name ?? 'tokenspend', namespace: flags.namespace, labels: parseLabels(flags.label) },
       partialResponse: flags.partialResponseStrategy,
-      interval: duration(r.positiveDuration(flags.evaluationInterval ?? '1m', '--evaluation-interval')),
+      interval: flags.evaluationInterval === undefined ? undefined : interval(r.positiveDuration(flags.evaluationInterval, '--evaluation-interval'), duration),
     };
   },
   async run(o, ctx) {
@@ -154,6 +160,10 @@ export const rules = defineCommand<RulesFlags, RulesOptions>({
       interval: o.interval,
     });
     await emit(ctx, o.output, RULE_RENDERERS[o.format](set, o.resource));
+    if (o.withTests && o.output !== undefined) {
+      const req = { set, discovery, settings: dialects.settings, forced: dialects.forced !== undefined, budgets: budgets?.budgets, at: o.at ?? ctx.clock() };
+      await writeTests(req, o.output);
+    }
     printFindings(ctx, set.findings, true);
     return ExitCode.ok;
   },
@@ -169,3 +179,16 @@ async function loadBudgetsFor(o: RulesOptions, currency: string, configZone: str
   return { budgets: { ...b, timezone }, path: file };
 }
 
+
+/** `rules.yaml` → `rules.test.yaml` beside it, for `promtool test rules`. */
+async function writeTests(req: Omit<import('../rules/tests.js').TestRequest, 'ruleFile'>, output: string): Promise<void> {
+  const [{ basename, dirname, join }, { ruleTests }, { renderRuleTests }, { writeAtomic }] = await Promise.all([
+    import('node:path'),
+    import('../rules/tests.js'),
+    import('../render/rules/tests.js'),
+    import('../files/write.js'),
+  ]);
+  const name = basename(output);
+  const tests = join(dirname(output), name.replace(/(\.ya?ml)?$/i, '.test.yaml'));
+  await writeAtomic(tests, renderRuleTests(ruleTests({ ...req, ruleFile: name })));
+}

@@ -4,7 +4,7 @@ import type { Matcher } from '../ledger/matchers.js';
 import type { Period } from '../ledger/periods.js';
 import type { CalendarUnit } from '../ledger/time.js';
 import { decimalToFemto, FEMTO_DECIMALS, formatUnits } from '../money.js';
-import { LONGEST, periodNumber, periodSeconds, type ZoneOffsets, zoneOffsets, wholeHours } from './calendar.js';
+import { LONGEST, periodSeconds, periodStart, type ZoneOffsets, zoneOffsets, wholeHours } from './calendar.js';
 import type { AlertingRule } from './model.js';
 import * as q from './promql.js';
 
@@ -49,13 +49,12 @@ function sumBy(labels: readonly string[], x: string): string {
 
 /**
  * Spend in the calendar period holding now, from the recorded hourly cost: an hourly subquery
- * labels each hour with the number of the period it belongs to (its middle, in the zone), and
- * only the hours of the current period's number are summed. Exact to the last full hour.
+ * over the longest such period keeps the hours whose middle falls after the period's start (in
+ * the zone), computed once per evaluation. Exact to the last full hour.
  */
 function periodToDate(series: string, each: readonly string[], unit: CalendarUnit, z: ZoneOffsets): string {
-  const inner = `${series}\n* on () group_left (tokenspend_period)\ncount_values("tokenspend_period", ${periodNumber(unit, z, 'time() - 1800')})`;
-  const body = `sum_over_time(\n  (\n    ${q.indent(inner, 4)}\n  )[${LONGEST[unit]}:1h]\n)\nand on (tokenspend_period)\ncount_values("tokenspend_period", ${periodNumber(unit, z, 'time()')})`;
-  return sumBy(each, body);
+  const inner = `${series}\nand on ()\nvector(time() - 1800) > ${periodStart(unit, z)}`;
+  return sumBy(each, `sum_over_time(\n  (\n    ${q.indent(inner, 4)}\n  )[${LONGEST[unit]}:1h]\n)`);
 }
 
 /** Spend over a rolling period: the recorded hourly cost of the last whole hours that fit in it. */
@@ -101,6 +100,7 @@ function spendAlerts(ctx: AlertContext, b: Budget & { period: Period; limit: str
       alert: 'TokenspendBudgetExceeded',
       expr: `${spend.expr}\n>= ${b.limit}`,
       labels: { severity: 'critical', ...common.labels },
+      budget: { name: b.name, threshold: b.limit },
       annotations: {
         summary: `${who} spent {{ printf "%.2f" $value }} ${ctx.currency} ${spend.periodText}, at or over its limit of ${b.limit} ${ctx.currency}`,
         ...common.annotations,
@@ -113,6 +113,7 @@ function spendAlerts(ctx: AlertContext, b: Budget & { period: Period; limit: str
       alert: 'TokenspendBudgetWarning',
       expr: `${spend.expr}\n>= ${at}`,
       labels: { severity: 'warning', ...common.labels },
+      budget: { name: b.name, threshold: at },
       annotations: {
         summary: `${who} spent {{ printf "%.2f" $value }} ${ctx.currency} ${spend.periodText}: past ${Math.round(b.warn * 100)}% of its limit of ${b.limit} ${ctx.currency}`,
         ...common.annotations,
@@ -152,6 +153,7 @@ function burnAlert(ctx: AlertContext, b: Budget, of: Budget & { period: Period; 
     alert: 'TokenspendBudgetBurnRate',
     expr: parts.join(`\nand${each ? ` on (${each})` : ''}\n`),
     labels: { severity: 'critical', budget: name, of: templateSafe(of.name) },
+    budget: { name: b.name, threshold: String(burn.factor) },
     annotations: {
       summary: `${who} is spending at ${burn.factor}× or more of the rate ${templateSafe(of.name)} allows (${of.limit} ${ctx.currency} per ${templateSafe(of.period.label)}) over ${burn.windows.join(' and ')}`,
       scope: templateSafe(describeScope(matchers, each)),

@@ -2,20 +2,13 @@ import type { CalendarUnit } from '../ledger/time.js';
 import { wallClock } from '../ledger/time.js';
 
 /**
- * Calendar periods in PromQL. PromQL's date functions (`year()`, `month()`, `days_in_month()`…)
- * read UTC only, and it has no time zones. A zone becomes its UTC offset as a function of time:
- * a constant, or, where the zone has daylight saving time, the constant plus each change in a
- * span around the generation year (from the tz database of the Node.js that generates the
- * rules), so calendar edges are exact in that span and keep the last offset after it.
+ * Calendar periods in PromQL. PromQL has no time zones: its date functions (`day_of_month()`,
+ * `day_of_year()`, `days_in_month()`…) read UTC. A zone becomes its UTC offset as a function of
+ * time: a constant, or, where the zone has daylight saving time, the constant plus each change in
+ * the years around generation (from the tz database of the Node.js that generates the rules).
+ * Local wall-clock time is then UTC time plus that offset, read by the UTC date functions.
  */
 
-/** From January 1st of the year before `at` to January 1st six years after it: alerts look back at most a year. */
-export function spanAround(at: number): { from: number; to: number } {
-  const year = new Date(at).getUTCFullYear();
-  return { from: Date.UTC(year - 1, 0, 1), to: Date.UTC(year + 6, 0, 1) };
-}
-
-const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
 /** A zone's offset as data: seconds east of UTC at the span start, then each change (at, new offset). */
@@ -24,6 +17,12 @@ export interface ZoneOffsets {
   span: { from: number; to: number };
   base: number;
   changes: { at: number; offset: number }[];
+}
+
+/** From January 1st of the year of `at` to January 1st four years later: alerts evaluate from now on. */
+export function spanAround(at: number): { from: number; to: number } {
+  const year = new Date(at).getUTCFullYear();
+  return { from: Date.UTC(year, 0, 1), to: Date.UTC(year + 4, 0, 1) };
 }
 
 function offsetSeconds(ms: number, zone: string): number {
@@ -54,9 +53,12 @@ export function zoneOffsets(zone: string, at: number): ZoneOffsets {
 }
 
 /**
- * The offset (seconds) at the instant given by the scalar expression `t`: a number, or a sum of
- * `(t >= bool change)` steps.
+ * The evaluation time as a one-sample vector that PromQL computes once per evaluation, even inside
+ * a subquery (`@ end()` is the instant an alert is evaluated at).
  */
+export const EVALUATION_TIME = 'max_over_time(vector(time())[1s:1s] @ end())';
+
+/** The offset (seconds) at the instant `t` (a vector or scalar expression): a number, or a sum of `(t >= bool change)` steps. */
 function offsetExpr(z: ZoneOffsets, t: string): string {
   if (z.changes.length === 0) return String(z.base);
   let prev = z.base;
@@ -68,30 +70,49 @@ function offsetExpr(z: ZoneOffsets, t: string): string {
   return `(${z.base} ${steps.join(' ')})`;
 }
 
-/** A one-sample vector holding the local wall-clock time (as if it were UTC) of the scalar instant `t`. */
-export function localTime(z: ZoneOffsets, t: string): string {
+/** Local wall-clock time (read as if it were UTC) of the one-sample vector `t`. */
+function local(z: ZoneOffsets, t: string): string {
   const off = offsetExpr(z, t);
-  return off === '0' ? `vector(${t})` : `vector(${t} + ${off})`;
+  return off === '0' ? t : `(${t} + ${off})`;
 }
 
-/** A one-sample vector numbering the calendar `unit` that holds the scalar instant `t` in the zone. */
-export function periodNumber(unit: CalendarUnit, z: ZoneOffsets, t: string): string {
-  const local = localTime(z, t);
+/** 1 in leap years of the local year of `l`, else 0. */
+function leap(l: string): string {
+  return `((year(${l}) % 4 == bool 0) - (year(${l}) % 100 == bool 0) + (year(${l}) % 400 == bool 0))`;
+}
+
+/** Days from January 1st to the first day of quarter `q` (0-3) of the local year of `l`. */
+function daysBeforeQuarter(l: string, q: string): string {
+  return `((${q} >= bool 1) * (90 + ${leap(l)}) + (${q} >= bool 2) * 91 + (${q} >= bool 3) * 92)`;
+}
+
+/** Wall-clock seconds since the local start of the calendar `unit` holding the local time `l`. */
+function elapsed(unit: CalendarUnit, l: string): string {
+  const inDay = `${l} % 86400`;
   switch (unit) {
     case 'hour':
-      return `floor(${local} / 3600)`;
+      return `(${l} % 3600)`;
     case 'day':
-      return `floor(${local} / 86400)`;
+      return `(${inDay})`;
     case 'week':
-      // ISO weeks start on Monday; 1970-01-05 was the first Monday after the epoch.
-      return `floor((${local} - 345600) / 604800)`;
+      // ISO weeks start on Monday; 1969-12-29, three days before the epoch, was one.
+      return `((${l} + 259200) % 604800)`;
     case 'month':
-      return `(year(${local}) * 12 + month(${local}))`;
+      return `((day_of_month(${l}) - 1) * 86400 + ${inDay})`;
     case 'quarter':
-      return `(year(${local}) * 4 + floor((month(${local}) - 1) / 3))`;
+      return `((day_of_year(${l}) - 1 - ${daysBeforeQuarter(l, `floor((month(${l}) - 1) / 3)`)}) * 86400 + ${inDay})`;
     case 'year':
-      return `year(${local})`;
+      return `((day_of_year(${l}) - 1) * 86400 + ${inDay})`;
   }
+}
+
+/**
+ * A scalar: the UTC instant at which the calendar `unit` holding the evaluation time began in the
+ * zone. Exact where the offset is constant; in a period during which the clock changed, the
+ * period's edge is off by the change (one hour).
+ */
+export function periodStart(unit: CalendarUnit, z: ZoneOffsets): string {
+  return `scalar(${EVALUATION_TIME} - ${elapsed(unit, local(z, EVALUATION_TIME))})`;
 }
 
 /** The longest period of each unit, as a PromQL range that covers a whole one. */
@@ -99,8 +120,7 @@ export const LONGEST: Record<CalendarUnit, string> = { hour: '1h', day: '1d', we
 
 /** A scalar expression: seconds in the `unit` holding now in the zone (months, quarters and years vary). */
 export function periodSeconds(unit: CalendarUnit, z: ZoneOffsets): string {
-  const local = localTime(z, 'time()');
-  const leap = `((year(${local}) % 4 == bool 0) - (year(${local}) % 100 == bool 0) + (year(${local}) % 400 == bool 0))`;
+  const l = local(z, 'vector(time())');
   switch (unit) {
     case 'hour':
       return '3600';
@@ -109,17 +129,17 @@ export function periodSeconds(unit: CalendarUnit, z: ZoneOffsets): string {
     case 'week':
       return '604800';
     case 'month':
-      return `scalar(days_in_month(${local}) * 86400)`;
+      return `scalar(days_in_month(${l}) * 86400)`;
     case 'quarter': {
-      const quarter = `floor((month(${local}) - 1) / 3)`;
-      return `scalar((90 + ${leap} * (${quarter} == bool 0) + (${quarter} >= bool 1) + (${quarter} >= bool 2)) * 86400)`;
+      const q = `floor((month(${l}) - 1) / 3)`;
+      return `scalar((90 + ${leap(l)} * (${q} == bool 0) + (${q} >= bool 1) + (${q} >= bool 2)) * 86400)`;
     }
     case 'year':
-      return `scalar((365 + ${leap}) * 86400)`;
+      return `scalar((365 + ${leap(l)}) * 86400)`;
   }
 }
 
 /** True when the zone's offset is a whole number of hours throughout (hourly steps then fall on its period edges). */
 export function wholeHours(z: ZoneOffsets): boolean {
-  return [z.base, ...z.changes.map((c) => c.offset)].every((o) => (o * 1000) % HOUR === 0);
+  return [z.base, ...z.changes.map((c) => c.offset)].every((o) => o % 3600 === 0);
 }

@@ -18,6 +18,8 @@ export interface AlertingRule {
   for?: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;
+  /** The budget it watches and the spend at which it fires (not written to the file: for generated tests). */
+  budget?: { name: string; threshold: string } | undefined;
 }
 
 export type Rule = RecordingRule | AlertingRule;
@@ -25,7 +27,8 @@ export type Rule = RecordingRule | AlertingRule;
 /** A rule group as Prometheus, Thanos and the Prometheus Operator read it. */
 export interface RuleGroup {
   name: string;
-  interval: string;
+  /** undefined: the server's global evaluation interval. */
+  interval: string | undefined;
   /** Thanos Ruler only: what to do when a store answers partially. */
   partialResponseStrategy?: 'abort' | 'warn' | undefined;
   rules: Rule[];
@@ -64,7 +67,7 @@ export interface RulesRequest {
   levels: string[][];
   budgets?: { budgets: Budgets; path: string } | undefined;
   partialResponse?: 'abort' | 'warn' | undefined;
-  /** Rule group evaluation interval. */
-  interval: string;
+  /** Rule groups' evaluation interval; undefined: the server's. */
+  interval: string | undefined;
 }
 

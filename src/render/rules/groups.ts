@@ -10,7 +10,7 @@ function ruleData(r: Rule): Record<string, unknown> {
 export function groupsData(set: RuleSet): Record<string, unknown>[] {
   return set.groups.map((g: RuleGroup) => ({
     name: g.name,
-    interval: g.interval,
+    ...(g.interval ? { interval: g.interval } : {}),
     ...(g.partialResponseStrategy ? { partial_response_strategy: g.partialResponseStrategy } : {}),
     rules: g.rules.map(ruleData),
   }));
