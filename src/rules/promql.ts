@@ -119,14 +119,6 @@ export function duration(ms: number): string {
   return out;
 }
 
-/** Milliseconds of a duration written by `duration` (or any PromQL duration). */
-export function durationMs(text: string): number {
-  const sizes: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000, ms: 1, w: 604_800_000, y: 31_536_000_000 };
-  let ms = 0;
-  for (const m of text.matchAll(/(\d+)(ms|[smhdwy])/g)) ms += Number(m[1]) * (sizes[m[2] as string] as number);
-  return ms;
-}
-
 /** Indents every line after the first by `n` spaces, so nested expressions read as a tree. */
 export function indent(text: string, n = 2): string {
   return text.replaceAll('\n', `\n${' '.repeat(n)}`);

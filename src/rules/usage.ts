@@ -24,18 +24,22 @@ export const BASELINE = '6h';
 /**
  * Tokens a counter selector counted over `range`, the way the ledger counts them: its last
  * reading minus its last reading before the window, so consecutive windows add up exactly to the
- * counter's growth (no extrapolation). Where that is not the usage (a reset in or just before
- * the window, no reading in the baseline: a new series or a long gap), `increase()` over the
- * window stands in.
+ * counter's growth (no extrapolation). A reset between the two readings before and inside the
+ * window leaves the last reading as the usage; one reset inside the window adds the reading
+ * before it (the window's highest). Anything else (several resets, no reading in the baseline: a
+ * new series or a long gap) falls back to `increase()` over the window.
  */
 export function windowTokens(sel: string, rangeMs: number): string {
   const range = q.duration(rangeMs);
-  const resets = q.duration(rangeMs + q.durationMs(BASELINE));
-  return `(
-  (last_over_time(${sel}[${range}]) - last_over_time(${sel}[${BASELINE}] offset ${range})) >= 0
-  unless resets(${sel}[${resets}]) > 0
-)
-or increase(${sel}[${range}])`;
+  const last = `last_over_time(${sel}[${range}])`;
+  const before = `last_over_time(${sel}[${BASELINE}] offset ${range})`;
+  const resets = `resets(${sel}[${range}])`;
+  return [
+    `(\n  (${last} - ${before}) >= 0\n  unless ${resets} > 0\n)`,
+    `(\n  ${last}\n  and (${last} - ${before}) < 0\n  unless ${resets} > 0\n)`,
+    `(\n  (${last} - ${before} + max_over_time(${sel}[${range}])) >= 0\n  and ${resets} == 1\n)`,
+    `increase(${sel}[${range}])`,
+  ].join('\nor\n');
 }
 
 /** How the rules read the data: what was found, the config file's dialect settings, and `--dialect`. */
