@@ -119,7 +119,8 @@ export function matchesSignature(spec: DialectSpec, labels: Labels): boolean {
 
 const patterns = new Map<string, RegExp>();
 
-function includesCache(
+/** Whether a series' input count includes cache: the config file's setting, else the dialect's ('auto': it does unless the data shows input below cache), with its legacy exceptions. */
+export function includesCache(
   spec: DialectSpec,
   setting: boolean | 'auto' | 'legacy' | undefined,
   provider?: string,

@@ -8,7 +8,7 @@ import { describeRules } from './header.js';
 import type { Level, RuleGroup, RulesRequest, RuleSet } from './model.js';
 import { type JoinKeys, joinLabels, priceTable, priceVector } from './prices.js';
 import * as q from './promql.js';
-import { canonicalTokens, DIMENSIONS, type Dimension, hasDimension, type UsagePlan } from './usage.js';
+import { canonicalTokens, DIMENSIONS, type Dimension, hasDimension, inclusion, inclusionOf, rawTokens, type UsagePlan } from './usage.js';
 
 const HOUR = 3_600_000;
 const isDimension = (l: string): l is Dimension => (DIMENSIONS as readonly string[]).includes(l);
@@ -24,7 +24,10 @@ function checkLabel(label: string, where: string, discovery: Discovery): void {
 /** The cost and token expressions of the rule set, sharing one price table. */
 class Expressions {
   readonly join: JoinKeys;
+  /** Rates of canonical tokens (the unpriced rule's table). */
   readonly prices: string | undefined;
+  /** Rates of raw tokens: the cost rules read every counter once. */
+  private readonly rawPrices: string | undefined;
 
   constructor(
     readonly plan: UsagePlan,
@@ -34,7 +37,8 @@ class Expressions {
       provider: plan.discovery.providersKnown && hasDimension(plan, 'provider'),
       tier: plan.discovery.providersKnown && hasDimension(plan, 'service_tier'),
     };
-    this.prices = priceVector(table, this.join);
+    this.prices = priceVector(table, this.join, { kind: 'canonical' });
+    this.rawPrices = priceVector(table, this.join, { kind: 'raw', inclusion: inclusion(plan), inclusionOf: (k) => inclusionOf(plan, k) });
   }
 
   private request(rangeMs: number, labels: readonly string[], withJoin: boolean) {
@@ -43,12 +47,17 @@ class Expressions {
     return { rangeMs, dims, keep: labels.filter((l) => !isDimension(l)) };
   }
 
-  /** Cost over `range` by `labels`, kept to `matchers`, in currency units. */
+  /**
+   * Cost over `range` by `labels`, kept to `matchers`, in currency units: raw tokens times the
+   * rates against raw tokens (where input includes cache, a cache read's rate is its own minus the
+   * input rate), so each counter is read once.
+   */
   cost(rangeMs: number, labels: readonly string[], matchers: readonly Matcher[] = []): string | undefined {
     const all = [...new Set([...labels, ...matchers.map((m) => m.label)])];
-    const canon = canonicalTokens(this.plan, this.request(rangeMs, all, true));
-    if (canon === undefined || this.prices === undefined) return undefined;
-    const priced = `${canon}\n* on (${joinLabels(this.join).join(', ')}) group_left ()\n${this.prices}`;
+    const raw = rawTokens(this.plan, this.request(rangeMs, all, true));
+    if (raw === undefined || this.rawPrices === undefined) return undefined;
+    const keys = [...joinLabels(this.join), ...(raw.inclusion === 'mixed' ? ['tokenspend_incl'] : [])];
+    const priced = `${raw.expr}\n* on (${keys.join(', ')}) group_left ()\n${this.rawPrices}`;
     return `sum ${q.by(labels)} (\n  ${q.indent(filter(priced, matchers))}\n)\n/ 1e6`;
   }
 

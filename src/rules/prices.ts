@@ -1,9 +1,10 @@
 import { priceOfCell, type UnpricedReason } from '../cost/price.js';
 import { TOKEN_TYPES, type TokenType, zeroTokens } from '../model.js';
-import { FEMTO_DECIMALS, formatUnits } from '../money.js';
+import { decimalToFemto, FEMTO_DECIMALS, formatUnits } from '../money.js';
 import { type PriceBook, rateAt } from '../pricing/book.js';
 import type { PriceKey } from './discovery.js';
 import * as q from './promql.js';
+import type { Inclusion } from './usage.js';
 
 /** One model (as the data names it) with the rates the rules embed. */
 export interface PricedModel {
@@ -97,31 +98,85 @@ export function joinLabels(keys: JoinKeys): string[] {
   return ['model', ...(keys.provider ? ['provider'] : []), ...(keys.tier ? ['service_tier'] : []), 'type'];
 }
 
+/** How the rates of a price row are read: as they are, or against raw input that may include cache. */
+export type RateBasis = { kind: 'canonical' } | { kind: 'raw'; inclusion: Inclusion; inclusionOf: (key: PriceKey) => ('0' | '1')[] };
+
+/** `a - b` of two decimal strings (either may be missing: 0), exactly. */
+function minus(a: string | undefined, b: string | undefined): string {
+  return decimal(decimalToFemto(a ?? '0') - decimalToFemto(b ?? '0'));
+}
+
 /**
- * The price table as a PromQL vector: one sample per (model, provider, tier, type), valued at the
- * rate per 1M tokens written as the exact decimal. Rows sharing provider, tier and type are
- * grouped so each label is set once per group. Undefined when nothing is priced.
+ * A row's rates against raw tokens: where input includes cache, a cache read or write is also
+ * counted in input, so its rate there is its own minus the input rate (the cost of input taken
+ * out once, as the ledger does). Types that neither price covers have no rate.
  */
-export function priceVector(table: PriceTable, keys: JoinKeys): string | undefined {
-  const groups = new Map<string, { provider: string; tier: string; type: TokenType; models: [string, string][] }>();
+function rawRates(m: PricedModel, inclusive: boolean): Partial<Record<TokenType, string>> {
+  if (!inclusive) return m.rates;
+  const out: Partial<Record<TokenType, string>> = { ...m.rates };
+  for (const t of ['cached_input', 'cache_write'] as const) {
+    if (m.rates[t] !== undefined || m.rates.input !== undefined) out[t] = minus(m.rates[t], m.rates.input);
+  }
+  return out;
+}
+
+interface Row {
+  model: string;
+  provider: string;
+  tier: string;
+  incl: string;
+  type: TokenType;
+  rate: string;
+}
+
+function rows(table: PriceTable, keys: JoinKeys, basis: RateBasis): Row[] {
+  const out: Row[] = [];
   for (const m of table.priced) {
-    for (const type of TOKEN_TYPES) {
-      const rate = m.rates[type];
-      if (rate === undefined || m.key.model === undefined) continue;
-      const provider = keys.provider ? (m.key.provider ?? '') : '';
-      const tier = keys.tier ? (m.key.tier ?? '') : '';
-      const id = JSON.stringify([provider, tier, type]);
-      let g = groups.get(id);
-      if (!g) groups.set(id, (g = { provider, tier, type, models: [] }));
-      g.models.push([m.key.model, rate]);
+    if (m.key.model === undefined) continue;
+    const variants: { incl: string; inclusive: boolean }[] =
+      basis.kind === 'canonical' || basis.inclusion === 'none'
+        ? [{ incl: '', inclusive: false }]
+        : basis.inclusion === 'all'
+          ? [{ incl: '', inclusive: true }]
+          : basis.inclusionOf(m.key).map((v) => ({ incl: v, inclusive: v === '1' }));
+    for (const v of variants) {
+      const rates = rawRates(m, v.inclusive);
+      for (const type of TOKEN_TYPES) {
+        const rate = rates[type];
+        if (rate === undefined) continue;
+        const provider = keys.provider ? (m.key.provider ?? '') : '';
+        const tier = keys.tier ? (m.key.tier ?? '') : '';
+        out.push({ model: m.key.model, provider, tier, incl: v.incl, type, rate });
+      }
     }
   }
+  return out;
+}
+
+/**
+ * The price table as a PromQL vector: one sample per (model, provider, tier, type), valued at the
+ * rate per 1M tokens written as the exact decimal; against raw tokens (`basis.kind` raw), also
+ * per `tokenspend_incl`. Rows sharing provider, tier, type and inclusion are grouped so each
+ * label is set once per group; the union is a balanced tree (see `balancedUnion`). Undefined when
+ * nothing is priced.
+ */
+export function priceVector(table: PriceTable, keys: JoinKeys, basis: RateBasis): string | undefined {
+  const groups = new Map<string, { first: Row; models: string[] }>();
+  for (const r of rows(table, keys, basis)) {
+    const id = JSON.stringify([r.provider, r.tier, r.type, r.incl]);
+    let g = groups.get(id);
+    if (!g) groups.set(id, (g = { first: r, models: [] }));
+    g.models.push(q.setLabel(`vector(${r.rate})`, 'model', r.model));
+  }
   if (groups.size === 0) return undefined;
-  const terms = [...groups.values()].map((g) => {
-    let x = `(\n${q.union(g.models.map(([model, rate]) => q.setLabel(`vector(${rate})`, 'model', model)))}\n)`;
-    if (g.provider !== '') x = q.setLabel(x, 'provider', g.provider);
-    if (g.tier !== '') x = q.setLabel(x, 'service_tier', g.tier);
-    return q.setLabel(x, 'type', g.type);
+  const terms = [...groups.values()].map(({ first, models }) => {
+    const steps = [
+      ...(first.provider !== '' ? [q.setStep('provider', first.provider)] : []),
+      ...(first.tier !== '' ? [q.setStep('service_tier', first.tier)] : []),
+      q.setStep('type', first.type),
+      ...(first.incl !== '' ? [q.setStep('tokenspend_incl', first.incl)] : []),
+    ];
+    return q.chain(`(\n${q.balancedUnion(models)}\n)`, steps);
   });
-  return `(\n${q.union(terms)}\n)`;
+  return `(\n${q.balancedUnion(terms)}\n)`;
 }

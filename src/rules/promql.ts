@@ -130,6 +130,21 @@ export function union(terms: readonly string[]): string {
   return terms.map((t) => `  ${indent(t)}`).join('\nor\n');
 }
 
+/**
+ * The union of many one-sample vectors (a price table) as a balanced tree of `or`: PromQL
+ * evaluates `a or b or c …` left to right, each step over everything before it, so a flat chain
+ * of n terms costs n²; halves in parentheses cost n log n.
+ */
+export function balancedUnion(terms: readonly string[]): string {
+  const tree = (xs: readonly string[]): string => {
+    if (xs.length <= 8) return xs.join('\nor\n');
+    const half = Math.ceil(xs.length / 2);
+    return `(\n${tree(xs.slice(0, half))}\n)\nor\n(\n${tree(xs.slice(half))}\n)`;
+  };
+  // One indentation level for the whole tree: nesting would indent the table quadratically.
+  return `  ${indent(tree(terms))}`;
+}
+
 /** `by (a, b)` (or `by ()` for none). */
 export function by(labels: readonly string[]): string {
   return `by (${labels.join(', ')})`;

@@ -1,6 +1,6 @@
-import { type DialectSettings, type DialectSpec, type LabelCondition, NULL_MARKERS, SERVICE_TIER_LABELS } from '../dialects/spec.js';
+import { type DialectSettings, type DialectSpec, includesCache, type LabelCondition, NULL_MARKERS, SERVICE_TIER_LABELS } from '../dialects/spec.js';
 import type { RawTokenType } from '../model.js';
-import type { DialectUse, Discovery } from './discovery.js';
+import type { DialectUse, Discovery, PriceKey } from './discovery.js';
 import * as q from './promql.js';
 
 /** Dimensions taken from the dialects (as reports take them), by the label name the rules give them. */
@@ -19,27 +19,24 @@ const SEP = '\u001f';
  * How far before a window the rules look for a counter's last reading. A series silent for
  * longer (a scrape gap) falls back to `increase()` for its first window after the gap.
  */
-export const BASELINE = '6h';
+export const BASELINE = '3h';
 
 /**
  * Tokens a counter selector counted over `range`, the way the ledger counts them: its last
- * reading minus its last reading before the window, so consecutive windows add up exactly to the
- * counter's growth (no extrapolation). A reset between the two readings before and inside the
- * window leaves the last reading as the usage; one reset inside the window adds the reading
- * before it (the window's highest). Anything else (several resets, no reading in the baseline: a
- * new series or a long gap) falls back to `increase()` over the window.
+ * reading L minus its last reading before the window B, so consecutive windows add up exactly to
+ * the counter's growth (no extrapolation); one reset inside the window adds the reading before it
+ * (the window's highest, M). Where that cannot be read (a reset between B and the window, several
+ * resets, no reading in the baseline: a new series or a long gap), `increase()` over the window
+ * stands in, with its extrapolation.
  */
 export function windowTokens(sel: string, rangeMs: number): string {
   const range = q.duration(rangeMs);
-  const last = `last_over_time(${sel}[${range}])`;
-  const before = `last_over_time(${sel}[${BASELINE}] offset ${range})`;
   const resets = `resets(${sel}[${range}])`;
   return [
-    `(\n  (${last} - ${before}) >= 0\n  unless ${resets} > 0\n)`,
-    `(\n  ${last}\n  and (${last} - ${before}) < 0\n  unless ${resets} > 0\n)`,
-    `(\n  (${last} - ${before} + max_over_time(${sel}[${range}])) >= 0\n  and ${resets} == 1\n)`,
-    `increase(${sel}[${range}])`,
-  ].join('\nor\n');
+    `(last_over_time(${sel}[${range}]) - last_over_time(${sel}[${BASELINE}] offset ${range}) + max_over_time(${sel}[${range}]) * clamp_max(${resets}, 1)) >= 0`,
+    `unless ${resets} > 1`,
+    `or increase(${sel}[${range}])`,
+  ].join('\n');
 }
 
 /** How the rules read the data: what was found, the config file's dialect settings, and `--dialect`. */
@@ -57,8 +54,8 @@ export interface VectorRequest {
   keep: readonly string[];
 }
 
-/** Whether input includes cache: the same for all series, per series, or never. */
-type Inclusion = 'none' | 'all' | 'mixed';
+/** Whether input includes cache: never, for every series, or per series (`tokenspend_incl` says). */
+export type Inclusion = 'none' | 'all' | 'mixed';
 
 function dimensionLabels(spec: DialectSpec, dim: Exclude<Dimension, 'dialect'>): readonly string[] {
   switch (dim) {
@@ -94,11 +91,20 @@ function cacheRule(plan: UsagePlan, spec: DialectSpec): boolean | 'per-series' {
   return spec.cacheExceptions ? 'per-series' : spec.inputIncludesCache;
 }
 
-function inclusion(plan: UsagePlan): Inclusion {
+export function inclusion(plan: UsagePlan): Inclusion {
   const rules = plan.discovery.dialects.map((u) => cacheRule(plan, u.spec));
   if (rules.every((r) => r === false)) return 'none';
   if (rules.every((r) => r === true)) return 'all';
   return 'mixed';
+}
+
+/** The `tokenspend_incl` values series of this (model, provider) carry, over the dialects found. */
+export function inclusionOf(plan: UsagePlan, key: PriceKey): ('0' | '1')[] {
+  const values = new Set<'0' | '1'>();
+  for (const u of plan.discovery.dialects) {
+    values.add(includesCache(u.spec, plan.settings[u.spec.id]?.inputIncludesCache, key.provider, key.model) ? '1' : '0');
+  }
+  return [...values].sort();
 }
 
 /** `label` holds one of `values` (`holds`) or does not. */
@@ -227,20 +233,32 @@ function inputSigns(mode: Exclude<Inclusion, 'none'>): string {
 }
 
 /**
- * Tokens over `range` by canonical type (`type`: input without cache, cached_input, cache_write,
- * output), with the requested dimensions and raw labels. The same rules as the ledger: where a
- * dialect's input includes cache, cache reads and writes are taken out of it once; reasoning is
- * inside output; `total` series are never read. Returns undefined when nothing is priced-able.
+ * Tokens over `range` by raw type (`type`: input as the source counts it, cached_input,
+ * cache_write, output), with the requested dimensions and raw labels, and `tokenspend_incl`
+ * (1 where input includes cache) when that differs between series. Reasoning is inside output;
+ * `total` series are never read. Undefined when no series carries a priced type.
  */
-export function canonicalTokens(plan: UsagePlan, req: VectorRequest): string | undefined {
+export function rawTokens(plan: UsagePlan, req: VectorRequest): { expr: string; inclusion: Inclusion } | undefined {
   const mode = inclusion(plan);
   const terms = allTerms({ plan, req, inclusion: mode });
   if (terms.length === 0) return undefined;
   const internal = [...req.dims.map((d) => `tokenspend_${d}`), 'tokenspend_type', ...(mode === 'mixed' ? ['tokenspend_incl'] : []), ...req.keep];
-  const x = q.chain(`sum ${q.by(internal)} (\n${q.union(terms)}\n)`, [
+  const expr = q.chain(`sum ${q.by(internal)} (\n${q.union(terms)}\n)`, [
     ...req.dims.map((d) => q.copyStep(d, `tokenspend_${d}`)),
     q.copyStep('type', 'tokenspend_type'),
   ]);
+  return { expr, inclusion: mode };
+}
+
+/**
+ * Tokens over `range` by canonical type (`type`: input without cache, cached_input, cache_write,
+ * output): the same rules as the ledger. Where a dialect's input includes cache, cache reads and
+ * writes are taken out of it once.
+ */
+export function canonicalTokens(plan: UsagePlan, req: VectorRequest): string | undefined {
+  const raw = rawTokens(plan, req);
+  if (raw === undefined) return undefined;
+  const { expr: x, inclusion: mode } = raw;
   const out = [...req.dims, ...req.keep];
   if (mode === 'none') return `sum ${q.by([...out, 'type'])} (\n  ${q.indent(x)}\n)`;
   const keys = mode === 'all' ? ['type'] : ['type', 'tokenspend_incl'];
