@@ -3,6 +3,7 @@ import { ExitCode, usageError } from '../errors.js';
 import { DATA_OPTIONS, formatOption, type OptionSpec } from '../options.js';
 import { RULE_FORMATS, type RuleFormat } from '../render/formats.js';
 import type { ResourceOptions } from '../render/rules/index.js';
+import type { TestRequest } from '../rules/tests.js';
 import { defineCommand } from './command.js';
 import { emit, printFindings } from './context.js';
 import { loadBook } from './read.js';
@@ -40,8 +41,16 @@ interface RulesOptions {
 }
 
 const options: OptionSpec[] = [
-  { flags: '--by <labels>', description: 'also record cost per these labels: team,model → team_model:tokenspend_cost_usd:increase1h (repeatable)', repeatable: true },
-  { flags: '--budgets <file>', description: 'budgets file: an alert per budget, and burn-rate alerts', defaultText: "the config file's budgets" },
+  {
+    flags: '--by <labels>',
+    description: 'also record cost per these labels: team,model → team_model:tokenspend_cost_usd:increase1h (repeatable)',
+    repeatable: true,
+  },
+  {
+    flags: '--budgets <file>',
+    description: 'budgets file: an alert per budget, and burn-rate alerts',
+    defaultText: "the config file's budgets",
+  },
   { flags: '--timezone <zone>', description: "IANA zone for calendar periods (default: the budgets file's, else UTC)" },
   { flags: '--model <name>', description: 'with --dialect and no source: a model to price (repeatable)', repeatable: true },
   { flags: '--at <time>', description: 'embed the prices in force at this time (default: now)' },
@@ -56,14 +65,25 @@ const options: OptionSpec[] = [
     repeatable: true,
     defaultText: 'release=kube-prometheus-stack',
   },
-  { flags: '--partial-response-strategy <s>', description: 'Thanos Ruler: abort or warn when a store answers partially', choices: ['abort', 'warn'] },
-  { flags: '--evaluation-interval <duration>', description: "rule groups' evaluation interval (under 5m)", defaultText: "the server's global one" },
-  ...DATA_OPTIONS.map((o) => (o.flags.startsWith('--lookback') ? { ...o, description: 'how far back to look for token series on a server', defaultText: '7d' } : o)),
+  {
+    flags: '--partial-response-strategy <s>',
+    description: 'Thanos Ruler: abort or warn when a store answers partially',
+    choices: ['abort', 'warn'],
+  },
+  {
+    flags: '--evaluation-interval <duration>',
+    description: "rule groups' evaluation interval (under 5m)",
+    defaultText: "the server's global one",
+  },
+  ...DATA_OPTIONS.map((o) =>
+    o.flags.startsWith('--lookback') ? { ...o, description: 'how far back to look for token series on a server', defaultText: '7d' } : o,
+  ),
 ];
 
 /** Alerts read the hourly cost through the default 5-minute look-back, so groups must evaluate more often than that. */
 function interval(ms: number, duration: (ms: number) => string): string {
-  if (ms >= 5 * 60_000) throw usageError('--evaluation-interval: expected less than 5m (alerts read the recorded hourly cost within a 5-minute look-back)');
+  if (ms >= 5 * 60_000)
+    throw usageError('--evaluation-interval: expected less than 5m (alerts read the recorded hourly cost within a 5-minute look-back)');
   return duration(ms);
 }
 
@@ -83,7 +103,7 @@ export const rules = defineCommand<RulesFlags, RulesOptions>({
   name: 'rules',
   options,
   examples: [
-    'tokenspend rules --file fixtures/demo/history.om.gz --budgets docs/examples/budgets.yaml --by gateway --by feature',
+    'tokenspend rules --file fixtures/demo/history.om.gz --budgets fixtures/demo/budgets.yaml --by gateway --by feature',
     'tokenspend rules --prometheus http://127.0.0.1:9090 --budgets budgets.yaml --format prometheus-operator | kubectl apply -f -',
     'tokenspend rules --prometheus http://127.0.0.1:9090 --output tokenspend-rules.yaml --with-tests && promtool test rules tokenspend-rules.test.yaml',
     'tokenspend rules --dialect otel-counters --model gpt-4o --model gpt-4o-mini',
@@ -104,11 +124,16 @@ export const rules = defineCommand<RulesFlags, RulesOptions>({
     const data = await d.resolveData(flags, env);
     const hasSource = data.sources.prometheusUrl !== undefined || data.sources.specs.length > 0;
     if (!hasSource && data.dialects.forced === undefined)
-      throw usageError('rules needs a source to find the metrics and models that exist, or --dialect', 'give --prometheus URL, --file PATH or --scrape URL, or --dialect ID (with --model NAME)');
-    if (hasSource && flags.model !== undefined) throw usageError('--model goes with --dialect and no source: with a source, the models found are priced');
+      throw usageError(
+        'rules needs a source to find the metrics and models that exist, or --dialect',
+        'give --prometheus URL, --file PATH or --scrape URL, or --dialect ID (with --model NAME)',
+      );
+    if (hasSource && flags.model !== undefined)
+      throw usageError('--model goes with --dialect and no source: with a source, the models found are priced');
     const out = r.resolveOutput({ format: flags.format ?? 'prometheus', output: flags.output }, RULE_FORMATS);
     if (flags.withTests && out.output === undefined) throw usageError('--with-tests needs --output FILE (the tests go next to it)');
-    if (flags.withTests && out.format !== 'prometheus') throw usageError('--with-tests goes with --format prometheus (promtool reads rule files, not resources)');
+    if (flags.withTests && out.format !== 'prometheus')
+      throw usageError('--with-tests goes with --format prometheus (promtool reads rule files, not resources)');
     const config = data.config;
     return {
       data,
@@ -123,7 +148,10 @@ export const rules = defineCommand<RulesFlags, RulesOptions>({
       withTests: flags.withTests === true,
       resource: { name: flags.name ?? 'tokenspend', namespace: flags.namespace, labels: parseLabels(flags.label) },
       partialResponse: flags.partialResponseStrategy,
-      interval: flags.evaluationInterval === undefined ? undefined : interval(r.positiveDuration(flags.evaluationInterval, '--evaluation-interval'), duration),
+      interval:
+        flags.evaluationInterval === undefined
+          ? undefined
+          : interval(r.positiveDuration(flags.evaluationInterval, '--evaluation-interval'), duration),
     };
   },
   async run(o, ctx) {
@@ -141,7 +169,14 @@ export const rules = defineCommand<RulesFlags, RulesOptions>({
     const classifier = new Classifier({ forced: dialects.forced, extra: customDialects(dialects.mappings), settings: dialects.settings });
     let discovery;
     if (o.hasSource) {
-      discovery = await discover({ sources: o.data.sources, classifier, book, replicas: o.data.replicas, lookbackMs: o.data.lookbackMs, ctx });
+      discovery = await discover({
+        sources: o.data.sources,
+        classifier,
+        book,
+        replicas: o.data.replicas,
+        lookbackMs: o.data.lookbackMs,
+        ctx,
+      });
     } else {
       const embed = modelsToEmbed(book, o.models, o.data.pricing.files);
       discovery = describedDialect(classifier.dialects[0] as (typeof classifier.dialects)[number], embed.names, embed.what);
@@ -161,7 +196,14 @@ export const rules = defineCommand<RulesFlags, RulesOptions>({
     });
     await emit(ctx, o.output, RULE_RENDERERS[o.format](set, o.resource));
     if (o.withTests && o.output !== undefined) {
-      const req = { set, discovery, settings: dialects.settings, forced: dialects.forced !== undefined, budgets: budgets?.budgets, at: o.at ?? ctx.clock() };
+      const req = {
+        set,
+        discovery,
+        settings: dialects.settings,
+        forced: dialects.forced !== undefined,
+        budgets: budgets?.budgets,
+        at: o.at ?? ctx.clock(),
+      };
       await writeTests(req, o.output);
     }
     printFindings(ctx, set.findings, true);
@@ -174,14 +216,14 @@ async function loadBudgetsFor(o: RulesOptions, currency: string, configZone: str
   const { loadBudgets } = await import('../budget/load.js');
   const file = o.budgetsFile as string;
   const b = await loadBudgets(file);
-  if (b.currency && b.currency !== currency) throw usageError(`${file}: currency: the budgets are in ${b.currency} but the prices in ${currency}`);
+  if (b.currency && b.currency !== currency)
+    throw usageError(`${file}: currency: the budgets are in ${b.currency} but the prices in ${currency}`);
   const timezone = o.timezone ?? (b.timezoneDeclared ? b.timezone : (configZone ?? b.timezone));
   return { budgets: { ...b, timezone }, path: file };
 }
 
-
 /** `rules.yaml` → `rules.test.yaml` beside it, for `promtool test rules`. */
-async function writeTests(req: Omit<import('../rules/tests.js').TestRequest, 'ruleFile'>, output: string): Promise<void> {
+async function writeTests(req: Omit<TestRequest, 'ruleFile'>, output: string): Promise<void> {
   const [{ basename, dirname, join }, { ruleTests }, { renderRuleTests }, { writeAtomic }] = await Promise.all([
     import('node:path'),
     import('../rules/tests.js'),

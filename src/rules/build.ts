@@ -42,7 +42,9 @@ class Expressions {
   }
 
   private request(rangeMs: number, labels: readonly string[], withJoin: boolean) {
-    const joinDims: Dimension[] = withJoin ? ['model', ...(this.join.provider ? ['provider' as const] : []), ...(this.join.tier ? ['service_tier' as const] : [])] : [];
+    const joinDims: Dimension[] = withJoin
+      ? ['model', ...(this.join.provider ? ['provider' as const] : []), ...(this.join.tier ? ['service_tier' as const] : [])]
+      : [];
     const dims = [...new Set<Dimension>([...joinDims, ...labels.filter(isDimension)])];
     return { rangeMs, dims, keep: labels.filter((l) => !isDimension(l)) };
   }
@@ -94,7 +96,11 @@ const levelName = (labels: readonly string[]) => labels.join('_');
 
 /** The recording levels: the model level, each `--by` level, then what budgets need that no level has. */
 function planLevels(req: RulesRequest, plan: UsagePlan, currency: string): Level[] {
-  const modelLabels = ['model', ...(hasDimension(plan, 'provider') ? ['provider'] : []), ...(hasDimension(plan, 'gateway') ? ['gateway'] : [])];
+  const modelLabels = [
+    'model',
+    ...(hasDimension(plan, 'provider') ? ['provider'] : []),
+    ...(hasDimension(plan, 'gateway') ? ['gateway'] : []),
+  ];
   const cost = (name: string) => `${name}:tokenspend_cost_${currency.toLowerCase()}:increase1h`;
   const levels: Level[] = [{ labels: modelLabels, cost: cost('model'), tokens: 'model_type:tokenspend_tokens:increase1h' }];
   for (const labels of req.levels) {
@@ -125,7 +131,10 @@ export function buildRules(req: RulesRequest): RuleSet {
   const ex = new Expressions(plan, table);
   const levels = planLevels(req, plan, currency);
   const findings: Finding[] = [];
-  const recording: RuleGroup = { name: 'tokenspend-cost', interval: req.interval, partialResponseStrategy: req.partialResponse, rules: [] };
+  // One group: Prometheus runs a group's rules in order at one evaluation time, so the alerts read
+  // the hourly cost recorded in this very evaluation (two groups run independently, and an alert
+  // could sum the value recorded one interval earlier).
+  const recording: RuleGroup = { name: 'tokenspend', interval: req.interval, partialResponseStrategy: req.partialResponse, rules: [] };
   for (const level of levels) {
     const cost = ex.cost(HOUR, level.labels);
     if (cost !== undefined) recording.rules.push({ record: level.cost, expr: cost });
@@ -137,9 +146,12 @@ export function buildRules(req: RulesRequest): RuleSet {
   const unpricedRule = 'tokenspend:unpriced_tokens:increase1h';
   const unpriced = ex.unpriced(HOUR);
   if (unpriced !== undefined) recording.rules.push({ record: unpricedRule, expr: unpriced });
-  if (recording.rules.length === 0) throw usageError('no token metric the rules can read: every series found is a total or reasoning count');
-  if (ex.prices === undefined) findings.push(finding('UNPRICED_MODELS', 'warning', 'no model found is priced: the rules count tokens only; add prices with --pricing'));
-  const groups: RuleGroup[] = [recording];
+  if (recording.rules.length === 0)
+    throw usageError('no token metric the rules can read: every series found is a total or reasoning count');
+  if (ex.prices === undefined)
+    findings.push(
+      finding('UNPRICED_MODELS', 'warning', 'no model found is priced: the rules count tokens only; add prices with --pricing'),
+    );
   if (req.budgets && ex.prices === undefined) {
     findings.push(finding('PROMQL_LIMIT', 'warning', `${req.budgets.path}: no budget alert, because no model is priced`));
   } else if (req.budgets) {
@@ -152,8 +164,16 @@ export function buildRules(req: RulesRequest): RuleSet {
       cost: (rangeMs, labels, matchers) => ex.cost(rangeMs, labels, matchers),
     });
     findings.push(...alerts.findings);
-    if (alerts.rules.length > 0) groups.push({ name: 'tokenspend-budgets', interval: req.interval, partialResponseStrategy: req.partialResponse, rules: alerts.rules });
+    recording.rules.push(...alerts.rules);
   }
   const described = describeRules(req, table, levels, unpricedRule);
-  return { header: described.header, groups, levels, unpricedRule, prices: table, currency, findings: [...described.findings, ...findings] };
+  return {
+    header: described.header,
+    groups: [recording],
+    levels,
+    unpricedRule,
+    prices: table,
+    currency,
+    findings: [...described.findings, ...findings],
+  };
 }

@@ -1,4 +1,11 @@
-import { type DialectSettings, type DialectSpec, includesCache, type LabelCondition, NULL_MARKERS, SERVICE_TIER_LABELS } from '../dialects/spec.js';
+import {
+  type DialectSettings,
+  type DialectSpec,
+  includesCache,
+  type LabelCondition,
+  NULL_MARKERS,
+  SERVICE_TIER_LABELS,
+} from '../dialects/spec.js';
 import type { RawTokenType } from '../model.js';
 import type { DialectUse, Discovery, PriceKey } from './discovery.js';
 import * as q from './promql.js';
@@ -81,14 +88,21 @@ function present(plan: UsagePlan, use: DialectUse, metric: string, names: readon
 /** True when some series of the data carries a label for `dim`. */
 export function hasDimension(plan: UsagePlan, dim: Dimension): boolean {
   if (dim === 'model' || dim === 'dialect') return true;
-  return plan.discovery.dialects.some((u) => [...u.metrics.keys()].some((m) => present(plan, u, m, dimensionLabels(u.spec, dim)).length > 0));
+  return plan.discovery.dialects.some((u) =>
+    [...u.metrics.keys()].some((m) => present(plan, u, m, dimensionLabels(u.spec, dim)).length > 0),
+  );
 }
 
-/** A dialect's cache setting: the config file's, else its own with its exceptions (per provider or model). */
+/**
+ * A dialect's cache setting: the config file's, else its own. `auto` (the ledger decides per model
+ * from the data) is read as including cache, as current gateways count it; `legacy` takes the
+ * dialect's old exceptions (per provider or model) out, per series.
+ */
 function cacheRule(plan: UsagePlan, spec: DialectSpec): boolean | 'per-series' {
   const setting = plan.settings[spec.id]?.inputIncludesCache;
   if (typeof setting === 'boolean') return setting;
-  return spec.cacheExceptions ? 'per-series' : spec.inputIncludesCache;
+  if (spec.inputIncludesCache === false) return false;
+  return setting === 'legacy' && spec.legacyCache ? 'per-series' : true;
 }
 
 export function inclusion(plan: UsagePlan): Inclusion {
@@ -128,7 +142,8 @@ type TypeSource = { kind: 'name'; type: (typeof PRICED_TYPES)[number] } | { kind
 function typeSources(plan: UsagePlan, use: DialectUse, metric: string): TypeSource[] {
   const declared = use.spec.metrics[metric];
   if (declared === undefined) return [];
-  if (declared !== 'label') return (PRICED_TYPES as readonly string[]).includes(declared) ? [{ kind: 'name', type: declared as TokenTypeName }] : [];
+  if (declared !== 'label')
+    return (PRICED_TYPES as readonly string[]).includes(declared) ? [{ kind: 'name', type: declared as TokenTypeName }] : [];
   const labels = present(plan, use, metric, use.spec.tokenTypeLabels ?? []);
   return labels.map((label, i) => ({ kind: 'label', label, before: labels.slice(0, i) }));
 }
@@ -162,11 +177,11 @@ function firstOf(dst: string, sources: readonly string[]): q.Step[] {
 function markInclusion(plan: UsagePlan, spec: DialectSpec): q.Step[] {
   const rule = cacheRule(plan, spec);
   if (rule !== 'per-series') return [q.setStep('tokenspend_incl', rule ? '1' : '0')];
-  const e = spec.cacheExceptions as NonNullable<DialectSpec['cacheExceptions']>;
-  const flag = e.includes ? '1' : '0';
-  const steps = [q.setStep('tokenspend_incl', spec.inputIncludesCache ? '1' : '0')];
-  if (e.providers.length > 0) steps.push(q.whereStep('tokenspend_incl', flag, 'tokenspend_provider', e.providers.map(q.quoteRegex).join('|')));
-  steps.push(q.whereStep('tokenspend_incl', flag, 'tokenspend_model', `.*(?:${e.modelPattern}).*`));
+  const e = spec.legacyCache as NonNullable<DialectSpec['legacyCache']>;
+  const steps = [q.setStep('tokenspend_incl', '1')];
+  if (e.providers.length > 0)
+    steps.push(q.whereStep('tokenspend_incl', '0', 'tokenspend_provider', e.providers.map(q.quoteRegex).join('|')));
+  steps.push(q.whereStep('tokenspend_incl', '0', 'tokenspend_model', `.*(?:${e.modelPattern}).*`));
   return steps;
 }
 
@@ -204,12 +219,26 @@ function metricTerms(ctx: TermContext, use: DialectUse, metric: string): string[
       for (const [d, labels] of sources) steps.push(...firstOf(`tokenspend_${d}`, labels));
       if (req.dims.includes('dialect')) steps.push(q.setStep('tokenspend_dialect', spec.id));
       if (ts.kind === 'name') steps.push(q.setStep('tokenspend_type', ts.type));
-      else for (const [type, values] of byType) steps.push(q.whereStep('tokenspend_type', type, ts.label, values.map(q.quoteRegex).join('|')));
+      else
+        for (const [type, values] of byType) steps.push(q.whereStep('tokenspend_type', type, ts.label, values.map(q.quoteRegex).join('|')));
       if (ctx.inclusion === 'mixed') steps.push(...markInclusion(plan, spec));
-      terms.push(q.chain(`sum ${q.by(raw)} (\n  ${q.indent(inc)}\n)`, steps));
+      terms.push(unlessPrimary(ctx, use, metric, q.chain(`sum ${q.by(raw)} (\n  ${q.indent(inc)}\n)`, steps)));
     }
   }
   return terms;
+}
+
+/**
+ * A metric that repeats another (LiteLLM's provider cache counters repeat its detail counters)
+ * counts only for models the other one does not report in the window, as the ledger counts it.
+ */
+function unlessPrimary(ctx: TermContext, use: DialectUse, metric: string, term: string): string {
+  const primary = use.spec.alternates?.[metric];
+  if (primary === undefined || !use.metrics.has(primary)) return term;
+  const models = present(ctx.plan, use, primary, use.spec.labels.model);
+  const seen = `group ${q.by(models)} (\n  last_over_time(${q.selector(primary, [])}[${q.duration(ctx.req.rangeMs)}])\n)`;
+  const presence = q.chain(seen, firstOf('tokenspend_model', models));
+  return `(\n  ${q.indent(term)}\n  unless on (tokenspend_model)\n  ${q.indent(presence)}\n)`;
 }
 
 /** Every term of every dialect and metric, each marked with its index so the union never merges two. */
@@ -242,7 +271,12 @@ export function rawTokens(plan: UsagePlan, req: VectorRequest): { expr: string; 
   const mode = inclusion(plan);
   const terms = allTerms({ plan, req, inclusion: mode });
   if (terms.length === 0) return undefined;
-  const internal = [...req.dims.map((d) => `tokenspend_${d}`), 'tokenspend_type', ...(mode === 'mixed' ? ['tokenspend_incl'] : []), ...req.keep];
+  const internal = [
+    ...req.dims.map((d) => `tokenspend_${d}`),
+    'tokenspend_type',
+    ...(mode === 'mixed' ? ['tokenspend_incl'] : []),
+    ...req.keep,
+  ];
   const expr = q.chain(`sum ${q.by(internal)} (\n${q.union(terms)}\n)`, [
     ...req.dims.map((d) => q.copyStep(d, `tokenspend_${d}`)),
     q.copyStep('type', 'tokenspend_type'),

@@ -30,7 +30,11 @@ function lines(): string[] {
 
 async function query(url: string, expr: string, at: number): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
   const res = await fetch(`${url}/api/v1/query`, { method: 'POST', body: new URLSearchParams({ query: expr, time: String(at / 1000) }) });
-  const body = (await res.json()) as { status: string; error?: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+  const body = (await res.json()) as {
+    status: string;
+    error?: string;
+    data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+  };
   if (body.status !== 'success') throw new Error(`${body.error}: ${expr.slice(0, 200)}`);
   return body.data.result;
 }
@@ -52,16 +56,28 @@ describe('tokenspend rules on Prometheus 2.42: agentgateway and OTel histories, 
       'timezone: Europe/Berlin\nbudgets:\n  - name: daily\n    period: day\n    limit: 400\n  - name: chat-month\n    match: { feature: chat }\n    period: month\n    limit: 2000\n  - name: runaway\n    burn_rate: { windows: [1h, 5m], factor: 14.4, of: chat-month }\n',
     );
     try {
-      const r = await runMain(['rules', '--prometheus', first.url, '--lookback', '30d', '--budgets', budgets, '--by', 'feature', '--output', rulesFile], {
-        clock: () => NOW,
-      });
+      const r = await runMain(
+        ['rules', '--prometheus', first.url, '--lookback', '30d', '--budgets', budgets, '--by', 'feature', '--output', rulesFile],
+        {
+          clock: () => NOW,
+        },
+      );
       expect(r.stderr).not.toMatch(/error/);
       expect(r.code).toBe(0);
       // Backfill what the comparisons read: the model-level cost and tokens, and unpriced tokens.
       const backfill = join(work, 'backfill.yaml');
       const doc = parse(readFileSync(rulesFile, 'utf8')) as { groups: { rules: { record?: string }[] }[] };
-      const wanted = ['model:tokenspend_cost_usd:increase1h', 'model_type:tokenspend_tokens:increase1h', 'tokenspend:unpriced_tokens:increase1h'];
-      writeFileSync(backfill, stringify({ groups: [{ name: 'backfill', rules: doc.groups.flatMap((g) => g.rules).filter((r) => wanted.includes(r.record ?? '')) }] }));
+      const wanted = [
+        'model:tokenspend_cost_usd:increase1h',
+        'model_type:tokenspend_tokens:increase1h',
+        'tokenspend:unpriced_tokens:increase1h',
+      ];
+      writeFileSync(
+        backfill,
+        stringify({
+          groups: [{ name: 'backfill', rules: doc.groups.flatMap((g) => g.rules).filter((r) => wanted.includes(r.record ?? '')) }],
+        }),
+      );
       const blocks = join(work, 'blocks');
       await exec('promtool', [
         'tsdb',
@@ -92,11 +108,13 @@ describe('tokenspend rules on Prometheus 2.42: agentgateway and OTel histories, 
   it('writes rules promtool accepts, and Prometheus loads them', async () => {
     const { stdout } = await exec('promtool', ['check', 'rules', rulesFile]);
     expect(stdout).toMatch(/SUCCESS: \d+ rules found/);
-    const res = (await (await fetch(`${server.url}/api/v1/rules`)).json()) as { data: { groups: { name: string; rules: { name: string }[] }[] } };
+    const res = (await (await fetch(`${server.url}/api/v1/rules`)).json()) as {
+      data: { groups: { name: string; rules: { name: string }[] }[] };
+    };
     const names = res.data.groups.flatMap((g) => g.rules.map((r) => `${g.name}/${r.name}`));
-    expect(names).toContain('tokenspend-cost/model:tokenspend_cost_usd:increase1h');
-    expect(names).toContain('tokenspend-cost/feature:tokenspend_cost_usd:increase1h');
-    expect(names).toContain('tokenspend-budgets/TokenspendBudgetBurnRate');
+    expect(names).toContain('tokenspend/model:tokenspend_cost_usd:increase1h');
+    expect(names).toContain('tokenspend/feature:tokenspend_cost_usd:increase1h');
+    expect(names).toContain('tokenspend/TokenspendBudgetBurnRate');
   });
 
   /** The sums of a recorded series' samples over the 24 hourly evaluations that end on `day`, by `key`, and those 24 hours. */
@@ -111,14 +129,23 @@ describe('tokenspend rules on Prometheus 2.42: agentgateway and OTel histories, 
     const start = Date.parse(`${day}T00:00:00Z`) + offset;
     const end = start + 86_400_000;
     const sums = new Map<string, number>();
-    for (const s of series) for (const [t, v] of s.values) if (t * 1000 > start && t * 1000 <= end) sums.set(key(s.metric), (sums.get(key(s.metric)) ?? 0) + Number(v));
+    for (const s of series)
+      for (const [t, v] of s.values)
+        if (t * 1000 > start && t * 1000 <= end) sums.set(key(s.metric), (sums.get(key(s.metric)) ?? 0) + Number(v));
     return { sums, since: new Date(start).toISOString(), until: new Date(end).toISOString() };
   }
 
   async function reportRows(since: string, until: string) {
-    const r = await runMain(['report', '--prometheus', server.url, '--since', since, '--until', until, '--by', 'model,gateway', '--format', 'json'], { clock: () => NOW });
+    const r = await runMain(
+      ['report', '--prometheus', server.url, '--since', since, '--until', until, '--by', 'model,gateway', '--format', 'json'],
+      { clock: () => NOW },
+    );
     expect(r.code).toBe(0);
-    return (JSON.parse(r.stdout) as { rows: { group: { model: string; gateway: string }; totalCost: string | null; tokens: Record<string, number> }[] }).rows;
+    return (
+      JSON.parse(r.stdout) as {
+        rows: { group: { model: string; gateway: string }; totalCost: string | null; tokens: Record<string, number> }[];
+      }
+    ).rows;
   }
 
   // Measured: every (model, gateway) within 0.6% of the report (exact, to the report's 6 decimals,
@@ -144,7 +171,11 @@ describe('tokenspend rules on Prometheus 2.42: agentgateway and OTel histories, 
 
   it('counts tokens per type as the ledger does: input without cache where it is included, exactly on a day without restarts', async () => {
     const day = '2026-11-17';
-    const { sums, since, until } = await daySums('model_type:tokenspend_tokens:increase1h', day, (m) => `${m.model}|${m.gateway ?? ''}|${m.type}`);
+    const { sums, since, until } = await daySums(
+      'model_type:tokenspend_tokens:increase1h',
+      day,
+      (m) => `${m.model}|${m.gateway ?? ''}|${m.type}`,
+    );
     const unpriced = await daySums('tokenspend:unpriced_tokens:increase1h', day, (m) => `${m.model}|${m.type}`);
     const rows = (await reportRows(since, until)).filter((r) => r.group.gateway !== '');
     expect(rows.length).toBe(8);
