@@ -54,7 +54,7 @@ const options: OptionSpec[] = [
   { flags: '--timezone <zone>', description: "IANA zone for calendar periods (default: the budgets file's, else UTC)" },
   { flags: '--model <name>', description: 'with --dialect and no source: a model to price (repeatable)', repeatable: true },
   { flags: '--at <time>', description: 'embed the prices in force at this time (default: now)' },
-  formatOption(RULE_FORMATS),
+  { ...formatOption(RULE_FORMATS), defaultText: 'prometheus' },
   { flags: '--output <file>', description: 'write the rules to this file (atomically) instead of stdout' },
   { flags: '--with-tests', description: 'with --output rules.yaml: also write rules.test.yaml for promtool test rules' },
   { flags: '--name <name>', description: 'prometheus-operator: the resource name', defaultText: 'tokenspend' },

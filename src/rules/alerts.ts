@@ -92,7 +92,7 @@ function spendAlerts(ctx: AlertContext, b: Budget & { period: Period; limit: str
       limit: `${b.limit} ${ctx.currency}`,
       command: `tokenspend budget check --budgets ${templateSafe(ctx.path)}`,
       description:
-        'Spend is the recorded hourly cost (model:…:increase1h rules) summed up to the last full hour; PromQL increase() extrapolates, so it can differ from budget check by a few percent.',
+        'Spend is the recorded hourly cost (model:…:increase1h rules) summed up to the last full hour (so up to an hour behind budget check); a series new in the hour or back after a gap of over 3h is read with increase(), which extrapolates.',
     },
   };
   const rules: AlertingRule[] = [
