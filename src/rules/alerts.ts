@@ -74,12 +74,20 @@ function spendExpr(ctx: AlertContext, b: Budget & { period: Period }, z: ZoneOff
     return { expr: periodToDate(series, each, b.period.unit, z), periodText: `this ${b.period.unit} (${ctx.budgets.timezone})` };
   }
   if (b.period.ms < HOUR) {
-    return finding('PROMQL_LIMIT', 'warning', `budget ${b.name}: a rolling period under 1h cannot be read from hourly cost; no alert (budget check covers it)`);
+    return finding(
+      'PROMQL_LIMIT',
+      'warning',
+      `budget ${b.name}: a rolling period under 1h cannot be read from hourly cost; no alert (budget check covers it)`,
+    );
   }
   return { expr: rolling(series, each, b.period.ms), periodText: `over the last ${b.period.label}` };
 }
 
-function spendAlerts(ctx: AlertContext, b: Budget & { period: Period; limit: string }, z: ZoneOffsets): { rules: AlertingRule[]; findings: Finding[] } {
+function spendAlerts(
+  ctx: AlertContext,
+  b: Budget & { period: Period; limit: string },
+  z: ZoneOffsets,
+): { rules: AlertingRule[]; findings: Finding[] } {
   const spend = spendExpr(ctx, b, z);
   if ('code' in spend) return { rules: [], findings: [spend] };
   const name = templateSafe(b.name);

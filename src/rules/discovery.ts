@@ -100,7 +100,9 @@ export class DiscoveryCollector implements SampleSink {
     let replicaLabels: string[] = [];
     if (policy.dedupe) {
       replicaLabels =
-        policy.labels === 'auto' ? detectReplicaLabels(this.series, REPLICA_LABELS) : policy.labels.filter((l) => this.census.labelNames.has(l));
+        policy.labels === 'auto'
+          ? detectReplicaLabels(this.series, REPLICA_LABELS)
+          : policy.labels.filter((l) => this.census.labelNames.has(l));
     }
     return {
       source,

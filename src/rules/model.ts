@@ -70,4 +70,3 @@ export interface RulesRequest {
   /** Rule groups' evaluation interval; undefined: the server's. */
   interval: string | undefined;
 }
-

@@ -86,7 +86,10 @@ export const joinStep = (dst: string, separator: string, sources: readonly strin
  */
 export function chain(expr: string, steps: readonly Step[]): string {
   if (steps.length === 0) return expr;
-  const opens = steps.map((s) => `${s.fn}(`).reverse().join('');
+  const opens = steps
+    .map((s) => `${s.fn}(`)
+    .reverse()
+    .join('');
   const inline = `${opens}${expr}, ${steps.map((s) => s.args).join('), ')})`;
   if (!expr.includes('\n') && inline.length <= 100) return inline;
   return `${opens}\n  ${indent(expr)},\n${steps.map((s) => `  ${s.args})`).join(',\n')}`;

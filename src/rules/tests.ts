@@ -76,10 +76,16 @@ function synthesize(req: TestRequest, use: DialectUse, key: PriceKey, type: Type
       return true;
     };
     if (key.model === undefined || !set(spec.labels.model, key.model) || !set(spec.labels.provider, key.provider)) continue;
-    for (const c of [...(spec.signature?.all ?? []), ...(spec.signature?.any ?? []).slice(0, 1)]) labels[c.label] ??= c.values?.[0] ?? 'synthetic';
+    for (const c of [...(spec.signature?.all ?? []), ...(spec.signature?.any ?? []).slice(0, 1)])
+      labels[c.label] ??= c.values?.[0] ?? 'synthetic';
     if (!req.forced && !matchesSignature(spec, labels)) continue;
     const classified = classifyWith(spec, metric, labels, req.settings);
-    if (classified.model === key.model && classified.provider === key.provider && classified.type === type && Object.values(labels).every((v) => v !== '')) {
+    if (
+      classified.model === key.model &&
+      classified.provider === key.provider &&
+      classified.type === type &&
+      Object.values(labels).every((v) => v !== '')
+    ) {
       if (Object.keys(labels).every(q.isLabelName) && q.isMetricName(metric)) return { name: metric, labels, classified };
     }
   }
@@ -87,7 +93,10 @@ function synthesize(req: TestRequest, use: DialectUse, key: PriceKey, type: Type
 }
 
 function seriesText(s: Synthetic): string {
-  return q.selector(s.name, Object.entries(s.labels).map(([label, value]) => ({ label, op: '=', value })));
+  return q.selector(
+    s.name,
+    Object.entries(s.labels).map(([label, value]) => ({ label, op: '=', value })),
+  );
 }
 
 /** Counter values: 0 until minute `start`, then `perMinute` more each minute, for `minutes`. */
@@ -96,7 +105,10 @@ function values(start: number, perMinute: number, minutes: number): string {
   return start === 0 ? rise : `0x${start - 1} ${rise}`;
 }
 
-const labelsText = (labels: Labels) => `{${Object.entries(labels).map(([k, v]) => `${k}=${q.str(v)}`).join(', ')}}`;
+const labelsText = (labels: Labels) =>
+  `{${Object.entries(labels)
+    .map(([k, v]) => `${k}=${q.str(v)}`)
+    .join(', ')}}`;
 
 /** Femto-units of `tokens` at a rate per 1M tokens written as a decimal. */
 const femtoOf = (tokens: number, rate: string) => (BigInt(tokens) * decimalToFemto(rate)) / 1_000_000n;
@@ -131,7 +143,10 @@ function costGroup(req: TestRequest, use: DialectUse): TestGroup | undefined {
     }
     const mu = micro(femto);
     if (mu === undefined) continue;
-    const out: Labels = { model: m.key.model as string, ...(m.key.provider && model.labels.includes('provider') ? { provider: m.key.provider } : {}) };
+    const out: Labels = {
+      model: m.key.model as string,
+      ...(m.key.provider && model.labels.includes('provider') ? { provider: m.key.provider } : {}),
+    };
     return {
       name: `${use.spec.id}: ${m.key.model} costs ${formatUnits(femto, FEMTO_DECIMALS).replace(/0+$/, '')} ${req.set.currency} an hour`,
       input: series.map((x) => ({ series: seriesText(x.s), values: values(0, x.perMinute, 150) })),
@@ -151,11 +166,14 @@ function costGroup(req: TestRequest, use: DialectUse): TestGroup | undefined {
 
 /** Expands the few template actions the generated alerts use. */
 function expand(text: string, labels: Labels, value: number): string {
-  return text.replace(/\{\{ (?:"\{\{"|\$labels\.([A-Za-z_][A-Za-z0-9_]*)|printf "%\.2f" \$value) \}\}/g, (all, label: string | undefined) => {
-    if (all === '{{ "{{" }}') return '{{';
-    if (label !== undefined) return labels[label] ?? '';
-    return value.toFixed(2);
-  });
+  return text.replace(
+    /\{\{ (?:"\{\{"|\$labels\.([A-Za-z_][A-Za-z0-9_]*)|printf "%\.2f" \$value) \}\}/g,
+    (all, label: string | undefined) => {
+      if (all === '{{ "{{" }}') return '{{';
+      if (label !== undefined) return labels[label] ?? '';
+      return value.toFixed(2);
+    },
+  );
 }
 
 /** A value for `label` that every matcher of `matchers` on it accepts, or undefined. */
@@ -204,7 +222,8 @@ function scopedSeries(req: TestRequest, scope: Scope): { s: Synthetic; use: Dial
       for (const l of labels.filter((x) => !['model', 'provider', 'dialect', 'service_tier'].includes(x))) {
         const v = valueFor(l, scope.matchers);
         if (v === undefined) return undefined;
-        const names = l === 'gateway' ? (use.spec.labels.gateway ?? ['gateway']) : l === 'operation' ? (use.spec.labels.operation ?? []) : [l];
+        const names =
+          l === 'gateway' ? (use.spec.labels.gateway ?? ['gateway']) : l === 'operation' ? (use.spec.labels.operation ?? []) : [l];
         const name = names.find(q.isLabelName);
         if (name === undefined) continue;
         extra[name] = v;
@@ -236,7 +255,10 @@ function expected(
     const labels: Labels = { ...(scope.each && each !== '' ? { [scope.each]: each } : {}) };
     const value = Number(formatUnits(femto, FEMTO_DECIMALS));
     const alertLabels = { ...Object.fromEntries(Object.entries(r.labels).map(([k, v]) => [k, expand(v, labels, value)])), ...labels };
-    list.push({ labels: alertLabels, annotations: Object.fromEntries(Object.entries(r.annotations).map(([k, v]) => [k, expand(v, labels, value)])) });
+    list.push({
+      labels: alertLabels,
+      annotations: Object.fromEntries(Object.entries(r.annotations).map(([k, v]) => [k, expand(v, labels, value)])),
+    });
   }
   return [...byName.entries()].map(([alertname, alerts]) => ({ evalTime: '', alertname, alerts }));
 }
@@ -285,9 +307,19 @@ function spendGroup(req: TestRequest, budgets: Budgets, b: Budget, rules: readon
       const femto = hourly * BigInt(hours);
       return femto >= decimalToFemto(r.budget?.threshold ?? '0') ? femto : undefined;
     };
-    return expected(rules.filter((r) => r.alert !== 'TokenspendBudgetBurnRate'), budgets, found, spend).map((a) => ({ ...a, evalTime: `${end}m` }));
+    return expected(
+      rules.filter((r) => r.alert !== 'TokenspendBudgetBurnRate'),
+      budgets,
+      found,
+      spend,
+    ).map((a) => ({ ...a, evalTime: `${end}m` }));
   };
-  return { name: `budget ${b.name}`, input: [{ series: seriesText(found.s), values: values(start, n, 200) }], exprs: [], alerts: [...at(1), ...at(3)] };
+  return {
+    name: `budget ${b.name}`,
+    input: [{ series: seriesText(found.s), values: values(start, n, 200) }],
+    exprs: [],
+    alerts: [...at(1), ...at(3)],
+  };
 }
 
 /** Seconds of the calendar period holding `ms` (local wall clock read as UTC). */
@@ -336,7 +368,12 @@ function burnGroup(req: TestRequest, budgets: Budgets, b: Budget, rules: readonl
       const ok = windows.every((w) => Number(spent(w)) / 1e15 >= ((x.burn?.factor ?? 0) * Number(xof.limit) * (w / 1000)) / xperiod);
       return ok ? spent(windows[0] ?? 0) : undefined;
     };
-    return expected(rules.filter((r) => r.alert === 'TokenspendBudgetBurnRate'), budgets, found, spend).map((a) => ({ ...a, evalTime: `${t}m` }));
+    return expected(
+      rules.filter((r) => r.alert === 'TokenspendBudgetBurnRate'),
+      budgets,
+      found,
+      spend,
+    ).map((a) => ({ ...a, evalTime: `${t}m` }));
   };
   // Early on the long window has too little spend to fire; once it is full, every window burns at twice the factor.
   const early = start + Math.max(5, Math.ceil(Math.min(...(b.burn?.windowsMs ?? [HOUR])) / (5 * MINUTE)) * 5);

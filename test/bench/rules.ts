@@ -51,7 +51,11 @@ function pricing(models: number): string {
   const lines = ['version: bench', 'currency: USD', 'models:'];
   for (let m = 0; m < models; m++) {
     const input = (1 + m / 1000).toFixed(3);
-    lines.push(`  bench-model-${m}:`, '    provider: acme', `    prices:\n      - { input: "${input}", cached_input: "0.1", output: "${(4 * Number(input)).toFixed(3)}" }`);
+    lines.push(
+      `  bench-model-${m}:`,
+      '    provider: acme',
+      `    prices:\n      - { input: "${input}", cached_input: "0.1", output: "${(4 * Number(input)).toFixed(3)}" }`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -61,10 +65,18 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] as number;
 }
 
-async function timeQuery(url: string, expr: string, at: number): Promise<{ ms: number; result: { metric: Record<string, string>; value: [number, string] }[] }> {
+async function timeQuery(
+  url: string,
+  expr: string,
+  at: number,
+): Promise<{ ms: number; result: { metric: Record<string, string>; value: [number, string] }[] }> {
   const t0 = performance.now();
   const res = await fetch(`${url}/api/v1/query`, { method: 'POST', body: new URLSearchParams({ query: expr, time: String(at / 1000) }) });
-  const body = (await res.json()) as { status: string; error?: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+  const body = (await res.json()) as {
+    status: string;
+    error?: string;
+    data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+  };
   if (body.status !== 'success') throw new Error(`query failed: ${body.error}`);
   return { ms: performance.now() - t0, result: body.data.result };
 }
@@ -92,7 +104,11 @@ async function measure(work: string, bin: string, models: number, row: Row): Pro
   try {
     const rulesFile = join(dir, 'rules.yaml');
     const t0 = performance.now();
-    const gen = spawnSync(process.execPath, [bin, 'rules', '--prometheus', server.url, '--lookback', '3650d', '--pricing', prices, '--no-default-pricing', '--output', rulesFile], { encoding: 'utf8' });
+    const gen = spawnSync(
+      process.execPath,
+      [bin, 'rules', '--prometheus', server.url, '--lookback', '3650d', '--pricing', prices, '--no-default-pricing', '--output', rulesFile],
+      { encoding: 'utf8' },
+    );
     const genMs = performance.now() - t0;
     if (gen.status !== 0) throw new Error(`tokenspend rules failed: ${gen.stderr}`);
     const doc = parse(readFileSync(rulesFile, 'utf8')) as { groups: { rules: { record?: string; expr: string }[] }[] };

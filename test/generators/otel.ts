@@ -12,7 +12,14 @@ const DAY = 86_400_000;
 /** The OTel history's spec: OpenAI and Gemini models (their input counts include cache). */
 export function otelSpec(): HistorySpec {
   const start = Date.UTC(2026, 10, 16); // 2026-11-16, a Monday
-  const s = (service: string, provider: Stream['provider'], model: string, feature: string, peakPerHour: number, extra: Partial<Stream> = {}): Stream => ({
+  const s = (
+    service: string,
+    provider: Stream['provider'],
+    model: string,
+    feature: string,
+    peakPerHour: number,
+    extra: Partial<Stream> = {},
+  ): Stream => ({
     gateway: service,
     provider,
     requestModel: model,
@@ -36,7 +43,11 @@ export function otelSpec(): HistorySpec {
       s('support-bot', 'openai', 'gpt-4o-mini-2024-07-18', 'triage', 1800, { meanInput: 900, meanOutput: 80, cachedShare: 0.6 }),
       s('report-writer', 'gcp.gemini', 'gemini-2.5-flash', 'reports', 300, { meanInput: 7000, meanOutput: 900, cachedShare: 0.2 }),
       s('report-writer', 'openai', 'gpt-4o-mini-2024-07-18', 'export', 3, { meanInput: 1200, meanOutput: 600, cachedShare: 0 }),
-      s('support-bot', 'openai', 'o3-2025-04-16', 'escalation', 60, { meanInput: 5000, meanOutput: 2500, startsAt: start + DAY + 9 * 3_600_000 }),
+      s('support-bot', 'openai', 'o3-2025-04-16', 'escalation', 60, {
+        meanInput: 5000,
+        meanOutput: 2500,
+        startsAt: start + DAY + 9 * 3_600_000,
+      }),
     ],
     restarts: { 'report-writer': start + DAY + 14 * 3_600_000 + 7 * 60_000 },
     gaps: {},
@@ -61,7 +72,8 @@ export function* otelCounterLines(history: History): Generator<string> {
       for (let i = 0; i < s.times.length; i++) yield `${name}{${labels}} ${s.values[i]} ${(s.times[i] as number) / 1000}`;
     }
   }
-  for (const s of history.series) if (NAMES[s.kind] === undefined) throw new Error(`the otel-counters dialect has no counter for ${s.kind}`);
+  for (const s of history.series)
+    if (NAMES[s.kind] === undefined) throw new Error(`the otel-counters dialect has no counter for ${s.kind}`);
   yield '# EOF';
 }
 

@@ -76,7 +76,11 @@ export async function backfilledTsdb(lines: Iterable<string>): Promise<{ dir: st
  * Prometheus 2.x on 127.0.0.1 over the TSDB in `data` (inside `dir`), loading `ruleFiles`; `dir`
  * is removed when it stops unless `keep`.
  */
-export async function startPrometheusOn(dir: string, data: string, options: { ruleFiles?: string[]; keep?: boolean } = {}): Promise<RunningServer> {
+export async function startPrometheusOn(
+  dir: string,
+  data: string,
+  options: { ruleFiles?: string[]; keep?: boolean } = {},
+): Promise<RunningServer> {
   const rules = (options.ruleFiles ?? []).map((f) => `  - ${JSON.stringify(f)}\n`).join('');
   writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1h\n${rules ? `rule_files:\n${rules}` : ''}`);
   const port = await closedPort();

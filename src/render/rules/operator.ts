@@ -17,7 +17,11 @@ export function renderPrometheusRule(set: RuleSet, o: ResourceOptions): string {
   const doc = new Document({
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'PrometheusRule',
-    metadata: { name: o.name, ...(o.namespace ? { namespace: o.namespace } : {}), ...(Object.keys(o.labels).length > 0 ? { labels: o.labels } : {}) },
+    metadata: {
+      name: o.name,
+      ...(o.namespace ? { namespace: o.namespace } : {}),
+      ...(Object.keys(o.labels).length > 0 ? { labels: o.labels } : {}),
+    },
     spec: { groups: groupsData(set) },
   });
   doc.commentBefore = headerComment(set);
