@@ -32,9 +32,10 @@ export async function discover(req: DiscoverRequest): Promise<Discovery> {
   const { sources } = req;
   if (sources.prometheusUrl !== undefined && sources.specs.length === 0) {
     const client = new PrometheusClient({ ...sources.http, url: sources.prometheusUrl, retries: sources.retries });
-    const found = await inspectServer(client, req.classifier, req.book, req.ctx.clock(), req.lookbackMs ?? WEEK, (name, labels, c) =>
-      collector.observe(name, labels, c),
-    );
+    const found = await inspectServer(client, req.classifier, req.book, req.ctx.clock(), req.lookbackMs ?? WEEK, {
+      onSeries: (name, labels, c) => collector.observe(name, labels, c),
+      freshness: false,
+    });
     const missing = found.findings.find((f) => f.code === 'NO_TOKEN_METRICS');
     if (missing) throw incompleteError(missing.message);
     return { ...collector.result(client.where, req.replicas), retention: found.retention };

@@ -52,8 +52,10 @@ export async function inspectServer(
   book: PriceBook,
   now: number,
   lookbackMs: number,
-  onSeries?: SeriesVisitor,
+  /** `onSeries` sees every classified series; `freshness: false` skips the newest-sample queries (`tokenspend rules` needs none). */
+  options: { onSeries?: SeriesVisitor; freshness?: boolean } = {},
 ): Promise<DoctorResult> {
+  const { onSeries } = options;
   const findings: Finding[] = [];
   const info = await client.buildInfo();
   const flavour = info.flavour === 'prometheus' ? `Prometheus-compatible ${info.version}` : info.flavour;
@@ -77,8 +79,10 @@ export async function inspectServer(
   const { labelValues, series } = await surveySeries(client, classifier, names, now - lookbackMs, now, result, onSeries);
   result.replicaLabels = detectReplicaLabels(series, REPLICA_LABELS);
   findings.push(...replicaNote(result.replicaLabels));
-  result.freshness = await freshnessOf(client, info.flavour, classifier, names, { now, lookbackMs }, series);
-  findings.push(...freshnessFindings(result.freshness, now));
+  if (options.freshness !== false) {
+    result.freshness = await freshnessOf(client, info.flavour, classifier, names, { now, lookbackMs }, series);
+    findings.push(...freshnessFindings(result.freshness, now));
+  }
   result.models.sort((a, b) => a.name.localeCompare(b.name));
   for (const m of result.models) m.pricedAs = book.model(m.name)?.id ?? null;
   findings.push(...surveyFindings(result));
