@@ -223,7 +223,7 @@ describe('tokenspend rules through the binary', () => {
     [['rules'], /needs a source/],
     [['rules', '--dialect', 'litellm', '--with-tests'], /--with-tests needs --output/],
     [['rules', '--dialect', 'litellm', '--evaluation-interval', '5m'], /less than 5m/],
-    [['rules', '--file', 'fixtures/demo/history.om.gz', '--by', 'team'], /unknown label "team"/],
+    [['rules', '--file', 'fixtures/demo/history.om.gz', '--by', 'tenant'], /unknown label "tenant"/],
     [['rules', '--file', 'fixtures/demo/history.om.gz', '--by', 'type'], /reserved/],
     [
       ['rules', '--dialect', 'litellm', '--output', 'x.yaml', '--with-tests', '--format', 'prometheus-operator'],

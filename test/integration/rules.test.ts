@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { demoSpec, openMetricsLines, simulate } from '../generators/history.js';
+import { labSpec, openMetricsLines, simulate } from '../generators/history.js';
 import { otelCounterLines, otelSpec } from '../generators/otel.js';
 import { runMain } from '../helpers/inprocess.js';
 import { backfilledTsdb, type RunningServer, startPrometheusOn } from '../helpers/servers.js';
@@ -20,7 +20,7 @@ const DAYS = ['2026-11-16', '2026-11-17'];
 function lines(): string[] {
   const from = Date.parse('2026-11-14T00:00:00Z') / 1000;
   const to = Date.parse('2026-11-18T06:00:00Z') / 1000;
-  const demo = [...openMetricsLines(simulate(demoSpec()))].filter((l) => {
+  const demo = [...openMetricsLines(simulate(labSpec()))].filter((l) => {
     if (l.startsWith('#')) return !l.startsWith('# EOF');
     const t = Number(l.slice(l.lastIndexOf(' ') + 1));
     return t >= from && t <= to;
