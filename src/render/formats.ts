@@ -13,3 +13,7 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 /** Formats of look-ups: doctor, pricing list and show. */
 export const LOOKUP_FORMATS = ['table', 'json'] as const;
 export type LookupFormat = (typeof LOOKUP_FORMATS)[number];
+
+/** Formats of generated rules: a Prometheus rule file, or a PrometheusRule custom resource. */
+export const RULE_FORMATS = ['prometheus', 'prometheus-operator'] as const;
+export type RuleFormat = (typeof RULE_FORMATS)[number];

@@ -15,6 +15,7 @@ import { bestBaseline, simpleQuality, type Tally, teamQuality, writeTeamFile } f
 import { BENCH_DAYS, BENCH_START, benchPrometheus } from './prometheus.js';
 import { tableBench } from './table.js';
 import { depsBench } from './deps.js';
+import { rulesBench } from './rules.js';
 import { closedPort } from '../helpers/cli.js';
 import { measureChild, median } from './measure.js';
 import { scaleBench } from './scale.js';
@@ -244,6 +245,7 @@ async function main(): Promise<void> {
   if (want('prometheus')) await prometheusBench(row);
   if (want('scale')) await scaleBench(row, work, bin);
   if (want('output')) await outputBench(root, work, row);
+  if (want('rules')) await rulesBench(work, bin, row);
   const node = process.version;
   const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU';
   process.stdout.write(
