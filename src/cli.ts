@@ -18,4 +18,13 @@ process.exitCode = await main(process.argv.slice(2), {
   stdoutIsTTY: process.stdout.isTTY === true,
   columns: process.stdout.columns,
   clock: Date.now,
+  pid: process.pid,
+  alive: (pid) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  },
 });

@@ -21,6 +21,9 @@ export interface Io {
   /** The terminal's width, when stdout is one. */
   columns: number | undefined;
   clock: () => number;
+  /** This process's id, and whether another process of this host is alive (lock files). */
+  pid?: number | undefined;
+  alive?: ((pid: number) => boolean) | undefined;
 }
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -35,6 +38,8 @@ function context(io: Io): CommandContext {
     stderr: (text) => io.stderr(terminalText(text)),
     stdin: io.stdin,
     clock: io.clock,
+    pid: io.pid ?? 0,
+    alive: io.alive ?? (() => true),
     color: force || (io.stdoutIsTTY && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '')),
     tty: io.stdoutIsTTY,
     width: Number.isInteger(columns) && columns > 20 ? columns : (io.columns ?? 120),

@@ -29,6 +29,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./forecast.js')).forecast,
   },
   {
+    name: 'export',
+    description: 'complete periods into a chargeback ledger (csv, FOCUS 1.2, jsonl): re-runs replace, never duplicate',
+    load: async () => (await import('./export.js')).exportCommand,
+  },
+  {
+    name: 'reconcile',
+    description: "our cost against the gateway's own cost counter or a provider's cost export; exit 1 beyond tolerance",
+    load: async () => (await import('./reconcile.js')).reconcile,
+  },
+  {
     name: 'doctor',
     description: 'check a Prometheus-compatible server: connectivity, dialects, labels, models and prices, cardinality, retention',
     load: async () => (await import('./doctor.js')).doctor,

@@ -13,3 +13,7 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 /** Formats of look-ups: doctor, pricing list and show. */
 export const LOOKUP_FORMATS = ['table', 'json'] as const;
 export type LookupFormat = (typeof LOOKUP_FORMATS)[number];
+
+/** `export` writes ledgers: CSV, FinOps FOCUS 1.2 CSV, or JSON lines. */
+export const EXPORT_FORMATS = ['csv', 'focus', 'jsonl'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];

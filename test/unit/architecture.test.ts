@@ -10,6 +10,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['commands'],
   ['help.ts', 'options.ts', 'config', 'render'],
   ['pipeline.ts'],
+  ['chargeback'],
   ['budget'],
   ['forecast'],
   ['cost'],
