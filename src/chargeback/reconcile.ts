@@ -230,60 +230,61 @@ function causes(c: Cell, kind: 'counter' | 'invoice', currency: string, setting:
   return out;
 }
 
+interface CompareSetting {
+  report: CostReport;
+  by: readonly string[];
+  tolerance: Tolerance;
+  against: string;
+  kind: 'counter' | 'invoice';
+  notes: string[];
+}
+
+/** One cell as a row: both sides, the difference, its class and likely causes. */
+function rowOf(c: Cell, setting: CompareSetting): ReconcileRow {
+  const ours = c.ours?.cost ?? 0n;
+  const theirs = c.theirs?.cost ?? 0n;
+  const ok = within(ours, theirs, setting.tolerance);
+  const cls: ReconcileClass = !c.theirs ? 'only-ours' : !c.ours ? 'only-theirs' : ok ? 'matched' : 'mismatch';
+  const side = (s: Side | undefined) => (s ? { cost: s.cost, byType: s.byType } : undefined);
+  const explain = cls !== 'matched' || (c.ours?.unpricedTokens ?? 0) > 0;
+  return {
+    bucket: c.bucket,
+    group: Object.fromEntries(setting.by.map((d, i) => [d, c.values[i] ?? ''])),
+    ours: side(c.ours),
+    theirs: side(c.theirs),
+    diff: ours - theirs,
+    share: theirs === 0n ? undefined : Number(ours - theirs) / Number(theirs),
+    class: cls,
+    withinTolerance: ok,
+    causes: explain ? causes(c, setting.kind, setting.report.currency, { modelIndex: setting.by.indexOf('model') }) : [],
+  };
+}
+
+/** Period order, the largest difference first, then the group. */
+function compareRows(a: ReconcileRow, b: ReconcileRow): number {
+  if (a.bucket !== b.bucket) return a.bucket - b.bucket;
+  if (abs(a.diff) !== abs(b.diff)) return abs(b.diff) > abs(a.diff) ? 1 : -1;
+  const ka = JSON.stringify(a.group);
+  const kb = JSON.stringify(b.group);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
 /** Classes every cell and sums the sides. */
-export function compare(
-  cells: Map<Key, Cell>,
-  setting: {
-    report: CostReport;
-    by: readonly string[];
-    tolerance: Tolerance;
-    against: string;
-    kind: 'counter' | 'invoice';
-    notes: string[];
-  },
-): ReconcileResult {
+export function compare(cells: Map<Key, Cell>, setting: CompareSetting): ReconcileResult {
   const { report, tolerance } = setting;
-  const rows: ReconcileRow[] = [];
-  for (const c of cells.values()) {
-    const ours = c.ours?.cost ?? 0n;
-    const theirs = c.theirs?.cost ?? 0n;
-    const ok = within(ours, theirs, tolerance);
-    const cls: ReconcileClass = !c.theirs ? 'only-ours' : !c.ours ? 'only-theirs' : ok ? 'matched' : 'mismatch';
-    const group = Object.fromEntries(setting.by.map((d, i) => [d, c.values[i] ?? '']));
-    const side = (s: Side | undefined) => (s ? { cost: s.cost, byType: s.byType } : undefined);
-    rows.push({
-      bucket: c.bucket,
-      group,
-      ours: side(c.ours),
-      theirs: side(c.theirs),
-      diff: ours - theirs,
-      share: theirs === 0n ? undefined : Number(ours - theirs) / Number(theirs),
-      class: cls,
-      withinTolerance: ok,
-      causes:
-        cls === 'matched' && (c.ours?.unpricedTokens ?? 0) === 0
-          ? []
-          : causes(c, setting.kind, report.currency, { modelIndex: setting.by.indexOf('model') }),
-    });
-  }
-  rows.sort(
-    (a, b) =>
-      a.bucket - b.bucket ||
-      (abs(b.diff) > abs(a.diff) ? 1 : abs(b.diff) < abs(a.diff) ? -1 : JSON.stringify(a.group) < JSON.stringify(b.group) ? -1 : 1),
-  );
+  const rows = [...cells.values()].map((c) => rowOf(c, setting)).sort(compareRows);
   const totals = { ours: 0n, theirs: 0n, diff: 0n };
   for (const r of rows) {
     totals.ours += r.ours?.cost ?? 0n;
     totals.theirs += r.theirs?.cost ?? 0n;
   }
   totals.diff = totals.ours - totals.theirs;
-  const buckets = report.buckets.length > 2 ? report.buckets : [report.window.start, report.window.end];
   return {
     against: setting.against,
     currency: report.currency,
     timezone: report.timezone,
     window: { start: report.window.start, end: report.window.end, label: report.window.label },
-    buckets,
+    buckets: report.buckets.length > 2 ? report.buckets : [report.window.start, report.window.end],
     by: setting.by,
     tolerance,
     rows,

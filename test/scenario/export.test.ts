@@ -95,7 +95,7 @@ describe('export: a ledger of complete days from the demo history', () => {
     const json = JSON.parse(
       (await runMain(['report', '--file', DEMO, '--since', iso(B.start), '--until', iso(B.end), '--format', 'json'])).stdout,
     );
-    expect(Number(sumDecimals(rows.filter((r) => r.priced === 'true').map((r) => r.total_cost)))).toBe(json.totals.totalCost);
+    expect(Number(sumDecimals(rows.filter((r) => r.priced === 'true').map((r) => r.total_cost as string)))).toBe(json.totals.totalCost);
   });
 
   it('unpriced usage: its own rows, empty costs, priced=false, never 0; --strict writes nothing and exits 4', async () => {
@@ -128,7 +128,7 @@ describe('export: a ledger of complete days from the demo history', () => {
     expect(Date.parse(end)).toBeLessThanOrEqual(B.end);
     expect(Date.parse(end)).toBeGreaterThan(B.end - 7 * DAY);
     const json = JSON.parse((await runMain(['report', '--file', DEMO, '--since', start, '--until', end, '--format', 'json'])).stdout);
-    expect(Number(sumDecimals(rows.filter((r) => r.priced === 'true').map((r) => r.total_cost)))).toBe(json.totals.totalCost);
+    expect(Number(sumDecimals(rows.filter((r) => r.priced === 'true').map((r) => r.total_cost as string)))).toBe(json.totals.totalCost);
   });
 
   it('jsonl rows carry the same ids and money as the CSV ledger', async () => {
