@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { usageError } from '../errors.js';
-import { DURATION, hasRealDate } from '../ledger/time.js';
+import { DURATION, hasRealDate, parseTime } from '../ledger/time.js';
 import type { TokenType } from '../model.js';
 import { FEMTO_DECIMALS } from '../money.js';
 
@@ -81,16 +81,15 @@ const ANTHROPIC_TYPES: [RegExp, TokenType][] = [
 
 const typeOf = (text: string | undefined, table: [RegExp, TokenType][]) => (text ? table.find(([re]) => re.test(text))?.[1] : undefined);
 
+/** A day (`2026-11-20`, midnight UTC) or an RFC 3339 time with its offset; anything else names where it was. */
 function dayStart(text: string, where: string): number {
   const t = text.trim();
-  const ms =
-    /^\d{4}-\d{2}-\d{2}$/.test(t) && hasRealDate(t)
-      ? Date.parse(`${t}T00:00:00Z`)
-      : /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(t) && hasRealDate(t)
-        ? Date.parse(t)
-        : Number.NaN;
-  if (Number.isNaN(ms)) throw usageError(`${where}: expected a date like 2026-11-20 or an RFC 3339 time, got "${text}"`);
-  return ms;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(t) && hasRealDate(t)) return Date.parse(`${t}T00:00:00Z`);
+  try {
+    return parseTime(t, where);
+  } catch {
+    throw usageError(`${where}: expected a date like 2026-11-20 or an RFC 3339 time with its offset, got "${text}"`);
+  }
 }
 
 type Row = Record<string, string>;

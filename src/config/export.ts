@@ -81,6 +81,8 @@ export async function resolveExport<F extends string>(
   const unit = (flags.period ?? 'day') as ExportUnit;
   if (!EXPORT_UNITS.includes(unit)) throw usageError(`--period: expected one of ${EXPORT_UNITS.join(', ')}, got "${flags.period}"`);
   const { format, decimals } = resolveOutput({ format: flags.format ?? 'csv', decimals: flags.decimals }, formats);
+  if (format === 'focus' && decimals !== undefined)
+    throw usageError('--decimals does not apply to --format focus: FOCUS costs and unit prices are exact');
   const grouping = resolveGrouping(flags, data.config);
   if (data.sources.specs.some((s) => s.location === '-') && flags.catchUp)
     throw usageError('--catch-up reads the ledger first; give the data as a file, not stdin');
