@@ -3,7 +3,7 @@ import { parseAmount, parseInvoice, modelIdOf } from '../../src/chargeback/invoi
 import { mergeLedger, newestComplete, parseLedger, type LedgerLayout } from '../../src/chargeback/ledger.js';
 import { choosePeriods, exportPlan, type ExportSchedule } from '../../src/chargeback/periods.js';
 import { within } from '../../src/chargeback/reconcile.js';
-import type { TokenspendError } from '../../src/errors.js';
+import { TokenspendError } from '../../src/errors.js';
 
 const T = (s: string) => Date.parse(s);
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
@@ -234,5 +234,33 @@ describe('tolerance', () => {
     expect(within(F / 50n, 0n, tol)).toBe(false); // $0.02 against nothing
     expect(within(100n * F, 101n * F, tol)).toBe(true); // $1 on $101: under 1%
     expect(within(100n * F, 105n * F, tol)).toBe(false); // 5%
+  });
+});
+
+describe('hostile files never crash the parsers', () => {
+  it('any text as an export or a ledger: parsed, or a usage error (exit 2), never anything else', async () => {
+    const fc = (await import('fast-check')).default;
+    const headers = [
+      'start_time,end_time,start_time_iso,end_time_iso,amount_value,amount_currency,line_item\n',
+      'usage_date_utc,model,token_type,cost_usd,cost_type\n',
+      '',
+    ];
+    fc.assert(
+      fc.property(fc.constantFrom(...headers), fc.string({ unit: 'binary', maxLength: 300 }), (head, body) => {
+        for (const parseIt of [
+          () => parseInvoice(head + body, 'x.csv', 'auto', undefined),
+          () => parseInvoice(head + body, 'x.csv', 'generic', { date: 'a', model: 'b', cost: 'c' }),
+          () => parseLedger(`${layout.header}${body}`, layout, 'l.csv'),
+          () => parseLedger(body, { ...layout, kind: 'jsonl', header: undefined }, 'l.jsonl'),
+        ]) {
+          try {
+            parseIt();
+          } catch (e) {
+            if (!(e instanceof TokenspendError) || e.exitCode !== 2) throw e;
+          }
+        }
+      }),
+      { numRuns: 300, seed: 20261124 },
+    );
   });
 });
