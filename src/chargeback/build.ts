@@ -3,7 +3,7 @@ import { usageError } from '../errors.js';
 import type { Usage } from '../ledger/store.js';
 import type { PriceBook } from '../pricing/book.js';
 import { checkPeriods, type LedgerRow, ledgerRows, provenance, type Provenance, type RefusedPeriod } from './export.js';
-import { type FocusRow, focusRows } from './focus.js';
+import { type FocusRow, focusRows, surchargeRows } from './focus.js';
 import { choosePeriods, type ExportPeriod, type ExportSchedule } from './periods.js';
 
 /** Who is billed, for FOCUS (from `--billing-account-id` and the config file's `chargeback`). */
@@ -34,7 +34,7 @@ export interface ExportInput {
   dataRange: { first: number; last: number } | undefined;
   books: { contracted: PriceBook; list: PriceBook | undefined };
   schedule: ExportSchedule;
-  /** The user's `--by`; the report may group by the gateway too (last) for FOCUS. */
+  /** The user's `--by`; for FOCUS the report groups by the gateway and the model too (after them). */
   by: readonly string[];
   format: 'ledger' | 'focus';
   decimals: number;
@@ -57,10 +57,14 @@ export function buildExport(input: ExportInput): ExportResult {
   const periods = choosePeriods(schedule, anchor, report.window.start);
   const { ok, refused } = checkPeriods(report, input.dataRange, periods, { anchor, unit: schedule.unit });
   const rows = input.format === 'ledger' ? ledgerRows({ ...report, by: input.by }, ok, schedule.unit, input.decimals) : [];
-  const focus =
-    input.format === 'focus'
-      ? focusRows(input.usage, input.books, ok, { unit: schedule.unit, by: input.by, gatewayIndex: report.by.indexOf('gateway') })
-      : [];
+  const focusOptions = {
+    unit: schedule.unit,
+    by: input.by,
+    gatewayIndex: report.by.indexOf('gateway'),
+    modelIndex: report.by.indexOf('model'),
+  };
+  const usageRows = input.format === 'focus' ? focusRows(input.usage, input.books, ok, focusOptions) : [];
+  const focus = [...usageRows, ...(input.format === 'focus' ? surchargeRows(report, usageRows, ok, focusOptions) : [])];
   const unpricedModels = new Set<string>();
   let tokens = 0;
   for (const r of rows) {
@@ -69,7 +73,7 @@ export function buildExport(input: ExportInput): ExportResult {
     tokens += r.tokens.input + r.tokens.cached_input + r.tokens.cache_write + r.tokens.output;
   }
   for (const r of focus) {
-    if (r.price) continue;
+    if (r.price || r.surcharge) continue;
     unpricedModels.add(r.model ?? '(no model label)');
     tokens += r.tokens;
   }

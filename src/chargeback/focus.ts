@@ -1,5 +1,5 @@
 import { type CellRate, costAt, rateOfCell } from '../cost/price.js';
-import type { UnpricedReason } from '../cost/report.js';
+import type { CostReport, UnpricedReason } from '../cost/report.js';
 import type { Usage, UsageCell } from '../ledger/store.js';
 import { isoTime } from '../ledger/time.js';
 import { TOKEN_TYPES, type TokenType } from '../model.js';
@@ -53,6 +53,11 @@ export interface FocusRow {
   tokens: number;
   price: FocusPrice | undefined;
   unpricedReason: UnpricedReason | undefined;
+  /**
+   * Set on an Adjustment row: what the report adds over the base rate where request-size
+   * histograms show requests that surely crossed a long-context threshold (femto-units).
+   */
+  surcharge?: { cost: bigint; provider: string; modelId: string; publisher: string };
 }
 
 type Found = CellRate | { reason: UnpricedReason; detail?: string };
@@ -92,6 +97,8 @@ export interface FocusOptions {
   by: readonly string[];
   /** Where the gateway is in each cell's group (it was added to the grouping for ResourceId). */
   gatewayIndex: number;
+  /** Where the model is in each cell's group (added too: long-context surcharges are per model). */
+  modelIndex: number;
 }
 
 /**
@@ -188,4 +195,55 @@ function compareFocus(a: FocusRow, b: FocusRow): number {
   const ka = key(a);
   const kb = key(b);
   return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/** Where a row sits for the surcharge sums: period, the `--by` values, gateway, model, token type. */
+const surchargeKey = (p: ExportPeriod, values: readonly string[], gateway: string, model: string, type: TokenType) =>
+  JSON.stringify([p.start, ...values, gateway, model, type]);
+
+/**
+ * The report's long-context surcharges as FOCUS Adjustment rows: where request-size histograms
+ * show requests that surely crossed a threshold, the report charges more than the base rate, and
+ * no token count says how many tokens that was. The surcharge of each period, group, gateway,
+ * model and type is what the report charged over the usage rows, so EffectiveCost still adds up
+ * to the report to the femto.
+ */
+export function surchargeRows(
+  report: CostReport,
+  rows: readonly FocusRow[],
+  periods: readonly ExportPeriod[],
+  options: FocusOptions,
+): FocusRow[] {
+  const left = new Map<string, bigint>();
+  const dims = report.by;
+  for (const r of report.rows) {
+    if (!r.priced || !r.cost || r.bucket === undefined) continue;
+    const end = report.buckets[r.bucket + 1] as number;
+    const period = periods.find((p) => p.start < end && end <= p.end);
+    if (!period) continue;
+    const values = options.by.map((d) => r.group[d] ?? '');
+    const gateway = r.group[dims[options.gatewayIndex] as string] ?? '';
+    const model = r.group[dims[options.modelIndex] as string] ?? '';
+    for (const t of TOKEN_TYPES) {
+      const k = surchargeKey(period, values, gateway, model, t);
+      left.set(k, (left.get(k) ?? 0n) + r.cost[t]);
+    }
+  }
+  const example = new Map<string, FocusRow>();
+  for (const row of rows) {
+    if (!row.price) continue;
+    const k = surchargeKey(row.period, Object.values(row.group), row.gateway ?? '', row.model ?? '', row.tokenType);
+    left.set(k, (left.get(k) ?? 0n) - row.price.contractedCost);
+    if (!example.has(k)) example.set(k, row);
+  }
+  const out: FocusRow[] = [];
+  for (const [k, cost] of left) {
+    const like = example.get(k);
+    if (cost === 0n || !like?.price) continue;
+    const { contracted, publisher } = like.price;
+    const surcharge = { cost, provider: contracted.provider, modelId: contracted.modelId, publisher };
+    const id = rowId([like.rowId, 'long-context surcharge']);
+    out.push({ ...like, rowId: id, tokens: 0, price: undefined, unpricedReason: undefined, surcharge });
+  }
+  return out;
 }

@@ -45,7 +45,8 @@ export async function readExport(
   const schedule = o.schedule.choice.kind === 'catch-up' ? { ...o.schedule, choice: { kind: 'catch-up' as const, since } } : o.schedule;
   const book = await loadBook(o.data);
   const focus = o.format === 'focus';
-  const by = focus && !o.grouping.by.includes('gateway') ? [...o.grouping.by, 'gateway'] : o.grouping.by;
+  // FOCUS rows name the gateway (ResourceId), and long-context surcharges are per model: group by both too.
+  const by = focus ? [...o.grouping.by, ...['gateway', 'model'].filter((d) => !o.grouping.by.includes(d))] : o.grouping.by;
   const plan = exportPlan(schedule, o.at ?? ctx.clock());
   const request = { grouping: { ...o.grouping, by }, plan, timezone: schedule.zone, now: o.at, dialects: o.data.dialects };
   const read = await readUsage(o.data, request, book, ctx);

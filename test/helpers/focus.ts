@@ -12,6 +12,8 @@ interface Rule {
   type: DataType;
   /** "Allows nulls" in the column's content constraints, and for usage rows the nullability rules. */
   nullOnUsage: 'never' | 'allowed' | 'always';
+  /** Nullability on rows of another ChargeCategory (Adjustment here), where it differs from usage rows. */
+  nullOtherwise?: 'never' | 'allowed' | 'always';
   allowed?: readonly string[];
 }
 
@@ -60,12 +62,12 @@ export const FOCUS_RULES: Readonly<Record<string, Rule>> = {
   ChargeClass: { level: 'Mandatory', type: 'String', nullOnUsage: 'always', allowed: ['Correction'] },
   ChargeDescription: { level: 'Mandatory', type: 'String', nullOnUsage: 'allowed' },
   ChargeFrequency: { level: 'Recommended', type: 'String', nullOnUsage: 'never', allowed: ['One-Time', 'Recurring', 'Usage-Based'] },
-  ConsumedQuantity: { level: 'Conditional', type: 'Decimal', nullOnUsage: 'never' },
-  ConsumedUnit: { level: 'Conditional', type: 'Unit', nullOnUsage: 'never' },
-  PricingQuantity: { level: 'Mandatory', type: 'Decimal', nullOnUsage: 'never' },
-  PricingUnit: { level: 'Mandatory', type: 'Unit', nullOnUsage: 'never' },
-  ListUnitPrice: { level: 'Conditional', type: 'Decimal', nullOnUsage: 'never' },
-  ContractedUnitPrice: { level: 'Conditional', type: 'Decimal', nullOnUsage: 'never' },
+  ConsumedQuantity: { level: 'Conditional', type: 'Decimal', nullOnUsage: 'never', nullOtherwise: 'always' },
+  ConsumedUnit: { level: 'Conditional', type: 'Unit', nullOnUsage: 'never', nullOtherwise: 'always' },
+  PricingQuantity: { level: 'Mandatory', type: 'Decimal', nullOnUsage: 'never', nullOtherwise: 'allowed' },
+  PricingUnit: { level: 'Mandatory', type: 'Unit', nullOnUsage: 'never', nullOtherwise: 'allowed' },
+  ListUnitPrice: { level: 'Conditional', type: 'Decimal', nullOnUsage: 'never', nullOtherwise: 'allowed' },
+  ContractedUnitPrice: { level: 'Conditional', type: 'Decimal', nullOnUsage: 'never', nullOtherwise: 'allowed' },
   ProviderName: { level: 'Mandatory', type: 'String', nullOnUsage: 'never' },
   PublisherName: { level: 'Mandatory', type: 'String', nullOnUsage: 'never' },
   InvoiceIssuerName: { level: 'Mandatory', type: 'String', nullOnUsage: 'never' },
@@ -73,8 +75,8 @@ export const FOCUS_RULES: Readonly<Record<string, Rule>> = {
   ServiceCategory: { level: 'Mandatory', type: 'String', nullOnUsage: 'never', allowed: SERVICE_CATEGORIES },
   // "Generative AI" belongs to "AI and Machine Learning" (columns/servicesubcategory.md).
   ServiceSubcategory: { level: 'Recommended', type: 'String', nullOnUsage: 'never', allowed: ['Generative AI'] },
-  SkuId: { level: 'Conditional', type: 'String', nullOnUsage: 'never' },
-  SkuPriceId: { level: 'Conditional', type: 'String', nullOnUsage: 'never' },
+  SkuId: { level: 'Conditional', type: 'String', nullOnUsage: 'never', nullOtherwise: 'allowed' },
+  SkuPriceId: { level: 'Conditional', type: 'String', nullOnUsage: 'never', nullOtherwise: 'allowed' },
   ResourceId: { level: 'Conditional', type: 'String', nullOnUsage: 'allowed' },
   Tags: { level: 'Conditional', type: 'JSON', nullOnUsage: 'allowed' },
 };
@@ -158,15 +160,17 @@ export function focusProblems(
   });
   rows.forEach((row, n) => {
     const free = exempt(row);
+    const usage = row.ChargeCategory === 'Usage';
     for (const [col, rule] of Object.entries(FOCUS_RULES)) {
       if (!header.includes(col)) continue;
       const v = row[col] ?? '';
       const where = `row ${n + 1} ${col}`;
+      const nulls = usage ? rule.nullOnUsage : (rule.nullOtherwise ?? rule.nullOnUsage);
       if (v === '') {
-        if (rule.nullOnUsage === 'never' && !free.includes(col)) problems.push(`${where}: null`);
+        if (nulls === 'never' && !free.includes(col)) problems.push(`${where}: null`);
         continue;
       }
-      if (rule.nullOnUsage === 'always') problems.push(`${where}: must be null on usage rows that correct nothing, got "${v}"`);
+      if (nulls === 'always') problems.push(`${where}: must be null on this row (${row.ChargeCategory}), got "${v}"`);
       const t = typeProblem(rule.type, v);
       if (t) problems.push(`${where}: ${t}: "${v}"`);
       if (rule.allowed && !rule.allowed.includes(v)) problems.push(`${where}: "${v}" is not an allowed value`);

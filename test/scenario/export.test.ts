@@ -327,4 +327,47 @@ describe('export --format focus (FinOps FOCUS 1.2)', () => {
       true,
     );
   });
+
+  it('long-context surcharges the report bounds from request-size histograms become Adjustment rows, so EffectiveCost still adds up', async () => {
+    // fixtures/chargeback/long-context.om: gpt-5.4, $2.50 / $0.25 / $15 per 1M, a whole request above
+    // 271,999 input tokens at $5 / $0.50 / $22.50. Usage at the base rate: 1,530,000 uncached input × 2.50
+    // + 500,000 cached × 0.25 + 53,000 output × 15 = 3.825 + 0.125 + 0.795. The request above 1,048,576
+    // surely crossed: its least input on the cheapest surcharge, 500,000 cached × 0.25 + 548,577 × 2.50
+    // (test/integration/long-context.test.ts works it out) = 0.125 + 1.3714425.
+    const out = file('surcharge.csv');
+    const res = await runMain(
+      [
+        'export',
+        '--file',
+        'fixtures/chargeback/long-context.om',
+        '--at',
+        '2026-11-21T00:00:00Z',
+        '--max-staleness',
+        '24h',
+        '--format',
+        'focus',
+        '--billing-account-id',
+        'acme',
+        '--by',
+        'feature',
+        '--output',
+        out,
+      ],
+      { clock: CLOCK },
+    );
+    expect(res.code).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    const rows = records(text);
+    const summary = rows.map((r) => [r.ChargeCategory, r.x_TokenType, r.EffectiveCost, r.PricingQuantity, r.ContractedUnitPrice]);
+    expect(summary).toEqual([
+      ['Usage', 'input', '3.825', '1.53', '2.5'],
+      ['Usage', 'cached_input', '0.125', '0.5', '0.25'],
+      ['Usage', 'output', '0.795', '0.053', '15'],
+      ['Adjustment', 'input', '1.3714425', '', ''],
+      ['Adjustment', 'cached_input', '0.125', '', ''],
+    ]);
+    expect(focusProblems(text.slice(0, text.indexOf('\n')).split(','), rows)).toEqual([]);
+    expect(rows.every((r) => r.ResourceId === 'gw-lc' && r.Tags === '{"feature":"research"}')).toBe(true);
+    expect(sumDecimals(rows.map((r) => r.EffectiveCost as string))).toBe(sumDecimals(['6.2414425']));
+  });
 });

@@ -86,6 +86,38 @@ function skuId(r: FocusRow): string {
     : `${r.providerLabel ?? 'unknown'}/${r.model ?? 'unknown'}/${r.tokenType}`;
 }
 
+/**
+ * A long-context surcharge (chargeback/focus.ts `surchargeRows`): an Adjustment, with no quantity
+ * or unit price (FOCUS allows both null outside Usage), joined to its SKU by SkuId.
+ */
+function surchargeValues(usage: Record<Column, string | null>, r: FocusRow, billing: BillingAccount): Record<Column, string | null> {
+  const s = r.surcharge as NonNullable<FocusRow['surcharge']>;
+  const cost = exactDecimal(s.cost, FEMTO_DECIMALS);
+  return {
+    ...usage,
+    BilledCost: cost,
+    EffectiveCost: cost,
+    ListCost: cost,
+    ContractedCost: cost,
+    ChargeCategory: 'Adjustment',
+    ChargeDescription: `${s.modelId} long-context surcharge on ${TYPE_TEXT[r.tokenType]}: requests that surely crossed the threshold, from request-size histograms`,
+    ConsumedQuantity: null,
+    ConsumedUnit: null,
+    PricingQuantity: null,
+    PricingUnit: null,
+    ListUnitPrice: null,
+    ContractedUnitPrice: null,
+    ProviderName: s.provider,
+    PublisherName: s.publisher,
+    InvoiceIssuerName: billing.invoiceIssuer ?? s.provider,
+    ServiceName: s.modelId,
+    SkuId: `${s.provider}/${s.modelId}/${r.tokenType}`,
+    SkuPriceId: null,
+    x_Priced: 'true',
+    x_ListPriceSource: 'contracted',
+  };
+}
+
 /** The values of one row, by column; null is an empty cell (FOCUS null). */
 function values(view: ExportView, billing: BillingAccount, r: FocusRow, exportedAt: string): Record<Column, string | null> {
   const prov = view.provenance;
@@ -160,7 +192,8 @@ export function renderFocus(view: ExportView): RenderedLedger {
       unit: view.unit,
     },
     blocks: blocksOf(view.periods, focus.rows, (r, at) => {
-      const v = values(view, focus.billing, r, at);
+      const usage = values(view, focus.billing, r, at);
+      const v = r.surcharge ? surchargeValues(usage, r, focus.billing) : usage;
       return csvText([columns.map((c) => v[c] ?? '')]);
     }),
   };
