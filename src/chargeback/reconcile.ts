@@ -176,8 +176,18 @@ export function within(ours: bigint, theirs: bigint, tol: Tolerance): boolean {
 
 const money = (f: bigint, currency: string) => `${(Number(f) / 1e15).toFixed(2)} ${currency}`;
 
+/** Why only the other side has a group: for a counter without a `--by` label, which label it lacks. */
+function onlyTheirs(c: Cell, kind: 'counter' | 'invoice', by: readonly string[]): string {
+  if (kind === 'invoice')
+    return 'not in the gateway counters: traffic that bypassed the gateway, another key or project, or a name that resolves to another price entry';
+  const lacking = by.filter((_, i) => (c.values[i] ?? '') === '');
+  if (lacking.length > 0)
+    return `the gateway's cost counter has no ${lacking.join(', ')} label, so its cost cannot be split by it: reconcile without it in --by`;
+  return 'counted by the gateway but not in our token series';
+}
+
 /** Likely causes of a difference, from what each side says. */
-function causes(c: Cell, kind: 'counter' | 'invoice', currency: string, setting: { modelIndex: number }): string[] {
+function causes(c: Cell, kind: 'counter' | 'invoice', currency: string, setting: { by: readonly string[] }): string[] {
   const out: string[] = [];
   const o = c.ours;
   const t = c.theirs;
@@ -187,12 +197,7 @@ function causes(c: Cell, kind: 'counter' | 'invoice', currency: string, setting:
     );
   if (!o && kind === 'invoice' && c.values.length > 0 && c.values.every((v) => v === ''))
     out.push('a charge for no model: web search, code execution, or a line without a model');
-  else if (!o)
-    out.push(
-      kind === 'invoice'
-        ? 'not in the gateway counters: traffic that bypassed the gateway, another key or project, or a name that resolves to another price entry'
-        : 'counted by the gateway but not in our token series',
-    );
+  else if (!o) out.push(onlyTheirs(c, kind, setting.by));
   if (!t)
     out.push(
       kind === 'invoice'
@@ -203,7 +208,7 @@ function causes(c: Cell, kind: 'counter' | 'invoice', currency: string, setting:
   const ratio = o.cost === 0n ? undefined : Number(t.cost) / Number(o.cost);
   if (o.costHigh !== undefined && t.cost > o.cost && t.cost <= o.costHigh) {
     out.push(
-      `tier not modelled: long requests bill at a higher rate that counters cannot see (ours at the base rate ${money(o.cost, currency)}, all above the threshold ${money(o.costHigh, currency)})`,
+      `tier not modelled: long requests bill the whole request at a higher rate that token counters cannot see (ours ${money(o.cost, currency)}, the least long requests can cost; ${money(o.costHigh, currency)} if every request crossed the threshold)`,
     );
   } else if (ratio !== undefined && ratio >= 0.47 && ratio <= 0.53) {
     out.push('tier not modelled: theirs is half of ours, as batch or flex pricing bills; the series carry no service tier label');
@@ -224,7 +229,7 @@ function causes(c: Cell, kind: 'counter' | 'invoice', currency: string, setting:
     );
   }
   if (out.length === 0 && kind === 'counter') {
-    const model = c.values[setting.modelIndex] ?? 'MODEL';
+    const model = c.values[setting.by.indexOf('model')] ?? 'MODEL';
     out.push(`the gateway prices it differently: compare \`tokenspend pricing show ${model}\` with the gateway's own price table`);
   }
   return out;
@@ -256,7 +261,7 @@ function rowOf(c: Cell, setting: CompareSetting): ReconcileRow {
     share: theirs === 0n ? undefined : Number(ours - theirs) / Number(theirs),
     class: cls,
     withinTolerance: ok,
-    causes: explain ? causes(c, setting.kind, setting.report.currency, { modelIndex: setting.by.indexOf('model') }) : [],
+    causes: explain ? causes(c, setting.kind, setting.report.currency, { by: setting.by }) : [],
   };
 }
 

@@ -172,6 +172,48 @@ describe('export: a ledger of complete days from the demo history', () => {
   });
 });
 
+describe('export: long-context surcharges in the CSV and JSONL ledgers', () => {
+  // fixtures/chargeback/long-context.om, worked out in the FOCUS test below: at the base rate
+  // input 1,530,000 × 2.50 = 3.825, cached 500,000 × 0.25 = 0.125, output 53,000 × 15 = 0.795; the
+  // request that surely crossed adds 548,577 × 2.50 = 1.3714425 on input and 500,000 × 0.25 = 0.125 on
+  // cached input. The ledger row holds the report's cost, surcharge included, per type.
+  const args = (output: string, ...more: string[]) => [
+    'export',
+    '--file',
+    'fixtures/chargeback/long-context.om',
+    '--at',
+    '2026-11-21T00:00:00Z',
+    '--max-staleness',
+    '24h',
+    '--by',
+    'feature,model',
+    '--decimals',
+    '7',
+    '--output',
+    output,
+    ...more,
+  ];
+
+  it('the row carries the surcharge in its input and cached costs, and the same money in JSONL', async () => {
+    const csv = await runMain(args(file('lc.csv')), { clock: CLOCK });
+    expect(csv.code).toBe(0);
+    const rows = records(readFileSync(file('lc.csv'), 'utf8'));
+    expect(rows.map((r) => [r.feature, r.model, r.input_tokens, r.cached_input_tokens, r.output_tokens])).toEqual([
+      ['research', 'gpt-5.4', '1530000', '500000', '53000'],
+    ]);
+    expect(rows.map((r) => [r.input_cost, r.cached_input_cost, r.cache_write_cost, r.output_cost, r.total_cost, r.priced])).toEqual([
+      ['5.1964425', '0.2500000', '0.0000000', '0.7950000', '6.2414425', 'true'],
+    ]);
+    const jsonl = await runMain(args(file('lc.jsonl'), '--format', 'jsonl'), { clock: CLOCK });
+    expect(jsonl.code).toBe(0);
+    const objects = readFileSync(file('lc.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(objects.map((o) => [o.rowId, o.totalCost])).toEqual([[rows[0]?.row_id, '6.2414425']]);
+  });
+});
+
 describe('export fails closed', () => {
   it('a day after the data ends is stale: exit 4 naming it, nothing written', async () => {
     const out = file('stale.csv');

@@ -187,3 +187,130 @@ describe("reconcile against a provider's cost export", () => {
     expect(eur.stderr).toContain('one.csv: line 2: amounts in EUR, prices in USD');
   });
 });
+
+describe("Kong's and llm_tokens' own cost counters", () => {
+  // fixtures/dialects/kong.prom (a snapshot: totals since the counters started), per 1M tokens:
+  //   gpt-4o: 25 prompt × 2.50 + 12 completion × 10 = 0.0000625 + 0.00012 = 0.0001825; Kong says 0.00018
+  //     (a difference of 0.0000025: within 0.01).
+  //   mistral-large-latest: 1,000,000 × 0.50 + 250,000 × 1.50 = 0.875; Kong has no cost series for it.
+  it("Kong: the matched model and the one its counter lacks", async () => {
+    const res = await runMain(['reconcile', '--file', 'fixtures/dialects/kong.prom', '--by', 'model', '--format', 'json']);
+    expect(res.code).toBe(1);
+    const json = JSON.parse(res.stdout);
+    expect(json.against).toBe('kong_ai_llm_cost_total');
+    expect(json.rows.map((r: any) => [r.group.model, r.ours, r.theirs, r.class, r.causes])).toEqual([
+      ['mistral-large-latest', 0.875, null, 'only-ours', ['no cost counter for this group']],
+      ['gpt-4o', 0.000183, 0.00018, 'matched', []],
+    ]);
+  });
+
+  // fixtures/dialects/llm-tokens.prom: search 1,000,000 in × 0.15 + 200,000 out × 0.60 = 0.27, which is
+  // its llm_total_cost_usd; growth 400,000 × 0.15 + 100,000 × 0.60 = 0.12, with no cost series.
+  it('llm_tokens: the cost gauge per team; by model it cannot be split, and says so', async () => {
+    const res = await runMain(['reconcile', '--file', 'fixtures/dialects/llm-tokens.prom', '--by', 'team', '--format', 'json']);
+    expect(res.code).toBe(1);
+    const json = JSON.parse(res.stdout);
+    expect(json.against).toBe('llm_total_cost_usd');
+    expect(json.rows.map((r: any) => [r.group.team, r.ours, r.theirs, r.class])).toEqual([
+      ['growth', 0.12, null, 'only-ours'],
+      ['search', 0.27, 0.27, 'matched'],
+    ]);
+    const byModel = await runMain(['reconcile', '--file', 'fixtures/dialects/llm-tokens.prom', '--by', 'model']);
+    expect(byModel.code).toBe(1);
+    expect(byModel.stdout).toContain(
+      "only-theirs (no model): the gateway's cost counter has no model label, so its cost cannot be split by it: reconcile without it in --by",
+    );
+  });
+});
+
+describe('likely causes', () => {
+  const generic = (name: string, lines: string[]) => {
+    const path = join(dir, name);
+    writeFileSync(path, `Day,Model,Amount\n${lines.join('\n')}\n`);
+    return ['--invoice', path, '--invoice-columns', 'date=Day,model=Model,cost=Amount'];
+  };
+  const causesOf = (json: any) => Object.fromEntries(json.rows.map((r: any) => [r.group.model, [r.class, r.causes]]));
+
+  it('tier not modelled: theirs between the least long requests can cost (request-size histograms) and the most; not above it', async () => {
+    // fixtures/chargeback/long-context.om: ours 6.2414425 with the surcharge of the request that surely
+    // crossed (test/scenario/export.test.ts works it out).
+    const lc = ['--file', 'fixtures/chargeback/long-context.om', ...window, '--max-staleness', '24h', '--format', 'json'];
+    const between = await runMain(['reconcile', ...lc, ...generic('lc.csv', ['2026-11-20,gpt-5.4,7.50'])]);
+    expect(between.code).toBe(1);
+    const json = JSON.parse(between.stdout);
+    expect(json.rows.map((r: any) => [r.group.model, r.ours, r.theirs, r.class])).toEqual([['gpt-5.4', 6.241443, 7.5, 'mismatch']]);
+    expect(json.rows[0].causes[0]).toMatch(
+      /^tier not modelled: long requests bill the whole request at a higher rate that token counters cannot see \(ours 6\.24 USD, the least long requests can cost; [\d.]+ USD if every request crossed the threshold\)$/,
+    );
+    // Every token at the long-context rate, $5 / $0.50 / $22.50, is at most 1,530,000 × 5 + 500,000
+    // × 0.50 + 53,000 × 22.50 = 9.0925: 20.00 is beyond any tier.
+    const above = await runMain(['reconcile', ...lc, ...generic('lc2.csv', ['2026-11-20,gpt-5.4,20.00'])]);
+    const causes = JSON.parse(above.stdout).rows[0].causes as string[];
+    expect(causes.some((c) => c.startsWith('tier not modelled'))).toBe(false);
+  });
+
+  it('tier not modelled: half of ours (batch, flex), twice ours (priority)', async () => {
+    // The LiteLLM day: gpt-4o-mini 0.0885 (billed 0.04425), claude-3-7-sonnet 0.93 (billed 1.86). Rows are
+    // keyed by the price entry both names resolve to (claude-3-7-sonnet-latest).
+    const res = await runMain([
+      'reconcile',
+      '--file',
+      LITELLM,
+      ...window,
+      ...generic('tiers.csv', ['2026-11-20,gpt-4o-mini,0.04425', '2026-11-20,claude-3-7-sonnet-20250219,1.86']),
+      '--tolerance-amount',
+      '0',
+      '--format',
+      'json',
+    ]);
+    expect(res.code).toBe(1);
+    expect(causesOf(JSON.parse(res.stdout))).toEqual({
+      'gpt-4o-mini': ['mismatch', ['tier not modelled: theirs is half of ours, as batch or flex pricing bills; the series carry no service tier label']],
+      'claude-3-7-sonnet-latest': [
+        'mismatch',
+        ['tier not modelled: theirs is about twice ours, as priority pricing bills; the series carry no service tier label'],
+      ],
+    });
+  });
+
+  it('cache not reported: the gateway saw no cached tokens, the provider billed cache reads', async () => {
+    // gpt-4o-2024-08-06 on 2026-11-20: 2,000,000 input (none cached, says the gateway) × 2.50 = 5.00 and 100,000
+    // output × 10 = 1.00: ours 6.00. OpenAI bills 1,000,000 input × 2.50 = 2.50, 1,000,000 cached
+    // × 1.25 = 1.25 and the output 1.00: 4.75.
+    const t0 = Date.parse('2026-11-20T00:30:00Z');
+    const t1 = Date.parse('2026-11-20T23:30:00Z');
+    const prom = join(dir, 'no-cache.prom');
+    writeFileSync(
+      prom,
+      [
+        '# TYPE llm_tokens_in_total counter',
+        `llm_tokens_in_total{model="gpt-4o-2024-08-06",team="search"} 0 ${t0}`,
+        `llm_tokens_in_total{model="gpt-4o-2024-08-06",team="search"} 2000000 ${t1}`,
+        '# TYPE llm_tokens_out_total counter',
+        `llm_tokens_out_total{model="gpt-4o-2024-08-06",team="search"} 0 ${t0}`,
+        `llm_tokens_out_total{model="gpt-4o-2024-08-06",team="search"} 100000 ${t1}`,
+        '',
+      ].join('\n'),
+    );
+    const day = Date.parse('2026-11-20T00:00:00Z') / 1000;
+    const invoice = join(dir, 'openai-cache.csv');
+    writeFileSync(
+      invoice,
+      [
+        'start_time,end_time,amount_value,amount_currency,line_item,project_id',
+        `${day},${day + 86400},2.50,usd,"gpt-4o-2024-08-06, input",proj_1`,
+        `${day},${day + 86400},1.25,usd,"gpt-4o-2024-08-06, cached input",proj_1`,
+        `${day},${day + 86400},1.00,usd,"gpt-4o-2024-08-06, output",proj_1`,
+        '',
+      ].join('\n'),
+    );
+    const res = await runMain(['reconcile', '--file', prom, ...window, '--max-staleness', '1h', '--invoice', invoice, '--format', 'json']);
+    expect(res.code).toBe(1);
+    const json = JSON.parse(res.stdout);
+    expect(json.rows.map((r: any) => [r.ours, r.theirs, r.class])).toEqual([[6, 4.75, 'mismatch']]);
+    expect(json.rows[0].causes).toEqual([
+      'cache not reported: the gateway reported no cached tokens, so any the provider served from cache were priced as full input',
+      'most of the difference is in input tokens (ours 5.00 USD, theirs 2.50 USD)',
+    ]);
+  });
+});

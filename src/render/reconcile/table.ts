@@ -36,7 +36,7 @@ export function renderReconcileTable(result: ReconcileResult, options: RenderOpt
   for (const r of result.rows) {
     if (r.causes.length === 0) continue;
     const when = stepped ? `${formatLocal(result.buckets[r.bucket] as number, result.timezone).slice(0, 10)} ` : '';
-    const who = `${when}${result.by.map((d) => terminalCell(r.group[d] ?? '')).join(' ') || 'total'}`;
+    const who = `${when}${result.by.map((d) => terminalCell(r.group[d] || `(no ${d})`)).join(' ') || 'total'}`;
     for (const c of r.causes) lines.push(`  ${paint[r.class](r.class.padEnd(11))} ${who}: ${terminalCell(c)}`);
   }
   return `${lines.join('\n')}\n`;
