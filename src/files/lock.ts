@@ -44,6 +44,30 @@ async function tryCreate(path: string, me: Holder): Promise<boolean> {
   }
 }
 
+const sameHolder = (a: Holder | undefined, b: Holder) => a !== undefined && a.pid === b.pid && a.host === b.host && a.since === b.since;
+
+/**
+ * Removes the lock left by `stale` unless it changed hands meanwhile. Two waiting exports may both
+ * find the same dead holder; without a turn, the second would delete the lock the first has just
+ * taken. Takeovers take turns under `<lock>.takeover` (created exclusively; one left by a process
+ * of this host that is gone is removed), and the lock is removed only if it still names `stale`.
+ */
+async function takeOver(path: string, stale: Holder, me: Holder, alive: (pid: number) => boolean): Promise<boolean> {
+  const guard = `${path}.takeover`;
+  if (!(await tryCreate(guard, me))) {
+    const other = await holderOf(guard);
+    if (other && other.host === me.host && other.pid !== me.pid && !alive(other.pid)) await rm(guard, { force: true });
+    return false;
+  }
+  try {
+    if (!sameHolder(await holderOf(path), stale)) return false;
+    await rm(path, { force: true });
+    return true;
+  } finally {
+    await rm(guard, { force: true });
+  }
+}
+
 /**
  * Runs `fn` holding `<target>.lock`, a file created exclusively next to the target, so that two
  * jobs writing one ledger take turns and neither loses the other's rows. A lock left by a process
@@ -57,10 +81,8 @@ export async function withLock<T>(target: string, options: LockOptions, fn: () =
   for (let attempt = 0; ; attempt++) {
     if (await tryCreate(path, me)) break;
     const holder = await holderOf(path);
-    if (holder && holder.host === me.host && holder.pid !== me.pid && !options.alive(holder.pid)) {
-      await rm(path, { force: true });
-      continue;
-    }
+    const dead = holder && holder.host === me.host && holder.pid !== me.pid && !options.alive(holder.pid);
+    if (dead && (await takeOver(path, holder, me, options.alive))) continue;
     if (performance.now() >= deadline) {
       const who = holder ? `process ${holder.pid} on ${holder.host} since ${holder.since}` : 'another process';
       throw sourceError(
