@@ -193,7 +193,7 @@ describe("Kong's and llm_tokens' own cost counters", () => {
   //   gpt-4o: 25 prompt × 2.50 + 12 completion × 10 = 0.0000625 + 0.00012 = 0.0001825; Kong says 0.00018
   //     (a difference of 0.0000025: within 0.01).
   //   mistral-large-latest: 1,000,000 × 0.50 + 250,000 × 1.50 = 0.875; Kong has no cost series for it.
-  it("Kong: the matched model and the one its counter lacks", async () => {
+  it('Kong: the matched model and the one its counter lacks', async () => {
     const res = await runMain(['reconcile', '--file', 'fixtures/dialects/kong.prom', '--by', 'model', '--format', 'json']);
     expect(res.code).toBe(1);
     const json = JSON.parse(res.stdout);
@@ -265,7 +265,10 @@ describe('likely causes', () => {
     ]);
     expect(res.code).toBe(1);
     expect(causesOf(JSON.parse(res.stdout))).toEqual({
-      'gpt-4o-mini': ['mismatch', ['tier not modelled: theirs is half of ours, as batch or flex pricing bills; the series carry no service tier label']],
+      'gpt-4o-mini': [
+        'mismatch',
+        ['tier not modelled: theirs is half of ours, as batch or flex pricing bills; the series carry no service tier label'],
+      ],
       'claude-3-7-sonnet-latest': [
         'mismatch',
         ['tier not modelled: theirs is about twice ours, as priority pricing bills; the series carry no service tier label'],
