@@ -1,7 +1,7 @@
 import type { LedgerRow } from '../../chargeback/export.js';
 import { isoTime } from '../../ledger/time.js';
 import { TOKEN_TYPES } from '../../model.js';
-import { csvText } from '../csv.js';
+import { type CsvCell, csvText } from '../csv.js';
 import { blocksOf, type ExportView, type RenderedLedger } from './view.js';
 
 /** The fixed columns of the CSV ledger; `--by` dimensions go between `complete` and the token counts. */
@@ -20,7 +20,7 @@ export const LEDGER_CSV_TAIL = [
   'exported_at',
 ] as const;
 
-function record(view: ExportView, r: LedgerRow, exportedAt: string): unknown[] {
+function record(view: ExportView, r: LedgerRow, exportedAt: string): CsvCell[] {
   const p = view.provenance;
   return [
     r.rowId,
