@@ -152,7 +152,7 @@ export const DECIMALS_OPTION = opt('--decimals <n>', 'digits of money (default: 
 
 /** How forecasts are made (forecast, budget check). */
 export const FORECAST_OPTIONS: readonly OptionSpec[] = [
-  opt('--history <duration>', 'days of daily spend the forecast learns from', { defaultText: '56d' }),
+  opt('--history <duration>', 'days of daily spend the forecast learns from', { defaultText: '91d' }),
   opt('--method <method>', 'forecast method', { choices: METHOD_CHOICES, defaultText: 'auto' }),
   opt('--level <percent>', 'prediction interval level, in percent', { defaultText: '80' }),
   opt('--interval <percent>', 'deprecated: use --level', { hidden: true }),

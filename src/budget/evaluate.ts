@@ -2,7 +2,8 @@ import { type Scope, scopeOf } from '../cost/scope.js';
 import type { CostReport } from '../cost/report.js';
 import { ExitCode } from '../errors.js';
 import { type Finding, finding, INCOMPLETE_DATA } from '../findings.js';
-import { dayEdges, forecastToPeriodEnd, projectedExhaustion } from '../forecast/period.js';
+import type { MethodName } from '../forecast/methods.js';
+import { dayEdges, forecastPeriods, projectedExhaustion } from '../forecast/period.js';
 import type { ForecastSettings } from '../forecast/settings.js';
 import { staleness } from '../ledger/freshness.js';
 import { type Period, type PeriodPlan, periodBounds } from '../ledger/periods.js';
@@ -14,6 +15,8 @@ export type BudgetStatus = 'ok' | 'warn' | 'breached' | 'breached-by-forecast' |
 
 export interface BudgetForecast {
   method: string;
+  /** Each method's share in the forecast (`auto` may combine several). */
+  weights: Partial<Record<MethodName, number>>;
   /** Projected spend at the period end (spent so far + forecast), with its interval. */
   total: number;
   lower: number;
@@ -73,41 +76,86 @@ function describeScope(b: Budget, extra: Record<string, string>): string {
   return parts.length > 0 ? parts.join(', ') : 'all';
 }
 
-/** Evaluates every budget against one report that holds all their scopes (grouped by their labels). */
-export function evaluateBudgets(budgets: Budgets, report: CostReport, options: EvaluateOptions): BudgetResult[] {
-  const results: BudgetResult[] = [];
+/** One budget for one scope: a budget with `each` gives one per value. */
+interface Instance {
+  b: Budget;
+  /** The budget whose period and limit apply (a burn-rate budget's `of`). */
+  spend: Budget & { period: Period; limit: string };
+  scope: Scope;
+  common: Common;
+}
+
+function instancesOf(budgets: Budgets, report: CostReport): Instance[] {
+  const out: Instance[] = [];
   for (const b of budgets.budgets) {
     const spend = b.burn ? budgets.budgets.find((x) => x.name === b.burn?.of) : b;
     if (!spend?.period || spend.limit === undefined) continue;
     const matchers = b.burn && b.matchers.length === 0 ? spend.matchers : b.matchers;
     const each = b.each ?? (b.burn ? spend.each : undefined);
     const instances: Record<string, string>[] = [];
-    if (each === undefined) {
-      instances.push({});
-    } else {
+    if (each !== undefined) {
       const i = report.by.indexOf(each);
       const values = new Set<string>();
-      const base = scopeOf(report, matchers);
-      if (base.hasSeries) for (const g of report.groups) values.add(g[i] ?? '');
+      if (scopeOf(report, matchers).hasSeries) for (const g of report.groups) values.add(g[i] ?? '');
       for (const v of [...values].sort()) if (scopeOf(report, matchers, { [each]: v }).hasSeries) instances.push({ [each]: v });
-      if (instances.length === 0) instances.push({});
     }
+    if (instances.length === 0) instances.push({});
     for (const extra of instances) {
-      const scope = scopeOf(report, matchers, extra);
-      const instance =
-        Object.keys(extra).length > 0
-          ? `${b.name}[${Object.entries(extra)
-              .map(([k, v]) => `${k}=${v}`)
-              .join(',')}]`
-          : b.name;
+      const labels = Object.entries(extra).map(([k, v]) => `${k}=${v}`);
+      const instance = labels.length > 0 ? `${b.name}[${labels.join(',')}]` : b.name;
       const common = { budget: b.name, instance, scope: describeScope({ ...b, matchers }, extra) };
-      const result = b.burn
-        ? evaluateBurn(b, spend as Budget & { period: Period; limit: string }, scope, common, budgets, options)
-        : evaluateSpend(b as Budget & { period: Period; limit: string }, scope, common, budgets, options);
-      results.push(withFreshness(result, scope, report, options));
+      out.push({ b, spend: spend as Instance['spend'], scope: scopeOf(report, matchers, extra), common });
     }
   }
-  return results;
+  return out;
+}
+
+/** Evaluates every budget against one report that holds all their scopes (grouped by their labels). */
+export function evaluateBudgets(budgets: Budgets, report: CostReport, options: EvaluateOptions): BudgetResult[] {
+  const instances = instancesOf(budgets, report);
+  const ahead = forecastInstances(instances, budgets.timezone, options);
+  return instances.map((x, k) => {
+    const result = x.b.burn
+      ? evaluateBurn(x.b, x.spend, x.scope, x.common, budgets, options)
+      : evaluateSpend(x.spend, x.scope, x.common, budgets, options, ahead[k] ?? {});
+    return withFreshness(result, x.scope, report, options);
+  });
+}
+
+type Ahead = { forecast?: BudgetForecast; exhaustion?: number | undefined; findings?: Finding[] };
+
+/**
+ * The forecast to the end of every spend budget's calendar period that has not ended, and the
+ * day it reaches the limit. Scopes of budgets with the same period are forecast together, so
+ * that each interval is calibrated on all their back-tests.
+ */
+function forecastInstances(instances: readonly Instance[], zone: string, options: EvaluateOptions): (Ahead | undefined)[] {
+  const jobs = new Map<string, number[]>();
+  instances.forEach((x, k) => {
+    if (x.b.burn || x.spend.period.kind !== 'calendar' || !x.scope.hasSeries) return;
+    const { start, end } = periodBounds(x.spend.period, options.at, zone);
+    if (end > options.at) jobs.set(`${start}:${end}`, [...(jobs.get(`${start}:${end}`) ?? []), k]);
+  });
+  const out: (Ahead | undefined)[] = instances.map(() => undefined);
+  for (const [key, ks] of jobs) {
+    const [start, end] = key.split(':').map(Number) as [number, number];
+    const inputs = ks.map((k) => {
+      const x = instances[k] as Instance;
+      const wanted = x.b.forecast || x.b.failOn === 'forecast' || options.failOn === 'forecast';
+      return { scope: x.scope, spent: x.scope.costBetween(start, options.at), who: x.common.instance, needed: wanted };
+    });
+    const results = forecastPeriods(inputs, { at: options.at, periodStart: start, periodEnd: end, zone, settings: options.forecast });
+    ks.forEach((k, i) => {
+      const { forecast, findings } = results[i] as (typeof results)[number];
+      const spent = (inputs[i] as (typeof inputs)[number]).spent;
+      const limit = decimalToFemto((instances[k] as Instance).spend.limit);
+      if (!forecast) return (out[k] = { findings });
+      const { method, weights, total, lower, upper, level } = forecast;
+      const exhaustion = spent < limit ? projectedExhaustion(femtoToNumber(spent), forecast, femtoToNumber(limit)) : undefined;
+      out[k] = { forecast: { method, weights, total, lower, upper, level }, exhaustion, findings };
+    });
+  }
+  return out;
 }
 
 type Common = { budget: string; instance: string; scope: string };
@@ -152,6 +200,7 @@ function evaluateSpend(
   common: Common,
   budgets: Budgets,
   options: EvaluateOptions,
+  ahead: Ahead,
 ): BudgetResult {
   const zone = budgets.timezone;
   const { start, end } = periodBounds(b.period, options.at, zone);
@@ -172,9 +221,6 @@ function evaluateSpend(
       ),
     );
   }
-  const wantsForecast = b.forecast || b.failOn === 'forecast' || options.failOn === 'forecast';
-  const ahead =
-    b.period.kind === 'calendar' && end > options.at ? projectSpend(scope, spent, limit, end, zone, options, common, wantsForecast) : {};
   findings.push(...(ahead.findings ?? []));
   const exhaustion = spent >= limit ? ranOut(scope, start, until, zone, limit) : ahead.exhaustion;
 
@@ -190,30 +236,6 @@ function evaluateSpend(
     (failOn === 'warn' && (status === 'warn' || status === 'breached-by-forecast')) ||
     findings.some((f) => f.severity === 'error');
   return { ...common, period, spent, limit, warnAt, forecast: ahead.forecast, exhaustion, burn: undefined, status, fails, findings };
-}
-
-/** The forecast to the end of a calendar period that has not ended, and the day it reaches the limit. */
-function projectSpend(
-  scope: Scope,
-  spent: bigint,
-  limit: bigint,
-  end: number,
-  zone: string,
-  options: EvaluateOptions,
-  common: Common,
-  wanted: boolean,
-): { forecast?: BudgetForecast; exhaustion?: number | undefined; findings?: Finding[] } {
-  const f = forecastToPeriodEnd(
-    scope,
-    spent,
-    { at: options.at, periodEnd: end, zone, settings: options.forecast },
-    common.instance,
-    wanted,
-  );
-  if (!f.forecast) return { findings: f.findings };
-  const { method, total, lower, upper, level } = f.forecast;
-  const exhaustion = spent < limit ? projectedExhaustion(femtoToNumber(spent), f.forecast, femtoToNumber(limit)) : undefined;
-  return { forecast: { method, total, lower, upper, level }, exhaustion, findings: f.findings };
 }
 
 /** The first day on which the running total reached the limit. */

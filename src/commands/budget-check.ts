@@ -42,7 +42,7 @@ export const budgetCheck = defineCommand<BudgetFlags, BudgetOptions>({
   examples: [
     'tokenspend budget check --budgets docs/examples/budgets.yaml --file fixtures/demo/history.om.gz',
     'tokenspend budget check --budgets budgets.yaml --prometheus http://127.0.0.1:9090',
-    'tokenspend budget check --budgets budgets.yaml --fail-on forecast --format markdown >> "$GITHUB_STEP_SUMMARY"',
+    'tokenspend budget check --budgets docs/examples/budgets.yaml --file fixtures/demo/history.om.gz --fail-on forecast --format markdown >> "$GITHUB_STEP_SUMMARY"',
   ],
   exitCodes: {
     [ExitCode.ok]: 'every budget within its limit (warnings go to stderr)',

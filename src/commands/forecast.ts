@@ -11,6 +11,8 @@ import { emit, printFindings, renderOptionsFor } from './context.js';
 import { loadBook, readReport } from './read.js';
 
 const PERIODS = ['week', 'month', 'quarter', 'year'] as const;
+/** Days a back-test reads from a server (files: all their data). */
+const BACKTEST_SERVER_DAYS = 365;
 type ForecastPeriod = (typeof PERIODS)[number];
 
 type Flags = DataFlags &
@@ -44,7 +46,11 @@ const options: OptionSpec[] = [
   BY_OPTION,
   MATCH_OPTION,
   { flags: '--budget <amount>', description: 'a limit to forecast the exhaustion date against' },
-  { flags: '--backtest', description: 'measure the forecast on this data instead: MASE, error of the period total, interval coverage' },
+  {
+    flags: '--backtest',
+    description:
+      'score the methods on all the history instead: error and bias of the period total, MASE, interval coverage, per group and pooled',
+  },
   { flags: '--at <time>', description: 'forecast as of this time (default: now; for files, the last sample)' },
   TIMEZONE_OPTION,
   { flags: '--no-chart', description: 'no chart under the table (there is none unless stdout is a terminal)' },
@@ -59,8 +65,8 @@ export const forecast = defineCommand<Flags, Options>({
   options,
   examples: [
     'tokenspend forecast --period month --by team --prometheus http://127.0.0.1:9090',
-    'tokenspend forecast --period month --backtest --file fixtures/demo/history.om.gz',
-    'tokenspend forecast --period month --budget 500 --match team=search',
+    'tokenspend forecast --file fixtures/demo/history.om.gz --by team --backtest',
+    'tokenspend forecast --file fixtures/demo/history.om.gz --period month --budget 250 --match team=search',
   ],
   exitCodes: dataExitCodes('incomplete data: no matching series, too little history (without --force)'),
   async resolve(flags, env) {
@@ -83,21 +89,35 @@ export const forecast = defineCommand<Flags, Options>({
   },
   async run(o, ctx) {
     const [groups, { periodBounds }] = await Promise.all([import('../forecast/groups.js'), import('../ledger/periods.js')]);
-    const plan = groups.forecastPlan(o.period, o.settings);
+    // A back-test reads all the history there is (a server: a year, at least --history).
+    const server = o.data.sources.prometheusUrl !== undefined;
+    const historyDays = o.backtest
+      ? server
+        ? Math.max(o.settings.historyDays, BACKTEST_SERVER_DAYS)
+        : Number.POSITIVE_INFINITY
+      : o.settings.historyDays;
+    const plan = groups.forecastPlan(o.period, historyDays);
     const report = await readReport(o.data, { grouping: o.grouping, plan, timezone: o.timezone, now: o.at }, await loadBook(o.data), ctx);
     const at = report.window.end;
     const bounds = periodBounds({ kind: 'calendar', unit: o.period, label: o.period }, at, o.timezone);
-    const groupOptions = { at, period: { label: o.period, ...bounds }, timezone: o.timezone, settings: o.settings, budget: o.budget };
+    const groupOptions = {
+      at,
+      period: { label: o.period, ...bounds },
+      timezone: o.timezone,
+      settings: { ...o.settings, historyDays },
+      budget: o.budget,
+    };
     const render = renderOptionsFor(ctx, o.output.output);
     if (o.backtest) {
-      const result = groups.backtestTotal(report, groupOptions);
-      if (!result.backtest)
+      const result = groups.backtestGroups(report, { ...groupOptions, unit: o.period });
+      if (result.backtest.pooled.every((x) => x.origins === 0))
         throw incompleteError(
-          `--backtest: ${result.days} days of spend history, a back-test needs at least ${result.needed}`,
-          'give a longer --history, or more data',
+          `--backtest: ${result.backtest.days} days of spend history, and no ${o.period} ended inside it with a week of history before its days`,
+          `a back-test needs a whole ${o.period} of data after at least 7 days of spend`,
         );
       const { BACKTEST_RENDERERS } = await import('../render/backtest.js');
-      await emit(ctx, o.output.output, BACKTEST_RENDERERS[o.output.format](result.backtest, render));
+      await emit(ctx, o.output.output, BACKTEST_RENDERERS[o.output.format](result, render));
+      printFindings(ctx, report.findings, false);
       return ExitCode.ok;
     }
     const result = groups.forecastGroups(report, groupOptions);

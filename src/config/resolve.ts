@@ -325,7 +325,7 @@ export interface ForecastFlags {
 
 /** `--history`, `--method`, `--level` (or the deprecated `--interval`), `--force`. */
 export function resolveForecastSettings(flags: ForecastFlags, env: Environment): ForecastSettings {
-  const historyText = flags.history ?? '56d';
+  const historyText = flags.history ?? '91d';
   const history = parseDuration(historyText);
   if (history === undefined || history < 86_400_000) throw usageError(`--history: expected whole days like 28d, got "${historyText}"`);
   if (flags.interval !== undefined) env.warn('--interval is deprecated for forecasts: use --level (--interval is the scrape spacing)');

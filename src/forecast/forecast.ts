@@ -1,127 +1,269 @@
-import { METHODS, MIN_HISTORY, type MethodName, pointForecast } from './methods.js';
+import {
+  backtestOrigins,
+  combinationWeights,
+  combined,
+  errorScales,
+  intervalQuantiles,
+  logErrors,
+  noiseScale,
+  type PeriodPoint,
+  type PointBacktest,
+  pointBacktest,
+  relativeErrors,
+  score,
+} from './calibrate.js';
+import { METHODS, MIN_HISTORY, type MethodName } from './methods.js';
+import { forecastPaths, type Paths } from './paths.js';
 import type { MethodChoice } from './settings.js';
+import { SpikeAllowance } from './spikes.js';
 
-export type { MethodChoice };
+export type { MethodChoice, PeriodPoint };
 
-export interface ForecastResult {
-  /** The method used (for `auto`, the one the back-test chose for this series). */
-  method: MethodName;
-  /** Forecast daily values for the next `horizon` days. */
+/** The forecast of the rest of a period for one series. */
+export interface SeriesForecast {
+  method: MethodChoice;
+  /** Each method's share in the forecast (one method at 1 unless `auto` combined several). */
+  weights: Partial<Record<MethodName, number>>;
+  /** Expected spend per remaining day, today's remaining share first. */
   daily: number[];
-  /** Sum of `daily`. */
+  /** Sum of `daily`, with the interval of that sum (NaN when nothing calibrates it). */
   total: number;
-  /** Prediction interval of `total` at the requested level, from back-test errors; NaN when too few origins. */
   lower: number;
   upper: number;
-  /** How many back-test origins the interval rests on. */
-  origins: number;
+  /**
+   * The back-test at this same point of the period: error and bias of the period total per
+   * method, and (`auto`) of the combination; over `origins` origins.
+   */
+  backtest: { origins: number; methods: Partial<Record<MethodChoice, { error: number; bias: number }>> };
+  /**
+   * What the interval rests on: back-test origins of all series pooled and the share of them it
+   * held; and this series' own back-test origins and the share of them its interval would have held.
+   */
+  calibration: { origins: number; coverage: number; groupOrigins: number; groupCoverage: number } | undefined;
 }
 
-const SEASON = 7;
-
-/** The q-quantile of sorted values, linear between points. */
-function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  const pos = Math.min(1, Math.max(0, q)) * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (pos - lo);
-}
-
-/**
- * Rolling-origin errors of a method: at each origin, forecast `horizon` days from the history
- * before it and compare with what followed. Returns the log ratios of actual to forecast totals
- * (scale-free, and a total cannot go below zero) and the mean absolute daily error.
- */
-export function rollingErrors(
-  history: readonly number[],
-  method: MethodName,
-  horizon: number,
-  maxOrigins: number,
-): { logRatios: number[]; dailyMae: number } {
-  const logRatios: number[] = [];
-  let absSum = 0;
-  let absCount = 0;
-  const minHistory = MIN_HISTORY[method];
-  for (let origin = history.length - horizon, k = 0; origin >= minHistory && k < maxOrigins; origin--, k++) {
-    const past = history.slice(0, origin);
-    const future = history.slice(origin, origin + horizon);
-    const f = pointForecast(method, past, future.length);
-    let actual = 0;
-    let predicted = 0;
-    future.forEach((y, i) => {
-      actual += y;
-      predicted += f[i] as number;
-      absSum += Math.abs(y - (f[i] as number));
-      absCount++;
-    });
-    logRatios.push(Math.log((actual + 1e-9) / (predicted + 1e-9)));
-  }
-  return { logRatios, dailyMae: absCount > 0 ? absSum / absCount : Number.POSITIVE_INFINITY };
-}
+/** A back-test starts after this much history where the history allows: shorter ones err more than today's forecast will. */
+const EARLIEST_ORIGIN = 42;
+/** …but keeps at least this many origins when the history is short. */
+const LEAST_ORIGINS = 10;
+/** A series' own back-test moves `auto`'s weights and its error scale as much as this many pooled origins. */
+const OWN_WEIGHT = 200;
+const OWN_SCALE = 100;
+/** Fewest pooled origins an interval rests on. */
+const POOLED_ORIGINS = 10;
+/** Days of pooled spike evidence each series' own is shrunk towards. */
+const SPIKE_PRIOR_DAYS = 90;
 
 /** Least whole days of history a forecast needs (with `auto`, the least any method needs). */
 export function minimumHistory(method: MethodChoice): number {
-  return method === 'auto' ? MIN_HISTORY['run-rate'] : MIN_HISTORY[method];
+  return method === 'auto' ? Math.min(...METHODS.map((m) => MIN_HISTORY[m])) : MIN_HISTORY[method];
 }
 
-/** Fewest back-test origins an interval may rest on. */
-const MIN_ORIGINS = 5;
-/** Back-test origins used for choosing a method and for the interval. */
-const ORIGINS = 60;
-/** Another method must beat the seasonal profile's back-test error by this much to replace it. */
-const SWITCH_MARGIN = 0.85;
+/** The methods a forecast from `days` days of history uses. */
+function methodsAt(method: MethodChoice, days: number): MethodName[] {
+  return method === 'auto' ? METHODS.filter((m) => days >= MIN_HISTORY[m]) : days >= MIN_HISTORY[method] ? [method] : [];
+}
 
-/**
- * Half-width, in log space, of the `level` interval of an `horizon`-day total: the conformal
- * quantile of the absolute back-test errors at that horizon, and at least the two-week errors
- * (one-week, when the history is short) grown with the square root of the horizon (long horizons have few independent origins,
- * and level shifts the history never showed). Only horizons with enough origins count.
- */
-function logHalfWidth(history: readonly number[], method: MethodName, horizon: number, level: number): { width: number; origins: number } {
-  let width = Number.NaN;
-  let origins = 0;
-  // One week counts only when neither the horizon itself nor two weeks have enough origins.
-  for (const h of [horizon, 14, 7]) {
-    if (h > horizon || (h !== horizon && horizon <= h)) continue;
-    if (h === 7 && !Number.isNaN(width)) break;
-    const e = rollingErrors(history, method, h, ORIGINS)
-      .logRatios.map(Math.abs)
-      .sort((a, b) => a - b);
-    const n = e.length;
-    if (n < MIN_ORIGINS) continue;
-    const q = quantile(e, Math.min(1, (level * (n + 1)) / n)) * Math.sqrt(horizon / h);
-    width = Number.isNaN(width) ? q : Math.max(width, q);
-    origins = Math.max(origins, n);
-  }
-  return { width, origins };
+/** The first back-test origin for a forecast made at origin `o`. */
+function firstOrigin(methods: readonly MethodName[], o: number, point: PeriodPoint): number {
+  const need = Math.max(...methods.map((m) => MIN_HISTORY[m]));
+  return Math.max(need, Math.min(EARLIEST_ORIGIN, o - point.days - LEAST_ORIGINS));
 }
 
 /**
- * Forecast the next `horizon` days of a daily series, with a prediction interval for their total
- * from the method's own rolling-origin errors on this series. `auto` picks per series by
- * back-test: the seasonal profile unless another method's errors are clearly smaller.
+ * Series made ready to forecast: every method's daily forecast from each origin `origins(n)`
+ * asks for, `horizon` days long. Series end on the same day, so origins of different series
+ * are matched by their distance from the end; the spike allowance of each is shrunk towards
+ * all series' spike evidence known at that distance.
  */
-export function forecastDaily(history: readonly number[], horizon: number, method: MethodChoice, level: number): ForecastResult {
-  let chosen: MethodName;
-  if (method !== 'auto') {
-    chosen = method;
-  } else {
-    const candidates = METHODS.filter((m) => history.length >= MIN_HISTORY[m] + SEASON);
-    chosen = candidates.includes('seasonal') ? 'seasonal' : 'run-rate';
-    // Judge on a horizon the history has room for, at least a week (so weekdays even out).
-    const judge = Math.max(SEASON, Math.min(horizon, 28, history.length - MIN_HISTORY.seasonal - MIN_ORIGINS));
-    const base = rollingErrors(history, chosen, judge, ORIGINS).dailyMae;
-    for (const m of candidates) {
-      if (m === chosen) continue;
-      if (rollingErrors(history, m, judge, ORIGINS).dailyMae < SWITCH_MARGIN * base) chosen = m;
+export function prepare(
+  histories: readonly (readonly number[])[],
+  method: MethodChoice,
+  horizon: number,
+  origins: (n: number) => Iterable<number>,
+): Paths[] {
+  const spikes = histories.map((h) => new SpikeAllowance(h));
+  const prior = new Map<number, { excess: number; days: number }>();
+  const priorAt = (offset: number) => {
+    let p = prior.get(offset);
+    if (!p) {
+      let excess = 0;
+      let days = 0;
+      spikes.forEach((s, g) => {
+        const k = s.known((histories[g] as number[]).length - offset);
+        excess += k.excess;
+        days += k.days;
+      });
+      p = { excess: days > 0 ? excess / days : Number.NaN, days: SPIKE_PRIOR_DAYS };
+      prior.set(offset, p);
     }
+    return p;
+  };
+  return histories.map((h, g) =>
+    forecastPaths(h, methodsAt(method, h.length), horizon, origins(h.length), (o) =>
+      (spikes[g] as SpikeAllowance).at(o, priorAt(h.length - o)),
+    ),
+  );
+}
+
+/** Origins a forecast at `point` made at the end of a history of `n` days back-tests from, and the end itself. */
+export function originsFor(method: MethodChoice, point: PeriodPoint): (n: number) => number[] {
+  return (n) => {
+    const methods = methodsAt(method, n);
+    if (methods.length === 0) return [];
+    return [...backtestOrigins(n, point, firstOrigin(methods, n, point)), n];
+  };
+}
+
+/** One series' back-test at a point, as known at origin `o`. */
+interface Known {
+  paths: Paths;
+  o: number;
+  methods: MethodName[];
+  bt: PointBacktest;
+  errors: Partial<Record<MethodName, number[]>>;
+}
+
+function knownAt(paths: Paths, o: number, method: MethodChoice, point: PeriodPoint): Known | undefined {
+  const methods = methodsAt(method, o);
+  if (methods.length === 0 || methods.some((m) => !paths.paths[m]?.has(o))) return undefined;
+  const bt = pointBacktest(paths, methods, point, backtestOrigins(o, point, firstOrigin(methods, o, point)));
+  const errors: Partial<Record<MethodName, number[]>> = {};
+  for (const m of methods) errors[m] = relativeErrors(bt, bt.forecasts[m] ?? []);
+  return { paths, o, methods, bt, errors };
+}
+
+/** `auto`'s combination over all series that could use every method, their back-tests pooled. */
+function pooledWeights(known: readonly (Known | undefined)[]): Partial<Record<MethodName, number>> {
+  const rows: number[][] = METHODS.map(() => []);
+  for (const k of known) {
+    if (!k || k.methods.length !== METHODS.length) continue;
+    METHODS.forEach((m, i) => (rows[i] as number[]).push(...(k.errors[m] as number[])));
   }
-  const daily = pointForecast(chosen, history, horizon);
-  const total = daily.reduce((a, b) => a + b, 0);
-  if (horizon <= 0) return { method: chosen, daily, total: 0, lower: 0, upper: 0, origins: 0 };
-  const { width, origins } = logHalfWidth(history, chosen, horizon, level);
-  // Too few back-test origins say nothing about the error: no interval rather than a false one.
-  if (Number.isNaN(width)) return { method: chosen, daily, total, lower: Number.NaN, upper: Number.NaN, origins };
-  return { method: chosen, daily, total, lower: total * Math.exp(-width), upper: total * Math.exp(width), origins };
+  if ((rows[0] as number[]).length === 0) return {};
+  const w = combinationWeights(rows);
+  return Object.fromEntries(METHODS.map((m, i) => [m, w[i] as number]));
+}
+
+/**
+ * A series' weights: one method, or (`auto`) the pooled combination restricted to the methods it
+ * has history for, moved towards the best combination on its own back-test in proportion to how
+ * many origins that rests on.
+ */
+function weightsOf(k: Known, method: MethodChoice, pooled: Partial<Record<MethodName, number>>): Partial<Record<MethodName, number>> {
+  if (method !== 'auto') return { [method]: 1 };
+  const sum = k.methods.reduce((a, m) => a + (pooled[m] ?? 0), 0);
+  const pool = k.methods.map((m) => (sum > 0 ? (pooled[m] ?? 0) / sum : 1 / k.methods.length));
+  const n = k.bt.origins.length;
+  if (n === 0) return Object.fromEntries(k.methods.map((m, i) => [m, pool[i] as number]));
+  const own = combinationWeights(k.methods.map((m) => k.errors[m] as number[]));
+  const share = sum > 0 ? n / (n + OWN_WEIGHT) : 1;
+  return Object.fromEntries(k.methods.map((m, i) => [m, share * (own[i] as number) + (1 - share) * (pool[i] as number)]));
+}
+
+interface Fitted {
+  weights: Partial<Record<MethodName, number>>;
+  backtest: SeriesForecast['backtest'];
+  /** Log errors of the forecast used, at the back-test origins; the series' day-to-day noise. */
+  errors: number[];
+  noise: number;
+  daily: number[];
+}
+
+function fit(k: Known, method: MethodChoice, point: PeriodPoint, weights: Partial<Record<MethodName, number>>): Fitted {
+  const used = combined(k.bt, weights);
+  const methods: SeriesForecast['backtest']['methods'] = {};
+  for (const m of k.methods) methods[m] = score(k.bt, k.bt.forecasts[m] ?? []);
+  if (method === 'auto') methods.auto = score(k.bt, used);
+  const daily = new Array<number>(point.days).fill(0);
+  for (const [m, w] of Object.entries(weights) as [MethodName, number][]) {
+    const path = k.paths.paths[m]?.get(k.o) ?? [];
+    for (let h = 0; h < point.days; h++) daily[h] = (daily[h] as number) + w * (path[h] as number) * (h === 0 ? point.fraction : 1);
+  }
+  return {
+    weights,
+    backtest: { origins: k.bt.origins.length, methods },
+    errors: logErrors(k.bt.actual, used),
+    noise: noiseScale(k.paths.history, k.o),
+    daily,
+  };
+}
+
+/**
+ * Forecasts the rest of a period for prepared series as known `offset` days before their end
+ * (0: today). Each series' method, or `auto`'s combination, is scored by back-tests of the period
+ * total at this same point of the period. The interval of the remaining total comes from all
+ * series' back-test errors pooled, each scaled by its series' error scale. A series without the
+ * history for the method at that origin gets `undefined`.
+ */
+export function forecastAt(
+  prepared: readonly Paths[],
+  point: PeriodPoint,
+  offset: number,
+  method: MethodChoice,
+  level: number,
+): (SeriesForecast | undefined)[] {
+  const known = prepared.map((p) => knownAt(p, p.history.length - offset, method, point));
+  const pooled = method === 'auto' ? pooledWeights(known) : {};
+  const fits = known.map((k) => (k ? fit(k, method, point, weightsOf(k, method, pooled)) : undefined));
+  const live = fits.filter((f): f is Fitted => f !== undefined);
+  const scales = errorScales(
+    live.map((f) => f.errors),
+    live.map((f) => f.noise),
+    OWN_SCALE,
+  );
+  const interval = pooledInterval(live, scales, point, level);
+  let next = 0;
+  return fits.map((f) => {
+    if (!f) return undefined;
+    const scale = scales[next++] as number;
+    const total = f.daily.reduce((a, c) => a + c, 0);
+    const q = interval && scale > 0 ? interval.q : undefined;
+    // Where every back-test erred one way the quantiles exclude the point: the interval still holds it.
+    const lo = q ? Math.min(0, q[0] * scale) : Number.NaN;
+    const hi = q ? Math.max(0, q[1] * scale) : Number.NaN;
+    return {
+      method,
+      weights: f.weights,
+      daily: f.daily,
+      total,
+      lower: total * Math.exp(lo),
+      upper: total * Math.exp(hi),
+      backtest: f.backtest,
+      calibration: q && interval ? { ...interval.held, ...heldOwn(f.errors, lo, hi) } : undefined,
+    };
+  });
+}
+
+/** Quantiles of all series' scaled back-test errors, and the share of them inside. */
+function pooledInterval(fits: readonly Fitted[], scales: readonly number[], point: PeriodPoint, level: number) {
+  const pooled: number[] = [];
+  let independent = 0;
+  fits.forEach((f, g) => {
+    const s = scales[g] as number;
+    if (!(s > 0) || f.errors.length === 0) return;
+    for (const e of f.errors) pooled.push(e / s);
+    // Windows `days` long from consecutive days: about one independent outcome per `days` origins.
+    independent += Math.ceil(f.errors.length / Math.max(1, point.days));
+  });
+  if (pooled.length < POOLED_ORIGINS) return undefined;
+  const q = intervalQuantiles(pooled, level, independent);
+  const inside = pooled.filter((e) => e >= q[0] && e <= q[1]).length;
+  return { q, held: { origins: pooled.length, coverage: inside / pooled.length } };
+}
+
+/** How many of a series' own back-test log errors there are, and the share inside [lo, hi]. */
+function heldOwn(errors: readonly number[], lo: number, hi: number): { groupOrigins: number; groupCoverage: number } {
+  const inside = errors.filter((e) => e >= lo && e <= hi).length;
+  return { groupOrigins: errors.length, groupCoverage: errors.length > 0 ? inside / errors.length : Number.NaN };
+}
+
+/** Forecasts the rest of a period for several series that end on the same day (the groups of one report). */
+export function forecastSeries(
+  histories: readonly (readonly number[])[],
+  point: PeriodPoint,
+  method: MethodChoice,
+  level: number,
+): (SeriesForecast | undefined)[] {
+  return forecastAt(prepare(histories, method, point.days, originsFor(method, point)), point, 0, method, level);
 }

@@ -192,6 +192,7 @@ export interface PeriodPlan {
   label: string;
   periods: readonly Period[];
   trailingMs: readonly number[];
+  /** Whole days before today; `Infinity`: all the data there is. */
   historyDays: number;
 }
 
@@ -208,7 +209,10 @@ const DAILY = parseStep('1d');
 
 /** The start of the history a period plan needs at `at`. */
 export function historyStart(plan: PeriodPlan, at: number, zone: string): number {
-  let start = addCalendar(startOf(at - 1, 'day', zone), 'day', -plan.historyDays, zone);
+  // `historyDays: Infinity` reads all the data there is (a file's; a server needs a bound).
+  let start = Number.isFinite(plan.historyDays)
+    ? addCalendar(startOf(at - 1, 'day', zone), 'day', -plan.historyDays, zone)
+    : Number.NEGATIVE_INFINITY;
   for (const p of plan.periods) start = Math.min(start, periodBounds(p, at, zone).start);
   return start;
 }

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { demoSpec, longSpec, openMetricsLines, simulate, type Truth } from '../generators/history.js';
+import { longSpec, openMetricsLines, simulate, type Truth } from '../generators/history.js';
 import { closedPort, run } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tokenspend-budget-'));
@@ -40,10 +40,12 @@ function budgets(name: string, yaml: string): string {
   return p;
 }
 
-const truth = simulate(demoSpec()).truth;
+// The simulation's own tally (test/scenario/history.test.ts holds it equal to the generator's output).
+const truth: Truth = JSON.parse(readFileSync('fixtures/demo/truth.json', 'utf8'));
+const NOVEMBER = '2026-11-01';
 const priced = 'match: ["model!=llama-3.1-70b-instruct"]';
 
-describe('budget check on the demo history (as of its last sample, 2026-11-21 23:40 UTC)', () => {
+describe('budget check on the demo history (as of its last sample, 2026-11-21 23:00 UTC)', () => {
   it('exits 0 within budget, and reports the exact month-to-date spend', async () => {
     const f = budgets('within.yaml', `budgets:\n  - name: all-monthly\n    period: month\n    limit: 100000\n    ${priced}\n`);
     const r = await run(['budget', 'check', '--budgets', f, '--file', DEMO, '--format', 'json']);
@@ -52,7 +54,7 @@ describe('budget check on the demo history (as of its last sample, 2026-11-21 23
     expect(b.status).toBe('ok');
     expect(b.period).toEqual({ label: 'month', start: '2026-11-01T00:00:00Z', end: '2026-12-01T00:00:00Z' });
     expect(b.spent).toBeCloseTo(
-      truthCost(truth, () => true),
+      truthCost(truth, () => true, NOVEMBER),
       4,
     );
   });
@@ -63,7 +65,8 @@ describe('budget check on the demo history (as of its last sample, 2026-11-21 23
     expect(r.code).toBe(1);
     // The ISO week of 2026-11-21 starts on Monday 2026-11-16.
     const spent = truthCost(truth, (g) => g === 'gw-us', '2026-11-16', '2026-11-21');
-    expect(r.stdout).toContain(`spent ${Math.floor((spent / 500) * 100)}%`);
+    // The table rounds the share to a whole percent.
+    expect(r.stdout).toContain(`spent ${Math.round((spent / 500) * 100)}%`);
     expect(r.stdout).toMatch(/us-weekly\s+│ gateway=gw-us │ week: 2026-11-16 00:00 → 2026-11-23 00:00/);
     expect(r.stdout).toContain('breached');
     // Running totals per day: the first day whose cumulative spend reaches $500.
@@ -80,14 +83,18 @@ describe('budget check on the demo history (as of its last sample, 2026-11-21 23
   });
 
   it('a forecast breach fails only when asked (budget forecast: true, or --fail-on forecast)', async () => {
-    // Month to date is about $2,400; the month-end forecast is well above $3,000.
+    // Month to date is about $4,380 (20 days of $220); the month-end forecast, 9 days more, is well above $5,500.
+    expect(truthCost(truth, () => true, NOVEMBER)).toBeLessThan(5500);
     const yaml = (forecast: boolean) =>
-      `budgets:\n  - name: month\n    period: month\n    limit: 3000\n    ${priced}\n${forecast ? '    forecast: true\n' : ''}`;
+      `budgets:\n  - name: month\n    period: month\n    limit: 5500\n    ${priced}\n${forecast ? '    forecast: true\n' : ''}`;
     const plain = await run(['budget', 'check', '--budgets', budgets('fc.yaml', yaml(false)), '--file', DEMO, '--format', 'json']);
     expect(plain.code).toBe(0);
     const b = JSON.parse(plain.stdout).budgets[0];
     expect(b.status).toBe('breached-by-forecast');
-    expect(b.forecast.total).toBeGreaterThan(3000);
+    expect(b.forecast.total).toBeGreaterThan(5500);
+    expect(b.forecast.lower).toBeLessThanOrEqual(b.forecast.total);
+    expect(b.forecast.upper).toBeGreaterThanOrEqual(b.forecast.total);
+    expect(Object.keys(b.forecast.weights).sort()).toEqual(['holt-winters', 'run-rate', 'seasonal']);
     expect(b.exhaustion).toMatch(/^2026-11-2\d/);
     const failOn = await run(['budget', 'check', '--budgets', budgets('fc.yaml', yaml(false)), '--file', DEMO, '--fail-on', 'forecast']);
     expect(failOn.code).toBe(1);
@@ -96,8 +103,11 @@ describe('budget check on the demo history (as of its last sample, 2026-11-21 23
   });
 
   it('a warning fails only with --fail-on warn', async () => {
-    // The last 7 days cost about $1,211 (without the unpriced model): past 80% of $1,400.
-    const f = budgets('warn.yaml', `budgets:\n  - name: rolling\n    period: 7d\n    limit: 1400\n    warn: 80%\n    ${priced}\n`);
+    // The last 7 days cost about $1,540 (without the unpriced model): past 80% of $1,800.
+    const week = truthCost(truth, () => true, '2026-11-15', '2026-11-21');
+    expect(week).toBeGreaterThan(0.8 * 1800);
+    expect(week).toBeLessThan(1800);
+    const f = budgets('warn.yaml', `budgets:\n  - name: rolling\n    period: 7d\n    limit: 1800\n    warn: 80%\n    ${priced}\n`);
     const plain = await run(['budget', 'check', '--budgets', f, '--file', DEMO, '--format', 'json']);
     expect(plain.code).toBe(0);
     expect(JSON.parse(plain.stdout).budgets[0].status).toBe('warn');
@@ -119,7 +129,7 @@ describe('budget check on the demo history (as of its last sample, 2026-11-21 23
     ]);
     expect(byInstance['per-gateway[gateway=gw-us]'].status).toBe('breached');
     expect(byInstance['per-gateway[gateway=gw-eu]'].spent).toBeCloseTo(
-      truthCost(truth, (g) => g === 'gw-eu'),
+      truthCost(truth, (g) => g === 'gw-eu', NOVEMBER),
       4,
     );
     expect(r.code).toBe(1);
@@ -218,6 +228,12 @@ describe('forecast', () => {
       expect(g.forecast.upper).toBeGreaterThanOrEqual(g.forecast.total);
     }
     expect(json.groups.map((g: any) => g.group.gateway).sort()).toEqual(['gw-a', 'gw-b']);
+    // Under the table and the Markdown: what the intervals were calibrated on, as in the JSON.
+    const c = json.groups[0].forecast.calibration;
+    const note = `Intervals calibrated on ${c.origins} back-tests of the rest of the month (all groups pooled); 80% intervals held ${(c.coverage * 100).toFixed(1)}% of them.`;
+    const args = ['forecast', '--file', long, '--by', 'gateway', '--at', '2026-11-10T12:00:00Z'];
+    expect((await run([...args, '--format', 'markdown'])).stdout).toContain(`\n\n${note}\n`);
+    expect((await run(args)).stdout).toContain(`┘\n${note}\n`);
   });
 
   it('counts whole local days across a DST change (Europe/Berlin, 25 October)', async () => {
@@ -231,14 +247,19 @@ describe('forecast', () => {
   });
 
   it('--budget says per group: already reached, the day it will be, or not this period', async () => {
-    const r = await run(['forecast', '--file', DEMO, '--by', 'gateway', '--force', '--budget', '800', '--format', 'json']);
+    const r = await run(['forecast', '--file', DEMO, '--by', 'gateway', '--force', '--budget', '1300', '--format', 'json']);
     const byGateway = Object.fromEntries(JSON.parse(r.stdout).groups.map((g: any) => [g.group.gateway, g]));
-    // Spent so far in November, from the simulation's own tally: gw-us is past $800, gw-batch far below.
-    expect(truthCost(truth, (g) => g === 'gw-us')).toBeGreaterThan(800);
+    // Spent so far in November, from the simulation's own tally: gw-us is past $1,300; gw-eu below it
+    // with about $50 a day for 9 more days; gw-batch far below.
+    expect(truthCost(truth, (g) => g === 'gw-us', NOVEMBER)).toBeGreaterThan(1300);
+    expect(truthCost(truth, (g) => g === 'gw-eu', NOVEMBER)).toBeLessThan(1300);
     expect(byGateway['gw-us'].budgetOutcome).toBe('reached');
     expect(byGateway['gw-us'].exhaustion).toBeNull();
-    expect(byGateway['gw-batch'].forecast.total).toBeLessThan(800);
+    expect(byGateway['gw-batch'].forecast.total).toBeLessThan(1300);
     expect(byGateway['gw-batch'].budgetOutcome).toBe('not-this-period');
+    // Five days of history: --force holds their mean, with no interval (nothing to calibrate it on).
+    expect(byGateway['gw-batch'].forecast.weights).toEqual({ 'run-rate': 1 });
+    expect(byGateway['gw-batch'].forecast.lower).toBeNull();
     expect(byGateway['gw-eu'].budgetOutcome).toBe('projected');
     expect(byGateway['gw-eu'].exhaustion).toMatch(/^2026-11-(2[2-9]|30)T/);
   });
@@ -251,15 +272,73 @@ describe('forecast', () => {
     expect(forced.code).toBe(0);
   });
 
-  it('--backtest scores every method on the data', async () => {
-    const r = await run(['forecast', '--file', long, '--backtest', '--history', '60d', '--format', 'json', '--at', '2026-11-16T00:00:00Z']);
-    expect(r.code).toBe(0);
-    const json = JSON.parse(r.stdout);
-    expect(json.methods.map((m: any) => m.method)).toEqual(['auto', 'run-rate', 'seasonal', 'holt-winters']);
-    for (const m of json.methods) {
-      expect(m.origins).toBeGreaterThan(0);
-      expect(m.mase).toBeGreaterThan(0);
-      expect(m.coverage).toBeGreaterThanOrEqual(0);
+  // The long history runs from Monday 2026-09-14 to 2026-11-16: October is the one whole month.
+  // Every method is scored from each October day with three weeks of history before it: 5…31.
+  it('--backtest scores every method on all the history, whatever --history says', async () => {
+    for (const history of ['60d', '14d']) {
+      const r = await run([
+        'forecast',
+        '--file',
+        long,
+        '--backtest',
+        '--history',
+        history,
+        '--format',
+        'json',
+        '--at',
+        '2026-11-16T00:00:00Z',
+      ]);
+      expect(r.code).toBe(0);
+      const json = JSON.parse(r.stdout);
+      expect(json.from).toBe('2026-09-14T00:00:00Z');
+      expect(json.pooled.map((m: any) => m.method)).toEqual(['auto', 'seasonal', 'holt-winters', 'run-rate']);
+      for (const m of json.pooled) {
+        expect(m.origins).toBe(27);
+        expect(m.error).toBeGreaterThan(0);
+        expect(m.mase).toBeGreaterThan(0);
+        expect(m.coverage).toBeGreaterThanOrEqual(0);
+        expect(m.coverage).toBeLessThanOrEqual(1);
+      }
+      expect(json.groups).toHaveLength(1);
+      expect(json.groups[0].methods).toEqual(json.pooled);
+    }
+  });
+
+  it('--backtest --by scores each group, and all groups pooled, in every format', async () => {
+    const args = ['forecast', '--file', long, '--backtest', '--by', 'gateway', '--at', '2026-11-16T00:00:00Z'];
+    const json = JSON.parse((await run([...args, '--format', 'json'])).stdout);
+    expect(json.groups.map((g: any) => g.group.gateway).sort()).toEqual(['gw-a', 'gw-b']);
+    for (const g of json.groups) for (const m of g.methods) expect(m.origins).toBe(27);
+    for (const m of json.pooled) expect(m.origins).toBe(54);
+    const csv = (await run([...args, '--format', 'csv'])).stdout.trim().split('\n');
+    expect(csv[0]).toBe('scope,gateway,method,error,bias,mase,coverage,origins,period,level');
+    // Pooled and each group, four methods each.
+    expect(csv).toHaveLength(1 + 3 * 4);
+    expect(csv[1]).toMatch(/^pooled,,auto,/);
+    expect(csv.filter((l) => l.startsWith('group,gw-a,'))).toHaveLength(4);
+    const md = (await run([...args, '--format', 'markdown'])).stdout;
+    expect(md).toContain('| all groups | auto |');
+    expect(md).toContain('| gateway=gw-b | auto |');
+    const table = await run(args);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/gateway=gw-a\s+│ auto/);
+  });
+
+  it('shows per group how auto combined the methods, their back-test errors, and what calibrated the interval', async () => {
+    const r = await run(['forecast', '--file', long, '--by', 'gateway', '--format', 'json', '--at', '2026-11-10T12:00:00Z']);
+    for (const g of JSON.parse(r.stdout).groups) {
+      const f = g.forecast;
+      expect(f.method).toBe('auto');
+      expect(Object.values(f.weights).reduce((a: number, b: any) => a + b, 0)).toBeCloseTo(1, 5);
+      expect(Object.keys(f.backtest.methods).sort()).toEqual(['auto', 'holt-winters', 'run-rate', 'seasonal']);
+      expect(f.backtest.error).toBe(f.backtest.methods.auto.error);
+      expect(f.backtest.origins).toBeGreaterThan(10);
+      // Both gateways' back-test origins, pooled.
+      expect(f.calibration.origins).toBe(2 * f.backtest.origins);
+      expect(f.calibration.coverage).toBeGreaterThan(0.5);
+      expect(f.calibration.groupOrigins).toBe(f.backtest.origins);
+      expect(f.calibration.groupCoverage).toBeGreaterThanOrEqual(0);
+      expect(f.calibration.groupCoverage).toBeLessThanOrEqual(1);
     }
   });
 

@@ -121,10 +121,10 @@ describe('tokenspend binary', () => {
     expect(csv[0]).toBe(
       'period_start,period_end,model,feature,input_tokens,cached_input_tokens,cache_write_tokens,output_tokens,input_cost,cached_input_cost,cache_write_cost,output_cost,total_cost,priced,unpriced_reason,currency,pricing_version',
     );
-    // The window ends at the last sample (2026-11-21 23:40:37); its first partial day has no
+    // The window ends at the last sample (2026-11-21 23:00:37); its first partial day has no
     // sample after the baseline, so the first row is the first whole day.
     expect(csv[1]).toMatch(/^2026-11-15T00:00:00Z,2026-11-16T00:00:00Z,/);
-    expect(csv.at(-1)).toMatch(/^2026-11-21T00:00:00Z,2026-11-21T23:40:37Z,/);
+    expect(csv.at(-1)).toMatch(/^2026-11-21T00:00:00Z,2026-11-21T23:00:37Z,/);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 

@@ -22,6 +22,14 @@ export interface Stream {
   cacheWriteShare: number;
   /** The stream starts here (a model introduced mid-history); default: the history start. */
   startsAt?: number;
+  /** A `team` label on its series (none when absent). */
+  team?: string;
+  /** Traffic grows by this share a day (0.01: 1% a day, compounding). */
+  growth?: number;
+  /** From `at` on, traffic is `factor` times what it was (a launch, a migration). */
+  shifts?: { at: number; factor: number }[];
+  /** UTC days (YYYY-MM-DD) with `factor` times the usual traffic (a batch job, a retry storm). */
+  busyDays?: Record<string, number>;
 }
 
 export interface HistorySpec {
@@ -86,6 +94,27 @@ function requests(mean: number, r: () => number): number {
   return Math.max(0, Math.round(mean + z * Math.sqrt(mean)));
 }
 
+/** How a stream's traffic at `t` differs from its usual: growth, level shifts, busy days. */
+function dynamics(stream: Stream, start: number, t: number): number {
+  let f = stream.growth ? (1 + stream.growth) ** ((t - start) / 86_400_000) : 1;
+  for (const s of stream.shifts ?? []) if (t >= s.at) f *= s.factor;
+  return f * (stream.busyDays?.[new Date(t).toISOString().slice(0, 10)] ?? 1);
+}
+
+/**
+ * Tokens of `n` requests, each uniform in 0.3–1.7 × `mean` (at least 1): summed one by one for a
+ * few requests, by the normal approximation of the sum for many (so long histories stay quick).
+ */
+function tokensOf(n: number, mean: number, r: () => number): number {
+  if (n < 30) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += Math.max(1, Math.round(mean * (0.3 + 1.4 * r())));
+    return sum;
+  }
+  const z = Math.sqrt(-2 * Math.log(r() || 1e-12)) * Math.cos(2 * Math.PI * r());
+  return Math.max(n, Math.round(n * mean + z * Math.sqrt(n) * mean * (1.4 / Math.sqrt(12))));
+}
+
 type Kind = 'input' | 'input_cache_read' | 'input_cache_write' | 'output';
 
 interface Series {
@@ -125,13 +154,9 @@ export function simulate(spec: HistorySpec): History {
         restarted = true;
       }
       const hours = spec.intervalMs / 3_600_000;
-      const n = visible || t > born ? requests(stream.peakPerHour * hours * trafficShape(t), r) : 0;
-      let input = 0;
-      let output = 0;
-      for (let i = 0; i < n; i++) {
-        input += Math.max(1, Math.round(stream.meanInput * (0.3 + 1.4 * r())));
-        output += Math.max(1, Math.round(stream.meanOutput * (0.3 + 1.4 * r())));
-      }
+      const n = visible || t > born ? requests(stream.peakPerHour * hours * trafficShape(t) * dynamics(stream, spec.start, t), r) : 0;
+      const input = tokensOf(n, stream.meanInput, r);
+      const output = tokensOf(n, stream.meanOutput, r);
       const cached = Math.floor(input * stream.cachedShare);
       const written = Math.floor(input * stream.cacheWriteShare);
       const uncached = input - cached - written;
@@ -206,6 +231,7 @@ function labelsOf(s: Series, dialect: Dialect): string {
       `gateway="${st.gateway}"`,
       `route="default/${st.feature}"`,
       `feature="${st.feature}"`,
+      ...(st.team ? [`team="${st.team}"`] : []),
     ].join(',');
   }
   throw new Error(`unknown dialect ${dialect}`);
@@ -227,8 +253,53 @@ export function* openMetricsLines(history: History, dialect: Dialect = 'agentgat
 
 const DAY = 86_400_000;
 
-/** The demo: three gateways, five models, four features, 15 days, one restart, one gap. */
+/**
+ * The bundled demo: three gateways, five models, five features and five teams over 13 weeks
+ * (2026-08-24 to 2026-11-22), so that forecasts and back-tests have history to learn from. Support
+ * grows 0.4% a day, search has a reindexing day every three weeks, platform rolled code review out
+ * to every repository on 2026-10-19 (1.8× from then on); one restart, one scrape gap, a model
+ * launched five days before the end, a sparse feature and a self-hosted (unpriced) model.
+ */
 export function demoSpec(): HistorySpec {
+  const start = Date.UTC(2026, 7, 24); // a Monday
+  const lab = labSpec();
+  const stream = (key: string, extra: Partial<Stream>): Stream => {
+    const s = lab.streams.find((x) => streamKey(x) === key);
+    if (!s) throw new Error(`no lab stream ${key}`);
+    return { ...s, ...extra };
+  };
+  const reindex = Object.fromEntries(['2026-09-15', '2026-10-06', '2026-10-27', '2026-11-17'].map((d) => [d, 2.5]));
+  return {
+    ...lab,
+    seed: 20260824,
+    start,
+    // Hourly scrapes keep 13 weeks small (half a megabyte) and quick to read.
+    intervalMs: 60 * 60_000,
+    // Four hours of failed scrapes (a gap is a step over three scrape intervals); the usage shows
+    // up at the next scrape on the same day, so the days' totals are those of the lab history's gap.
+    gaps: { 'gw-us': [Date.UTC(2026, 10, 12, 13), Date.UTC(2026, 10, 12, 17)] },
+    streams: [
+      stream('gw-us|gpt-4o-2024-08-06|chat', { team: 'support', growth: 0.004 }),
+      stream('gw-us|gpt-4o-mini-2024-07-18|search', { team: 'search', busyDays: reindex }),
+      stream('gw-us|claude-sonnet-4-5-20250929|code-review', {
+        team: 'platform',
+        peakPerHour: 200,
+        shifts: [{ at: Date.UTC(2026, 9, 19), factor: 1.8 }],
+      }),
+      stream('gw-eu|gpt-4o-2024-08-06|chat', { team: 'support', growth: 0.004 }),
+      stream('gw-eu|gemini-2.5-flash|summarise', { team: 'research' }),
+      stream('gw-eu|gpt-4o-mini-2024-07-18|export', { team: 'finance' }),
+      stream('gw-batch|claude-haiku-4-5-20251001|summarise', { team: 'research' }),
+      stream('gw-batch|llama-3.1-70b-instruct|summarise', { team: 'research' }),
+    ],
+  };
+}
+
+/**
+ * The integration tests' history: three gateways, five models, four features, 15 days, one
+ * restart, one gap, a model launched mid-way (short, so that servers load it quickly).
+ */
+export function labSpec(): HistorySpec {
   const start = Date.UTC(2026, 10, 7); // 2026-11-07
   const end = Date.UTC(2026, 10, 22);
   const s = (

@@ -6,16 +6,19 @@ import { loadPriceBook } from '../../src/pricing/load.js';
 import { parseStep } from '../../src/ledger/periods.js';
 import { accountOnServer } from '../../src/sources/prometheus/account.js';
 import { PrometheusClient } from '../../src/sources/prometheus/client.js';
-import { byDay, demoSpec, type History, nonzero, simulate, type Truth } from '../generators/history.js';
+import { byDay, type History, labSpec, nonzero, openMetricsLines, simulate, type Truth } from '../generators/history.js';
 import { reportAsJson } from '../helpers/report.js';
 import { run } from '../helpers/cli.js';
 import { type RunningServer, startPrometheus, startVictoriaMetrics } from '../helpers/servers.js';
 
-// The demo simulation covers what the issue asks of a test history: three gateways, several
+// The lab simulation covers what the issue asks of a test history: three gateways, several
 // models and features, a sparse feature (a few calls a day), a model introduced mid-window, a
 // counter reset (gw-eu restarts), a two-hour scrape gap (gw-us), cached input and cache writes,
-// and scrapes at :37 seconds past the 20-minute marks, never on a day edge.
-const history: History = simulate(demoSpec());
+// and scrapes at :37 seconds past the 20-minute marks, never on a day edge. Fifteen days, so that
+// the servers load it quickly; the same history as a file is what the file ledger reads.
+const history: History = simulate(labSpec());
+const LAB = join(mkdtempSync(join(tmpdir(), 'tokenspend-lab-')), 'lab.om');
+writeFileSync(LAB, `${[...openMetricsLines(history)].join('\n')}\n`);
 const SINCE = '2026-11-07T00:00:00Z';
 const UNTIL = '2026-11-22T00:00:00Z';
 
@@ -84,7 +87,7 @@ describe.each([
       ...(o.now ? { now: Date.parse(o.now) } : {}),
     };
     const fromServer = await reportAsJson({ ...common, prometheus: connection(server.url) });
-    const fromFile = await reportAsJson({ ...common, files: ['fixtures/demo/history.om.gz'], lookbackMs: 7 * 86_400_000 });
+    const fromFile = await reportAsJson({ ...common, files: [LAB], lookbackMs: 7 * 86_400_000 });
     const rows = (j: any) => j.rows.map((r: any) => ({ start: r.start, group: r.group, tokens: r.tokens, totalCost: r.totalCost }));
     expect(rows(fromServer)).toEqual(rows(fromFile));
     expect(fromServer.totals).toEqual(fromFile.totals);
@@ -135,7 +138,7 @@ describe.each([
     const at = ['--at', '2026-11-21T23:40:37Z', '--format', 'json'];
     const r1 = await run(['budget', 'check', '--budgets', one, '--prometheus', server.url, ...at]);
     const r20 = await run(['budget', 'check', '--budgets', many, '--prometheus', server.url, ...at]);
-    const f20 = await run(['budget', 'check', '--budgets', many, '--file', 'fixtures/demo/history.om.gz', ...at]);
+    const f20 = await run(['budget', 'check', '--budgets', many, '--file', LAB, ...at]);
     const j1 = JSON.parse(r1.stdout);
     const j20 = JSON.parse(r20.stdout);
     expect(j20.budgets).toHaveLength(18 + 3 + 1);

@@ -74,7 +74,13 @@ describe('the documented example', () => {
   it('docs/examples/budgets.yaml is a valid budgets file', async () => {
     const { readFileSync } = await import('node:fs');
     const b = parseBudgets(readFileSync('docs/examples/budgets.yaml', 'utf8'), 'docs/examples/budgets.yaml');
-    expect(b.budgets.map((x) => x.name)).toEqual(['all-gateways-daily', 'search-team-monthly', 'per-gateway-weekly', 'runaway-loop']);
-    expect(b.budgets[3]?.burn?.windowsMs).toEqual([3_600_000, 300_000]);
+    expect(b.budgets.map((x) => x.name)).toEqual([
+      'api-daily',
+      'search-team-monthly',
+      'platform-monthly',
+      'per-team-weekly',
+      'runaway-loop',
+    ]);
+    expect(b.budgets[4]?.burn?.windowsMs).toEqual([3_600_000, 300_000]);
   });
 });

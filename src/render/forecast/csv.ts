@@ -2,6 +2,7 @@ import type { ForecastReport } from '../../forecast/groups.js';
 import { isoTime } from '../../ledger/time.js';
 import { csvText, neutralise } from '../csv.js';
 import { femtoDecimal } from '../format.js';
+import { backtestError } from './view.js';
 
 export function renderForecastCsv(r: ForecastReport): string {
   const header = [
@@ -16,6 +17,8 @@ export function renderForecastCsv(r: ForecastReport): string {
     'method',
     'exhaustion',
     'currency',
+    'backtest_error',
+    'weights',
   ];
   const rows = r.groups.map((g) => [
     r.period.label,
@@ -29,6 +32,12 @@ export function renderForecastCsv(r: ForecastReport): string {
     g.forecast?.method ?? '',
     g.exhaustion === undefined ? '' : isoTime(g.exhaustion),
     r.currency,
+    backtestError(g.forecast)?.toFixed(6) ?? '',
+    g.forecast
+      ? Object.entries(g.forecast.weights)
+          .map(([m, w]) => `${m}=${w.toFixed(4)}`)
+          .join(';')
+      : '',
   ]);
   return csvText([header, ...rows]);
 }
