@@ -51,7 +51,7 @@ export const reconcile = defineCommand<ReconcileFlags, ReconcileOptions>({
   name: 'reconcile',
   options,
   examples: [
-    'tokenspend reconcile --file fixtures/reconcile/litellm-spend.om --by team,model',
+    'tokenspend reconcile --file fixtures/reconcile/litellm-spend.prom --by team,model',
     'tokenspend reconcile --file fixtures/demo/history.om.gz --invoice fixtures/reconcile/openai-costs.csv --since 2026-11-18T00:00:00Z --until 2026-11-21T00:00:00Z --step 1d',
     'tokenspend reconcile --prometheus http://127.0.0.1:9090 --window lastmonth --invoice anthropic-costs.csv --format markdown',
   ],
