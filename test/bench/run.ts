@@ -287,7 +287,7 @@ async function chargebackBench(row: (what: string, value: string, baseline: stri
   ];
   const fresh = await paired((i) => ['export', '--file', demo, '--by', 'gateway,model', '--output', out('export', i)], report, runs);
   const f = text(fresh, '`export`', '`report --format csv`');
-  row('`export` of the last complete day into a new ledger, `--by gateway,model` (demo history, 15 days)', f.value, f.baseline, f.ratio);
+  row('`export` of the last complete day into a new ledger, `--by gateway,model` (demo history, 13 weeks)', f.value, f.baseline, f.ratio);
   const kept = join(work, 'chargeback-kept.csv');
   rmSync(kept, { force: true });
   const again = await paired(() => ['export', '--file', demo, '--by', 'gateway,model', '--output', kept], report, runs);
