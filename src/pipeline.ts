@@ -102,8 +102,7 @@ export async function computeUsageReport(request: ReportRequest, book: PriceBook
   if (sources.length === 0) {
     throw usageError('no data source', 'give --prometheus URL, --file PATH (or - for stdin) or --scrape URL; see tokenspend report --help');
   }
-  const { classifier, replicas, store, buckets, sink, wanted } = stores(request, book);
-  const lookbackMs = request.lookbackMs ?? Math.min(...sources.map((s) => s.defaults.lookbackMs));
+  const { classifier, replicas, store, buckets, sink, wanted, lookbackMs } = stores(request, book);
   const read = (s: UsageSource, edges?: readonly number[]) =>
     s.read(sink, {
       ...(wanted ? { bucketModels: wanted } : {}),
@@ -162,7 +161,10 @@ export async function computeUsageReport(request: ReportRequest, book: PriceBook
   return { report, usage, dataRange: range };
 }
 
-/** The classifier, the usage store and, where some model has a long-context tier, the store of request-size buckets. */
+/**
+ * The classifier, the usage store (streaming where the slice edges are known before reading), the
+ * look-back and, where some model has a long-context tier, the store of request-size buckets.
+ */
 function stores(request: ReportRequest, book: PriceBook) {
   const { dialects } = request;
   const wanted = longContextModels(book);
@@ -177,9 +179,12 @@ function stores(request: ReportRequest, book: PriceBook) {
   const replicas = request.replicas ?? DEFAULT_REPLICA_POLICY;
   const grouping = { by: request.grouping.by, matchers: request.grouping.matchers, classifier, replicas };
   const store = new UsageStore(grouping);
+  const lookbackMs = request.lookbackMs ?? Math.min(...request.sources.map((s) => s.defaults.lookbackMs));
+  const streamEdges = streamingEdges(request, book);
+  if (streamEdges) store.stream(streamEdges, lookbackMs);
   const buckets = wanted ? new BucketStore({ ...grouping, wanted }) : undefined;
   const sink: SampleSink = buckets ? splitSink(store, buckets, classifier) : store;
-  return { classifier, replicas, store, buckets, sink, wanted };
+  return { classifier, replicas, store, buckets, sink, wanted, lookbackMs };
 }
 
 /** Which models bill long requests higher (their request-size histograms are read); undefined when none does. */
@@ -207,6 +212,29 @@ function place(request: ReportRequest, store: UsageStore, readings: SourceReadin
   if (server) window = boundForServer(window, ctx.clock());
   const buckets = refineEdges(bucketEdges(window, resolved.step, timezone), resolved.extraEdges);
   return { window, buckets, edges: refineEdges(buckets, book.changeTimes()), anchor, anchoredToData };
+}
+
+/**
+ * The slice edges, when files are the only sources and the edges do not depend on where their
+ * data begins and ends except at the outer bounds (left open here, ±Infinity): the store then
+ * accounts each sample as it arrives. Undefined when the plan is anchored to the data's last
+ * sample (a relative window or budget periods without --now), or steps over an unbounded window.
+ */
+function streamingEdges(request: ReportRequest, book: PriceBook): number[] | undefined {
+  const { plan, timezone } = request;
+  if (!request.sources.every((s) => s.kind === 'file')) return undefined;
+  const relative = plan.kind === 'periods' || (plan.window !== undefined && isRelative(plan.window));
+  const clockEnd = plan.kind === 'window' && plan.window?.kind === 'range' && plan.window.end === undefined;
+  if ((relative || clockEnd) && request.now === undefined) return undefined;
+  try {
+    const resolved = resolvePlan(plan, request.now ?? 0, timezone, { kind: 'all', label: 'all' });
+    const w = resolved.window;
+    const bounded = Number.isFinite(w.start) && Number.isFinite(w.end);
+    if (!bounded && (resolved.step !== undefined || resolved.extraEdges.length > 0)) return undefined;
+    return refineEdges(refineEdges(bucketEdges(w, resolved.step, timezone), resolved.extraEdges), book.changeTimes());
+  } catch {
+    return undefined; // the same plan fails again after reading, where the message belongs
+  }
 }
 
 /** A server answers for a bounded window, and for nothing after now. */

@@ -1,6 +1,8 @@
 import type { Classifier } from '../dialects/classifier.js';
 import type { Classified } from '../dialects/spec.js';
+import { incompleteError } from '../errors.js';
 import { type Finding, finding } from '../findings.js';
+import { terminalText } from '../text.js';
 import { addTokens, type Labels, RAW_TOKEN_TYPES, type RawTokenType, type Sample, type TokenCounts, zeroTokens } from '../model.js';
 import {
   accountSeries,
@@ -13,6 +15,7 @@ import {
   typicalInterval,
 } from './accounting.js';
 import type { Matcher } from './matchers.js';
+import { isoTime } from './time.js';
 import { Census } from './census.js';
 import { type Freshness, FreshnessTracker } from './freshness.js';
 import {
@@ -25,6 +28,7 @@ import {
   withoutLabels,
 } from './replicas.js';
 import type { SampleSink } from './sink.js';
+import { OUT_OF_ORDER_WINDOW_MS, recut, StreamedSeries } from './stream.js';
 
 export { CANONICAL_DIMENSIONS } from './census.js';
 
@@ -96,6 +100,8 @@ interface Series extends PriceLabels {
   times: number[];
   values: number[];
   sorted: boolean;
+  /** Set when the series is accounted as it streams (then `times` and `values` stay empty). */
+  stream?: StreamedSeries;
 }
 
 interface RawCell extends PriceLabels {
@@ -125,6 +131,8 @@ export interface StoreOptions {
  */
 export class UsageStore implements SampleSink {
   private readonly series = new Map<string, Series | null>();
+  /** Series by the labels object a parser hands out again for each line of one series. */
+  private readonly byLabels = new WeakMap<Labels, { name: string; source: string | undefined; series: Series | null }>();
   private readonly snapshotCells = new Map<string, RawCell>();
   private readonly accounted: (PriceLabels & {
     group: string[];
@@ -151,6 +159,8 @@ export class UsageStore implements SampleSink {
   readonly census: Census;
   private first = Number.POSITIVE_INFINITY;
   private last = Number.NEGATIVE_INFINITY;
+  /** Set by `stream`: timestamped series are accounted as they arrive, for these edges. */
+  private streaming: { edges: readonly number[]; lookbackMs: number; replicaLabels: readonly string[] } | undefined;
 
   constructor(private readonly options: StoreOptions) {
     this.census = new Census(options.matchers);
@@ -166,15 +176,30 @@ export class UsageStore implements SampleSink {
     return this.snapshotCoverage.series > 0;
   }
 
+  /**
+   * Accounts timestamped samples as they arrive, for slices of `edges` (the final ones, or with
+   * open outer edges, ±Infinity, that the data's own extent will close), instead of keeping them:
+   * memory per series, not per sample. Called before any sample is added. Series that carry a
+   * replica label are still kept sample by sample, to be merged with their copies at the end.
+   */
+  stream(edges: readonly number[], lookbackMs: number): void {
+    if (this.series.size > 0) throw new Error('stream() must come before the first sample');
+    const policy = this.options.replicas ?? DEFAULT_REPLICA_POLICY;
+    const replicaLabels = policy.dedupe ? (policy.labels === 'auto' ? REPLICA_LABELS : policy.labels) : [];
+    this.streaming = { edges, lookbackMs, replicaLabels };
+  }
+
   /** Adds one sample with a time; `source` names the target (the gateway when no label says). */
   addTimed(sample: Sample, time: number, source: string | undefined): void {
-    const key = seriesKey(sample.name, sample.labels, source);
-    let s = this.series.get(key);
-    if (s === undefined) {
-      s = this.newSeries(sample, source);
-      this.series.set(key, s);
-    }
+    const s = this.timedSeries(sample, source);
     if (s === null) return;
+    if (s.stream) {
+      const late = s.stream.add(time, sample.value);
+      if (late) throw lateSampleError(s, late);
+      if (time < this.first) this.first = time;
+      if (time > this.last) this.last = time;
+      return;
+    }
     const n = s.times.length;
     if (n > 0 && time <= (s.times[n - 1] as number)) {
       if (time === s.times[n - 1]) {
@@ -187,6 +212,20 @@ export class UsageStore implements SampleSink {
     s.values.push(sample.value);
     if (time < this.first) this.first = time;
     if (time > this.last) this.last = time;
+  }
+
+  /** The series of a timestamped sample, created on its first; null when it is not counted. */
+  private timedSeries(sample: Sample, source: string | undefined): Series | null {
+    const known = this.byLabels.get(sample.labels);
+    if (known && known.name === sample.name && known.source === source) return known.series;
+    const key = seriesKey(sample.name, sample.labels, source);
+    let s = this.series.get(key);
+    if (s === undefined) {
+      s = this.newSeries(sample, source);
+      this.series.set(key, s);
+    }
+    this.byLabels.set(sample.labels, { name: sample.name, source, series: s });
+    return s;
   }
 
   /** Adds one sample of a single snapshot: its value is the series' lifetime usage. */
@@ -281,7 +320,7 @@ export class UsageStore implements SampleSink {
       return null;
     }
     this.notePrimary(c);
-    return {
+    const series: Series = {
       name: sample.name,
       labels: sample.labels,
       source,
@@ -294,6 +333,11 @@ export class UsageStore implements SampleSink {
       values: [],
       sorted: true,
     };
+    const streaming = this.streaming;
+    if (streaming && !streaming.replicaLabels.some((l) => Object.hasOwn(sample.labels, l))) {
+      series.stream = new StreamedSeries(streaming.edges, streaming.lookbackMs);
+    }
+    return series;
   }
 
   /** The values of the `--by` dimensions, or undefined when a `--match` excludes the series. */
@@ -328,6 +372,7 @@ export class UsageStore implements SampleSink {
       if (list) list.push(s);
       else groups.set(key, [s]);
     }
+    for (const list of groups.values()) if (list.length > 1 && list.some((s) => s.stream)) throw unmergeableError(list, labels);
     const copies = all.length - groups.size;
     if (copies > 0) this.replicaNote = { labels, copies };
     return [...groups.values()];
@@ -348,6 +393,13 @@ export class UsageStore implements SampleSink {
     };
     for (const copies of this.logicalSeries()) {
       const s = copies[0] as Series;
+      if (s.stream) {
+        const r = s.stream.finish();
+        addCoverage(coverage, r.coverage);
+        add(s, recut(r.perSlice, (this.streaming as { edges: readonly number[] }).edges, edges));
+        this.freshness.note(s.group, r.newest, r.typical);
+        continue;
+      }
       const merged = copies.length === 1 ? s : mergeReplicas(copies);
       const { perSlice, coverage: c } = accountSeries(merged.times, merged.values, edges, lookbackMs);
       addCoverage(coverage, c);
@@ -635,6 +687,31 @@ export function seriesKey(name: string, labels: Labels, source: string | undefin
   let key = `${source ?? ''}\u0000${name}`;
   for (const k of keys) key += `\u0000${k}\u0001${labels[k]}`;
   return key;
+}
+
+/** A series' name and labels, safe for a terminal. */
+function describeSeries(s: Series): string {
+  const labels = Object.entries(s.labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+  return terminalText(`${s.name}{${labels.join(',')}}`);
+}
+
+function lateSampleError(s: Series, late: { time: number; after: number }): Error {
+  const window = `${OUT_OF_ORDER_WINDOW_MS / 60_000} minutes`;
+  return new Error(
+    `${describeSeries(s)}: a sample at ${isoTime(late.time)} comes after one at ${isoTime(late.after)}; ` +
+      `samples of one series may be out of time order by at most ${window}; sort each series' samples by time`,
+  );
+}
+
+/**
+ * Replica copies where one copy carries no replica label: it was accounted as it streamed, so it
+ * cannot be merged with the others any more. Never counted twice: refused.
+ */
+function unmergeableError(copies: readonly Series[], labels: readonly string[]): Error {
+  return incompleteError(
+    `${describeSeries(copies.find((s) => s.stream) as Series)} has no ${labels.join(', ')} label but is a replica copy of ${describeSeries(copies.find((s) => !s.stream) as Series)}`,
+    'give --no-dedupe to count each copy, or put the replica label on every copy',
+  );
 }
 
 function sortSeries(s: Series): void {

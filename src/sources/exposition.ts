@@ -69,6 +69,16 @@ export class ExpositionParser {
   private readonly source: string;
   private readonly accept: ((name: string, line?: string) => boolean) | undefined;
   private readonly onSample: (sample: Sample, line: number) => void;
+  /**
+   * `name{labels}` text → its labels, for histories where a series repeats line after line: the
+   * same object is handed out again (consumers must not change it), so neither the parse nor the
+   * store's look-up is repeated. Bounded; dropped for good when it rarely hits (a snapshot).
+   */
+  private labelCache: Map<string, Labels> | undefined = new Map();
+  private cacheHits = 0;
+  /** The last `name{labels}` text and its labels: the next line is often the same series. */
+  private lastKey = '';
+  private lastLabels: Labels | undefined;
 
   constructor(options: ParseOptions) {
     this.format = options.format ?? 'auto';
@@ -142,7 +152,7 @@ export class ExpositionParser {
     }
     let name: string;
     // No prototype: a label named `__proto__` or `constructor` is just a label.
-    const labels: Labels = Object.create(null) as Labels;
+    let labels: Labels = Object.create(null) as Labels;
     if (c === LBRACE) {
       const parsed = this.parseLabels(line, i, labels, true);
       i = parsed.end;
@@ -157,7 +167,13 @@ export class ExpositionParser {
       name = line.slice(start, i);
       if (this.accept && !this.accept(name, line)) return;
       if (c === LBRACE) {
-        i = this.parseLabels(line, i, labels, false).end;
+        const cached = this.cachedLabels(line, start, i);
+        if (cached) {
+          labels = cached.labels;
+          i = cached.end;
+        } else {
+          i = this.parseLabels(line, i, labels, false).end;
+        }
       } else if (i < n && c !== SPACE && c !== TAB) {
         this.fail(`unexpected character ${JSON.stringify(line[i])} in metric name "${name}"`);
       }
@@ -217,6 +233,56 @@ export class ExpositionParser {
     // A JavaScript date spans ±8.64e15 ms (±273,790 years); nothing outside it is a scrape time.
     if (!(Math.abs(ms) <= 8.64e15)) this.fail(`metric "${name}" has timestamp ${JSON.stringify(token.slice(0, 40))}, outside any date`);
     return ms;
+  }
+
+  /**
+   * The labels of `name{…}` (the name from `from`, the brace at `open`) from the cache, parsing
+   * and keeping them on a miss; undefined when the label set is not plainly closed on this line
+   * (the full parse then reports what is wrong).
+   */
+  private cachedLabels(line: string, from: number, open: number): { labels: Labels; end: number } | undefined {
+    const cache = this.labelCache;
+    if (!cache) return undefined;
+    if (this.lastLabels && line.startsWith(this.lastKey, from)) {
+      this.cacheHits++;
+      return { labels: this.lastLabels, end: from + this.lastKey.length };
+    }
+    // The closing brace, when no label value holds a brace, a backslash or an odd quote before it.
+    const close = line.indexOf('}', open);
+    if (close < 0 || line.lastIndexOf('\\', close) > open) return undefined;
+    let quotes = 0;
+    for (let q = line.indexOf('"', open); q >= 0 && q < close; q = line.indexOf('"', q + 1)) quotes++;
+    if (quotes % 2 !== 0) return undefined;
+    const i = close;
+    const key = line.slice(from, i + 1);
+    const hit = cache.get(key);
+    if (hit) {
+      this.cacheHits++;
+      this.remember(key, hit);
+      return { labels: hit, end: i + 1 };
+    }
+    if (cache.size >= 4096) {
+      if (this.cacheHits < cache.size) {
+        this.labelCache = undefined; // mostly new series: a snapshot, or too many to repeat soon
+        return undefined;
+      }
+      cache.clear();
+      this.cacheHits = 0;
+    }
+    const parsed = Object.create(null) as Labels;
+    const end = this.parseLabels(line, open, parsed, false).end;
+    // Copies: a slice of the line would keep the whole input chunk alive for as long as the series.
+    const labels = Object.create(null) as Labels;
+    for (const k of Object.keys(parsed)) labels[copyOf(k)] = copyOf(parsed[k] as string);
+    const own = copyOf(key);
+    cache.set(own, labels);
+    this.remember(own, labels);
+    return { labels, end };
+  }
+
+  private remember(key: string, labels: Labels): void {
+    this.lastKey = key;
+    this.lastLabels = labels;
   }
 
   /** Parses `{…}` starting at `open`; a quoted string without `=` is the metric name (UTF-8 names). */
@@ -332,4 +398,9 @@ export async function parseExpositionStream(chunks: AsyncIterable<Buffer | strin
   for await (const chunk of chunks) parser.push(chunk);
   parser.end();
   return parser;
+}
+
+/** A string of its own, not a view into a larger one (V8 keeps the larger one alive for a slice). */
+function copyOf(text: string): string {
+  return ` ${text}`.slice(1);
 }

@@ -9,9 +9,13 @@ export function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] as number;
 }
 
-/** Runs a Node script in a child and returns wall time and the child's own peak RSS (MB). */
-export function measureChild(code: string, args: string[] = [], anyExit = false): Promise<{ ms: number; rssMb: number; out: string }> {
-  const wrapper = `const t0 = performance.now(); process.on('exit', () => { process.stderr.write('\\nBENCH ' + (performance.now() - t0) + ' ' + process.resourceUsage().maxRSS + '\\n'); }); ${code}`;
+/** Runs a Node script in a child and returns wall time, CPU time (user + system) and the child's own peak RSS (MB). */
+export function measureChild(
+  code: string,
+  args: string[] = [],
+  anyExit = false,
+): Promise<{ ms: number; cpuMs: number; rssMb: number; out: string }> {
+  const wrapper = `const t0 = performance.now(); process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write('\\nBENCH ' + (performance.now() - t0) + ' ' + u.maxRSS + ' ' + (u.userCPUTime + u.systemCPUTime) / 1000 + '\\n'); }); ${code}`;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', wrapper, '--', ...args], {
       cwd: root,
@@ -27,9 +31,9 @@ export function measureChild(code: string, args: string[] = [], anyExit = false)
     });
     child.on('error', reject);
     child.on('close', (status) => {
-      const m = /BENCH (\S+) (\d+)/.exec(err);
+      const m = /BENCH (\S+) (\d+) (\S+)/.exec(err);
       if (!m || (status !== 0 && !anyExit)) return reject(new Error(`child failed (${status}): ${err.slice(0, 500)}`));
-      resolve({ ms: Number(m[1]), rssMb: Number(m[2]) / 1024, out });
+      resolve({ ms: Number(m[1]), rssMb: Number(m[2]) / 1024, cpuMs: Number(m[3]), out });
     });
   });
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExpositionParser } from '../../src/sources/exposition.js';
 import { writeBigExposition } from './exposition-gen.js';
+import { writeFileHistory } from './file-history.js';
 import { bestBaseline, simpleQuality, type Tally, teamQuality, writeTeamFile } from './forecast.js';
 import { BENCH_DAYS, BENCH_START, benchPrometheus } from './prometheus.js';
 import { closedPort } from '../helpers/cli.js';
@@ -314,6 +315,7 @@ async function main(): Promise<void> {
   const row = (what: string, value: string, baseline: string, ratio: string) =>
     rows.push(`| ${what} | ${value} | ${baseline} | ${ratio} |`);
   if (want('parser') || want('report') || want('startup')) await fileBench(row);
+  if (want('file')) await fileHistoryBench(row);
   if (want('forecast')) await forecastBench(row);
   if (want('prometheus')) await prometheusBench(row);
   if (want('scale')) await scaleBench(row, work, bin);
@@ -324,6 +326,60 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\nNode ${node}, ${cpu}, ${new Date().toISOString().slice(0, 10)}\n\n| measure | tokenspend | baseline (same run) | ratio |\n|---|---|---|---|\n${rows.join('\n')}\n`,
   );
+}
+
+/**
+ * `npm run bench -- file`: a report over a timestamped OpenMetrics history (1,000 series × 28
+ * days by default; BENCH_FILE_SERIES, BENCH_FILE_DAYS), this build against a baseline build
+ * (BENCH_BASELINE: a checkout of main with its dist built), in turn, BENCH_ROUNDS rounds (3):
+ * throughput and peak RSS of each, and whether they report the same usage.
+ */
+async function fileHistoryBench(row: (what: string, value: string, baseline: string, ratio: string) => void): Promise<void> {
+  const count = Number(process.env.BENCH_FILE_SERIES ?? 1000);
+  const days = Number(process.env.BENCH_FILE_DAYS ?? 28);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const path = join(work, `history-${count}x${days}d.om`);
+  if (!existsSync(path)) {
+    process.stderr.write(`generating ${path}…\n`);
+    await writeFileHistory(path, count, days);
+  }
+  const mb = statSync(path).size / 1e6;
+  const args = ['report', '--file', path, '--by', 'model', '--format', 'json'];
+  const run = (binPath: string) => measureChild(`process.argv.splice(1, 0, 'tokenspend'); await import(${JSON.stringify(binPath)});`, args);
+  const baseline = process.env.BENCH_BASELINE ? join(process.env.BENCH_BASELINE, 'bin', 'tokenspend.js') : undefined;
+  type Run = { ms: number; cpuMs: number; rssMb: number };
+  const ours: Run[] = [];
+  const theirs: Run[] = [];
+  let same = true;
+  for (let i = 0; i < rounds; i++) {
+    const a = await run(bin);
+    ours.push(a);
+    if (baseline) {
+      const b = await run(baseline);
+      theirs.push(b);
+      same &&= JSON.stringify(usageOf(a.out)) === JSON.stringify(usageOf(b.out));
+    }
+    process.stderr.write(
+      `file round ${i + 1}: ${(mb / (a.ms / 1000)).toFixed(0)} MB/s ${a.rssMb.toFixed(0)} MB${theirs[i] ? ` | baseline ${(mb / ((theirs[i] as { ms: number }).ms / 1000)).toFixed(0)} MB/s ${(theirs[i] as { rssMb: number }).rssMb.toFixed(0)} MB` : ''}\n`,
+    );
+  }
+  // Wall time on a shared machine measures the neighbours too; CPU time (user + system) is the work done.
+  const speed = (xs: Run[]) =>
+    `wall ${xs.map((x) => (mb / (x.ms / 1000)).toFixed(0)).join(', ')} MB/s; CPU ${xs.map((x) => (mb / (x.cpuMs / 1000)).toFixed(0)).join(', ')} MB/s`;
+  const rss = (xs: Run[]) => xs.map((x) => x.rssMb.toFixed(0)).join(', ');
+  const med = (xs: Run[]) => median(xs.map((x) => x.cpuMs));
+  row(
+    `\`report --file\` on a ${mb.toFixed(0)} MB timestamped OpenMetrics history (${count.toLocaleString('en-US')} series × ${days} days, 5-minute samples), MB/s per round`,
+    `${speed(ours)}; peak RSS ${rss(ours)} MB`,
+    theirs.length > 0 ? `baseline: ${speed(theirs)}; peak RSS ${rss(theirs)} MB` : 'no BENCH_BASELINE',
+    theirs.length > 0 ? `${(med(theirs) / med(ours)).toFixed(2)}× less CPU (medians); ${same ? 'same usage' : 'USAGE DIFFERS'}` : '',
+  );
+}
+
+/** The parts of a JSON report that must not change: rows, totals and coverage. */
+function usageOf(out: string): unknown {
+  const r = JSON.parse(out) as Record<string, unknown>;
+  return { rows: r.rows, totals: r.totals, coverage: r.coverage, findings: r.findings };
 }
 
 async function fileBench(row: (what: string, value: string, baseline: string, ratio: string) => void): Promise<void> {
