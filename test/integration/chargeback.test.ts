@@ -1,21 +1,21 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoSpec, openMetricsLines, simulate } from '../generators/history.js';
+import { labSpec, openMetricsLines, simulate } from '../generators/history.js';
 import { sumDecimals } from '../helpers/focus.js';
 import { runMain } from '../helpers/inprocess.js';
 import { type RunningServer, startPrometheusWith } from '../helpers/servers.js';
 
-// One Prometheus holding the demo history (agentgateway) and the LiteLLM counters with their own
-// spend counter: export and reconcile read it as they read the files, and must say the same.
-const spec = demoSpec();
+// One Prometheus holding the 15-day lab history (agentgateway, as servers.test.ts: the 13-week demo
+// with hourly scrapes is exit 4 from the server) and the LiteLLM counters with their own spend
+// counter: export and reconcile read it as they read the same history from a file, and must say the same.
+const spec = labSpec();
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 const B = { start: spec.end - DAY, end: spec.end };
 const CLOCK = () => spec.end + 2 * DAY;
-const DEMO = 'fixtures/demo/history.om.gz';
 const LITELLM = 'fixtures/reconcile/litellm-spend.prom';
 
 /** The LiteLLM fixture (Prometheus text, ms timestamps) as OpenMetrics lines (seconds) for promtool. */
@@ -33,10 +33,13 @@ function litellmLines(): string[] {
 
 let server: RunningServer;
 let dir: string;
+let LAB: string;
 beforeAll(async () => {
-  const demo = [...openMetricsLines(simulate(spec))].filter((l) => l !== '# EOF');
-  server = await startPrometheusWith([...demo, ...litellmLines(), '# EOF']);
+  const lab = [...openMetricsLines(simulate(spec))];
   dir = mkdtempSync(join(tmpdir(), 'tokenspend-chargeback-'));
+  LAB = join(dir, 'lab.om');
+  writeFileSync(LAB, `${lab.join('\n')}\n`);
+  server = await startPrometheusWith([...lab.filter((l) => l !== '# EOF'), ...litellmLines(), '# EOF']);
 }, 120_000);
 afterAll(async () => {
   await server?.stop();
@@ -54,7 +57,7 @@ describe('export and reconcile on Prometheus 2.42', () => {
     const common = ['--at', iso(B.end), '--by', 'gateway,model,feature', '--dialect', 'agentgateway'];
     const s = await runMain(['export', '--prometheus', server.url, ...common, '--output', fromServer], { clock: CLOCK });
     expect(s.code).toBe(0);
-    expect((await runMain(['export', '--file', DEMO, ...common, '--output', fromFile], { clock: CLOCK })).code).toBe(0);
+    expect((await runMain(['export', '--file', LAB, ...common, '--output', fromFile], { clock: CLOCK })).code).toBe(0);
     const rows = records(fromServer);
     expect(rows.length).toBeGreaterThan(5);
     expect(rows.every((r) => r.period_start === iso(B.start) && (r.source ?? '').startsWith('prometheus:'))).toBe(true);
