@@ -36,7 +36,10 @@ export type FindingCode =
   | 'UNPRICED_MODELS'
   | 'RETENTION'
   | 'REPLICAS'
-  | 'FRESHNESS';
+  | 'FRESHNESS'
+  // rules
+  | 'PROMQL_LIMIT'
+  | 'PRICE_CHANGE_SCHEDULED';
 
 /** A coded finding: data-quality notes, unpriced usage, budget results. */
 export interface Finding {

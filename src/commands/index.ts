@@ -39,6 +39,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./reconcile.js')).reconcile,
   },
   {
+    name: 'rules',
+    description: 'Prometheus recording and alerting rules from the same prices and budgets (plain file or PrometheusRule)',
+    load: async () => (await import('./rules.js')).rules,
+  },
+  {
     name: 'doctor',
     description: 'check a Prometheus-compatible server: connectivity, dialects, labels, models and prices, cardinality, retention',
     load: async () => (await import('./doctor.js')).doctor,

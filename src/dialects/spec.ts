@@ -92,7 +92,7 @@ export const SERVICE_TIER_LABELS: readonly string[] = [
 ];
 
 /** Values that exporters use to say "no value": agentgateway/Envoy `unknown`, LiteLLM `None`. */
-const NULL_MARKERS = new Set(['', 'unknown', 'None', 'none', 'null', 'undefined']);
+export const NULL_MARKERS: ReadonlySet<string> = new Set(['', 'unknown', 'None', 'none', 'null', 'undefined']);
 
 /** The first label among `names` with a real value. */
 export function firstLabel(labels: Labels, names: readonly string[]): string | undefined {
@@ -119,7 +119,8 @@ export function matchesSignature(spec: DialectSpec, labels: Labels): boolean {
 
 const patterns = new Map<string, RegExp>();
 
-function includesCache(
+/** Whether a series' input count includes cache: the config file's setting, else the dialect's ('auto': it does unless the data shows input below cache), with its legacy exceptions. */
+export function includesCache(
   spec: DialectSpec,
   setting: boolean | 'auto' | 'legacy' | undefined,
   provider?: string,

@@ -13,6 +13,7 @@ import { writeBigExposition } from './exposition-gen.js';
 import { writeFileHistory } from './file-history.js';
 import { bestBaseline, simpleQuality, type Tally, teamQuality, writeTeamFile } from './forecast.js';
 import { BENCH_DAYS, BENCH_START, benchPrometheus } from './prometheus.js';
+import { rulesBench } from './rules.js';
 import { closedPort } from '../helpers/cli.js';
 import { measureChild, median } from './measure.js';
 import { scaleBench } from './scale.js';
@@ -321,6 +322,7 @@ async function main(): Promise<void> {
   if (want('scale')) await scaleBench(row, work, bin);
   if (want('output')) await outputBench(root, work, row);
   if (want('chargeback')) await chargebackBench(row);
+  if (want('rules')) await rulesBench(work, bin, row);
   const node = process.version;
   const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU';
   process.stdout.write(

@@ -57,13 +57,32 @@ export function startPrometheus(history: History): Promise<RunningServer> {
 
 /** Prometheus 2.x on 127.0.0.1 with these OpenMetrics lines (timestamps in seconds) backfilled by promtool. */
 export async function startPrometheusWith(lines: Iterable<string>): Promise<RunningServer> {
+  const { dir, data } = await backfilledTsdb(lines);
+  return startPrometheusOn(dir, data);
+}
+
+/** A fresh folder holding a TSDB (`data`) with these OpenMetrics lines backfilled by promtool. */
+export async function backfilledTsdb(lines: Iterable<string>): Promise<{ dir: string; data: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'tokenspend-prom-'));
   const om = join(dir, 'history.om');
   writeFileSync(om, `${[...lines].join('\n')}\n`);
   const data = join(dir, 'data');
   await exec('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=720h', om, data], { maxBuffer: 64 << 20 });
   rmSync(om);
-  writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1h\n');
+  return { dir, data };
+}
+
+/**
+ * Prometheus 2.x on 127.0.0.1 over the TSDB in `data` (inside `dir`), loading `ruleFiles`; `dir`
+ * is removed when it stops unless `keep`.
+ */
+export async function startPrometheusOn(
+  dir: string,
+  data: string,
+  options: { ruleFiles?: string[]; keep?: boolean } = {},
+): Promise<RunningServer> {
+  const rules = (options.ruleFiles ?? []).map((f) => `  - ${JSON.stringify(f)}\n`).join('');
+  writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1h\n${rules ? `rule_files:\n${rules}` : ''}`);
   const port = await closedPort();
   const base = `http://127.0.0.1:${port}`;
   return startProcess(
@@ -77,7 +96,7 @@ export async function startPrometheusWith(lines: Iterable<string>): Promise<Runn
     ],
     `${base}/-/ready`,
     base,
-    dir,
+    options.keep ? undefined : dir,
   );
 }
 

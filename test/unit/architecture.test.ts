@@ -9,6 +9,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['main.ts'],
   ['commands'],
   ['help.ts', 'options.ts', 'config', 'render'],
+  ['rules'],
   ['pipeline.ts'],
   ['chargeback'],
   ['budget'],

@@ -1,6 +1,7 @@
 import type { Classifier } from '../../dialects/classifier.js';
 import { describeAge, stalenessThreshold } from '../../ledger/freshness.js';
 import { detectReplicaLabels, REPLICA_LABELS } from '../../ledger/replicas.js';
+import type { Classified } from '../../dialects/spec.js';
 import type { Labels } from '../../model.js';
 import { type Finding, finding } from '../../findings.js';
 import type { PriceBook } from '../../pricing/book.js';
@@ -41,6 +42,9 @@ export interface Newest {
   stale: boolean;
 }
 
+/** Called with every token series the survey classifies (`tokenspend rules` reads what exists through it). */
+export type SeriesVisitor = (name: string, labels: Labels, classified: Classified) => void;
+
 /** What a new user needs to get from "nothing shows" to a working report command. */
 export async function inspectServer(
   client: PrometheusClient,
@@ -48,7 +52,10 @@ export async function inspectServer(
   book: PriceBook,
   now: number,
   lookbackMs: number,
+  /** `onSeries` sees every classified series; `freshness: false` skips the newest-sample queries (`tokenspend rules` needs none). */
+  options: { onSeries?: SeriesVisitor; freshness?: boolean } = {},
 ): Promise<DoctorResult> {
+  const { onSeries } = options;
   const findings: Finding[] = [];
   const info = await client.buildInfo();
   const flavour = info.flavour === 'prometheus' ? `Prometheus-compatible ${info.version}` : info.flavour;
@@ -69,11 +76,13 @@ export async function inspectServer(
     findings.push(noTokenMetrics(classifier, lookbackMs));
     return result;
   }
-  const { labelValues, series } = await surveySeries(client, classifier, names, now - lookbackMs, now, result);
+  const { labelValues, series } = await surveySeries(client, classifier, names, now - lookbackMs, now, result, onSeries);
   result.replicaLabels = detectReplicaLabels(series, REPLICA_LABELS);
   findings.push(...replicaNote(result.replicaLabels));
-  result.freshness = await freshnessOf(client, info.flavour, classifier, names, { now, lookbackMs }, series);
-  findings.push(...freshnessFindings(result.freshness, now));
+  if (options.freshness !== false) {
+    result.freshness = await freshnessOf(client, info.flavour, classifier, names, { now, lookbackMs }, series);
+    findings.push(...freshnessFindings(result.freshness, now));
+  }
   result.models.sort((a, b) => a.name.localeCompare(b.name));
   for (const m of result.models) m.pricedAs = book.model(m.name)?.id ?? null;
   findings.push(...surveyFindings(result));
@@ -118,6 +127,7 @@ async function surveySeries(
   from: number,
   to: number,
   result: DoctorResult,
+  onSeries: SeriesVisitor | undefined,
 ): Promise<{ labelValues: Map<string, Set<string>>; series: { name: string; labels: Labels }[] }> {
   const labelValues = new Map<string, Set<string>>();
   const seen: { name: string; labels: Labels }[] = [];
@@ -130,6 +140,7 @@ async function surveySeries(
       const c = classifier.classify(name, labels);
       if (!c) continue;
       seen.push({ name, labels });
+      onSeries?.(name, labels, c);
       dialects.set(c.dialect, (dialects.get(c.dialect) ?? 0) + 1);
       if (c.model !== undefined) models.set(c.model, (models.get(c.model) ?? 0) + 1);
       for (const [k, v] of Object.entries(labels)) {
