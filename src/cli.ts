@@ -20,4 +20,13 @@ process.exitCode = await main(process.argv.slice(2), {
   stderrIsTTY: process.stderr.isTTY === true,
   stderrColumns: process.stderr.columns,
   clock: Date.now,
+  pid: process.pid,
+  alive: (pid) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  },
 });

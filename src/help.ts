@@ -4,7 +4,7 @@ import { EXIT_INTERNAL, type ExitCode } from './errors.js';
 /** What each exit code means, for the top-level `--help` (commands say it in their own words). */
 export const EXIT_CODE_MEANINGS: Record<ExitCode, string> = {
   0: 'success (warnings go to stderr)',
-  1: 'a budget is breached',
+  1: 'a budget is breached; reconcile or pricing drift: a difference beyond tolerance',
   2: 'usage or configuration error: bad flags, invalid pricing or config file',
   3: 'data source failure: unreachable, timeout, HTTP error, malformed data',
   4: 'incomplete data: no matching series, no samples in the window,\n     unpriced usage or a partial response under --strict; for budgets:\n     a scope with no data, unpriced usage in scope, too little history',

@@ -26,6 +26,9 @@ export interface Io {
   stderrIsTTY?: boolean | undefined;
   stderrColumns?: number | undefined;
   clock: () => number;
+  /** This process's id, and whether another process of this host is alive (lock files). */
+  pid?: number | undefined;
+  alive?: ((pid: number) => boolean) | undefined;
 }
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -46,6 +49,8 @@ function context(io: Io, progress: ProgressLine | undefined): CommandContext {
     },
     stdin: io.stdin,
     clock: io.clock,
+    pid: io.pid ?? 0,
+    alive: io.alive ?? (() => true),
     color: force || (io.stdoutIsTTY && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '')),
     tty: io.stdoutIsTTY,
     width: Number.isInteger(columns) && columns > 20 ? columns : io.columns || 120,

@@ -18,7 +18,7 @@ import {
   type WindowSpec,
 } from './ledger/periods.js';
 import { DEFAULT_REPLICA_POLICY, type ReplicaPolicy } from './ledger/replicas.js';
-import { UsageStore } from './ledger/store.js';
+import { type Usage, UsageStore } from './ledger/store.js';
 import { BucketStore, splitSink } from './ledger/histograms.js';
 import type { SampleSink } from './ledger/sink.js';
 import type { PriceBook } from './pricing/book.js';
@@ -85,6 +85,19 @@ interface Placement {
 
 /** Source → samples → dialect → ledger → prices: the one way data goes through. */
 export async function computeReport(request: ReportRequest, book: PriceBook, ctx: SourceContext): Promise<CostReport> {
+  return (await computeUsageReport(request, book, ctx)).report;
+}
+
+/** A report with what it was made from: the exact usage per slice, and the span of timestamped samples read. */
+export interface UsageReport {
+  report: CostReport;
+  usage: Usage;
+  /** First and last timestamped sample (files, scrapes); undefined for servers and snapshots. */
+  dataRange: { first: number; last: number } | undefined;
+}
+
+/** `computeReport`, keeping the usage per slice (chargeback prices it again, at list prices) and the data's span. */
+export async function computeUsageReport(request: ReportRequest, book: PriceBook, ctx: SourceContext): Promise<UsageReport> {
   const { sources, dialects } = request;
   if (sources.length === 0) {
     throw usageError('no data source', 'give --prometheus URL, --file PATH (or - for stdin) or --scrape URL; see tokenspend report --help');
@@ -145,7 +158,7 @@ export async function computeReport(request: ReportRequest, book: PriceBook, ctx
     const stale = staleness(report.freshness.overall, Math.min(placed.window.end, placed.anchor), thresholdMs);
     if (stale) report.findings.push(finding('STALE_DATA', 'warning', `${stale}: the report may miss recent usage`));
   }
-  return report;
+  return { report, usage, dataRange: range };
 }
 
 /**

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Nightly chargeback export and budget check (crontab: 15 0 * * * /opt/tokenspend/cron.sh).
-# Files are written atomically: a reader never sees half a CSV.
+# Nightly chargeback ledger and budget check (crontab: 30 0 * * * /opt/tokenspend/cron.sh).
+# The ledger is rewritten atomically under ledger.csv.lock: a reader never sees half a file, two
+# jobs never lose each other's rows, and a night the job did not run is filled in by the next.
 set -euo pipefail
 export TOKENSPEND_PROMETHEUS_URL=http://prometheus:9090
-day=$(date -u -d yesterday +%F)
-tokenspend report --window yesterday --step 1h --by team,model --format csv --output "/srv/chargeback/$day.csv"
+tokenspend export --period day --catch-up --by team,model --output /srv/chargeback/ledger.csv
+tokenspend export --period day --catch-up --format focus --billing-account-id acme-llm --output /srv/chargeback/focus.csv
 tokenspend budget check --budgets /etc/tokenspend/budgets.yaml --format json --output /srv/chargeback/budgets.json || {
   code=$?
   case $code in

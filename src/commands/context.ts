@@ -8,6 +8,9 @@ export interface CommandContext {
   stderr: (text: string) => void;
   stdin?: Readable | undefined;
   clock: () => number;
+  /** This process's id, and whether a process of this host is alive: a lock left by a dead one is taken over. */
+  pid: number;
+  alive: (pid: number) => boolean;
   /** stdout is a terminal that takes colour (TTY, no NO_COLOR, or FORCE_COLOR). */
   color: boolean;
   /** stdout is a terminal (charts are drawn only there). */

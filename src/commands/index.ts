@@ -24,6 +24,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./forecast.js')).forecast,
   },
   {
+    name: 'export',
+    description: 'complete periods into a chargeback ledger (csv, FOCUS 1.2, jsonl): re-runs replace, never duplicate',
+    load: async () => (await import('./export.js')).exportCommand,
+  },
+  {
+    name: 'reconcile',
+    description: "our cost against the gateway's own cost counter or a provider's cost export; exit 1 beyond tolerance",
+    load: async () => (await import('./reconcile.js')).reconcile,
+  },
+  {
     name: 'rules',
     description: 'Prometheus recording and alerting rules from the same prices and budgets (plain file or PrometheusRule)',
     load: async () => (await import('./rules.js')).rules,

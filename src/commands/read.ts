@@ -1,6 +1,6 @@
 import type { DataOptions } from '../config/data.js';
 import type { CostReport } from '../cost/report.js';
-import type { ReportRequest } from '../pipeline.js';
+import type { ReportRequest, UsageReport } from '../pipeline.js';
 import type { PriceBook } from '../pricing/book.js';
 import type { CommandContext } from './context.js';
 
@@ -25,4 +25,17 @@ export async function readReport(
   const sources = openSources(data.sources);
   const { dialects, lookbackMs, replicas, maxStalenessMs } = data;
   return computeReport({ ...request, sources, dialects, lookbackMs, replicas, maxStalenessMs }, book, ctx);
+}
+
+/** `readReport`, keeping the usage per slice and the span of the samples (export, reconcile). */
+export async function readUsage(
+  data: DataOptions,
+  request: Omit<ReportRequest, 'sources' | 'lookbackMs' | 'replicas' | 'maxStalenessMs'>,
+  book: PriceBook,
+  ctx: CommandContext,
+): Promise<UsageReport> {
+  const [{ computeUsageReport }, { openSources }] = await Promise.all([import('../pipeline.js'), import('../sources/open.js')]);
+  const sources = openSources(data.sources);
+  const { lookbackMs, replicas, maxStalenessMs } = data;
+  return computeUsageReport({ ...request, sources, lookbackMs, replicas, maxStalenessMs }, book, ctx);
 }

@@ -87,6 +87,17 @@ export const configSchema = z.strictObject({
     })
     .optional()
     .meta({ description: 'How sources name the service tier a request was billed in.' }),
+  chargeback: z
+    .strictObject({
+      billingAccountId: z.string().min(1).optional().meta({ description: 'FOCUS BillingAccountId of export --format focus.' }),
+      billingAccountName: z.string().optional().meta({ description: 'FOCUS BillingAccountName.' }),
+      invoiceIssuerName: z
+        .string()
+        .optional()
+        .meta({ description: "FOCUS InvoiceIssuerName, when someone other than each row's provider invoices you (a reseller)." }),
+    })
+    .optional()
+    .meta({ description: 'What export --format focus says about who is billed.' }),
 });
 
 export type ConfigData = z.output<typeof configSchema>;

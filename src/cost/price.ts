@@ -1,7 +1,16 @@
 import type { UsageCell } from '../ledger/store.js';
 import type { TokenType } from '../model.js';
 import { costOf, formatUnits, PRICE_DECIMALS } from '../money.js';
-import { type ContextTier, type PriceBook, type Rate, rateAt, tierPrices, type TypePrices } from '../pricing/book.js';
+import {
+  type ContextTier,
+  type ModelPrice,
+  type PriceBook,
+  type Rate,
+  rateAt,
+  type ServiceTier,
+  tierPrices,
+  type TypePrices,
+} from '../pricing/book.js';
 import { convertFemto, fxRateAt } from '../pricing/fx.js';
 
 /** Why some tokens have no price. */
@@ -30,25 +39,48 @@ const unpriced = (reason: UnpricedReason, detail?: string): CellPrice => ({
   cost: () => (detail === undefined ? { reason } : { reason, detail }),
 });
 
-/** The rates that price one cell: its model (by name and provider label), the slice's time and its service tier. */
-export function priceOfCell(book: PriceBook, cell: UsageCell, t: number): CellPrice {
-  if (cell.model === undefined) return unpriced('no-model');
+/** The dated rate that prices one cell: its entry, the rate in force, the service tier's prices and the FX rate applied. */
+export interface CellRate {
+  model: ModelPrice;
+  rate: Rate;
+  tier: ServiceTier;
+  prices: TypePrices;
+  /** Units of the report's currency per unit of the price files' (1e-9 units); undefined when nothing is converted. */
+  fx: bigint | undefined;
+}
+
+/** The rate that prices one cell at `t` (its model by name and provider label, its service tier), or why there is none. */
+export function rateOfCell(book: PriceBook, cell: UsageCell, t: number): CellRate | { reason: UnpricedReason; detail?: string } {
+  if (cell.model === undefined) return { reason: 'no-model' };
   const found = book.resolve(cell.model, cell.provider);
   if (!('model' in found)) {
-    if (found.reason === 'ambiguous-provider') return unpriced('ambiguous-provider', `listed by ${found.providers?.join(', ')}`);
-    return found.provider ? unpriced('provider-has-no-price', found.provider) : unpriced('unknown-model');
+    if (found.reason === 'ambiguous-provider') return { reason: 'ambiguous-provider', detail: `listed by ${found.providers?.join(', ')}` };
+    return found.provider ? { reason: 'provider-has-no-price', detail: found.provider } : { reason: 'unknown-model' };
   }
   const rate = rateAt(found.model, t);
-  if (!rate) return unpriced('before-first-price');
+  if (!rate) return { reason: 'before-first-price' };
   const tier = cell.serviceTier === undefined ? 'standard' : (book.tierValues[cell.serviceTier] ?? undefined);
   const prices = tier === undefined ? undefined : tierPrices(rate, tier);
-  if (!prices) return unpriced('no-tier-rate', `service tier "${cell.serviceTier}"`);
+  if (tier === undefined || !prices) return { reason: 'no-tier-rate', detail: `service tier "${cell.serviceTier}"` };
   let fx: bigint | undefined;
   if (book.fx) {
     fx = fxRateAt(book.fx, t)?.nano;
-    if (fx === undefined) return unpriced('no-fx-rate');
+    if (fx === undefined) return { reason: 'no-fx-rate' };
   }
-  const convert = (femto: bigint) => (fx === undefined ? femto : convertFemto(femto, fx));
+  return { model: found.model, rate, tier, prices, fx };
+}
+
+/** What `tokens` of one type cost at a price (nano-units per 1M), converted where the book converts. */
+export function costAt(tokens: number, priceNano: bigint, fx: bigint | undefined): bigint {
+  const femto = costOf(tokens, priceNano);
+  return fx === undefined ? femto : convertFemto(femto, fx);
+}
+
+/** The rates that price one cell: its model (by name and provider label), the slice's time and its service tier. */
+export function priceOfCell(book: PriceBook, cell: UsageCell, t: number): CellPrice {
+  const found = rateOfCell(book, cell, t);
+  if (!('model' in found)) return unpriced(found.reason, found.detail);
+  const { model, rate, tier, prices, fx } = found;
   const tiers = tier === 'standard' ? rate.context : [];
   return {
     cost(type, tokens) {
@@ -58,12 +90,12 @@ export function priceOfCell(book: PriceBook, cell: UsageCell, t: number): CellPr
         (m, c) => (c.prices[type] !== undefined && (c.prices[type] as bigint) > m ? (c.prices[type] as bigint) : m),
         p,
       );
-      return { cost: convert(costOf(tokens, p)), high: convert(costOf(tokens, highest)) };
+      return { cost: costAt(tokens, p, fx), high: costAt(tokens, highest, fx) };
     },
     ...(tiers.length > 0
       ? {
-          longContext: longContextNote(found.model.provider, found.model.id, rate, book.fx?.base ?? book.currency),
-          context: { base: prices, tiers, convert },
+          longContext: longContextNote(model.provider, model.id, rate, book.fx?.base ?? book.currency),
+          context: { base: prices, tiers, convert: (femto: bigint) => (fx === undefined ? femto : convertFemto(femto, fx)) },
         }
       : {}),
   };

@@ -185,13 +185,27 @@ export class PriceBook {
   readonly fx: FxTable | undefined;
   /** Service tier label values → billing tiers. */
   readonly tierValues: Readonly<Record<string, ServiceTier>>;
+  /**
+   * How many of the lowest layers are list prices (the bundled catalogue and curated list); the
+   * layers above are the user's own (contracts, discounts). 0 when no bundled list was loaded.
+   */
+  readonly listLayers: number;
+  private readonly loaded: readonly LoadedPricing[];
+  private listBook: PriceBook | undefined;
+  /** Every dated rate change of every layer, overridden entries included (list prices change there too). */
+  private readonly changes = new Set<number>();
   private readonly models = new Map<string, ModelPrice>();
   /** provider → its entries per layer, highest layer first. */
   private readonly scopes = new Map<string, Scope[]>();
   private readonly cache = new Map<string, Resolution | Unresolved>();
 
-  constructor(loaded: readonly LoadedPricing[], options: { fx?: FxTable; tierValues?: Readonly<Record<string, ServiceTier>> } = {}) {
+  constructor(
+    loaded: readonly LoadedPricing[],
+    options: { fx?: FxTable; tierValues?: Readonly<Record<string, ServiceTier>>; listLayers?: number } = {},
+  ) {
     this.files = loaded.map((l) => l.info);
+    this.loaded = loaded;
+    this.listLayers = Math.min(options.listLayers ?? 0, loaded.length);
     this.fx = options.fx;
     this.currency = options.fx?.quote ?? loaded[0]?.info.currency ?? 'USD';
     this.tierValues = options.tierValues ?? DEFAULT_TIER_VALUES;
@@ -223,6 +237,10 @@ export class PriceBook {
     }
     const identity = `${lower(provider)}\u0000${lower(id)}`;
     const earlier = this.models.get(identity);
+    for (const r of m.prices) {
+      const t = effectiveTime(r.from);
+      if (Number.isFinite(t)) this.changes.add(t);
+    }
     return [
       identity,
       {
@@ -370,13 +388,32 @@ export class PriceBook {
     return out;
   }
 
-  /** Every instant at which some price (or exchange rate) changes: slices are split there. */
+  /**
+   * Every instant at which some price (or exchange rate) changes, in any layer: slices are split
+   * there, so that a slice never straddles a change of the price in force, of the list price under
+   * it, or of the exchange rate (a slice is converted at one rate).
+   */
   changeTimes(): number[] {
-    const set = new Set<number>();
-    for (const m of this.models.values()) for (const r of m.rates) if (Number.isFinite(r.from)) set.add(r.from);
-    // A slice is converted at one exchange rate: dated FX rates cut slices too.
+    const set = new Set(this.changes);
     for (const r of this.fx?.rates ?? []) if (Number.isFinite(r.from)) set.add(r.from);
     return [...set].sort((a, b) => a - b);
+  }
+
+  /**
+   * The list prices: a book of the list layers alone (the bundled lists), the same currency
+   * conversion and tiers, so that a name resolves as it would without the user's files. It is
+   * this book itself when no user file is layered over the list, and undefined when no list
+   * layer was loaded (`--no-default-pricing`): then the user's prices are the only ones.
+   */
+  listPrices(): PriceBook | undefined {
+    if (this.listLayers === 0) return undefined;
+    if (this.listLayers === this.loaded.length) return this;
+    this.listBook ??= new PriceBook(this.loaded.slice(0, this.listLayers), {
+      ...(this.fx ? { fx: this.fx } : {}),
+      tierValues: this.tierValues,
+      listLayers: this.listLayers,
+    });
+    return this.listBook;
   }
 }
 

@@ -144,11 +144,13 @@ export async function loadPriceBook(
   const base = loaded[0]?.info.currency ?? 'USD';
   const tierValues = options.tierValues ? { tierValues: options.tierValues } : {};
   const c = options.currency;
-  if (!c || c.code === base) return new PriceBook(loaded, tierValues);
+  // The bundled layers are the list prices; the user's files over them are contracted prices (FOCUS).
+  const layers = { ...tierValues, listLayers: options.noDefault ? 0 : BUNDLED_PRICING.length };
+  if (!c || c.code === base) return new PriceBook(loaded, layers);
   const fx =
     'file' in c
       ? await (await import('./fx-file.js')).loadFxFile(c.file, base, c.code)
       : { base, quote: c.code, rates: [{ from: Number.NEGATIVE_INFINITY, nano: parsePrice(c.rate), text: c.rate }], source: '--fx-rate' };
-  if (fx.quote === base) return new PriceBook(loaded, tierValues);
-  return new PriceBook(loaded, { fx, ...tierValues });
+  if (fx.quote === base) return new PriceBook(loaded, layers);
+  return new PriceBook(loaded, { fx, ...layers });
 }

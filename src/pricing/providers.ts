@@ -145,3 +145,14 @@ export function providerInfo(id: string): ProviderInfo {
 export function knownProviders(): readonly ProviderInfo[] {
   return PROVIDERS;
 }
+
+/**
+ * Who made a model (FOCUS PublisherName): the maker whose own names include `modelId`
+ * (`claude-…` on Bedrock is Anthropic's), else `provider` itself, which then sells its own model.
+ */
+export function publisherOf(modelId: string, provider: string): string {
+  if (providerInfo(provider).kind === 'maker') return provider;
+  const name = modelId.slice(modelId.lastIndexOf('/') + 1);
+  const maker = PROVIDERS.find((p) => p.kind === 'maker' && p.claims?.test(name));
+  return maker?.id ?? provider;
+}

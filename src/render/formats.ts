@@ -14,6 +14,10 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export const LOOKUP_FORMATS = ['table', 'json'] as const;
 export type LookupFormat = (typeof LOOKUP_FORMATS)[number];
 
+/** `export` writes ledgers: CSV, FinOps FOCUS 1.2 CSV, or JSON lines. */
+export const EXPORT_FORMATS = ['csv', 'focus', 'jsonl'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
 /** Formats of generated rules: a Prometheus rule file, or a PrometheusRule custom resource. */
 export const RULE_FORMATS = ['prometheus', 'prometheus-operator'] as const;
 export type RuleFormat = (typeof RULE_FORMATS)[number];

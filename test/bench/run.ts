@@ -4,7 +4,7 @@
  * `BENCH_LINES=200000 npm run bench`.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -233,6 +233,86 @@ async function forecastBench(row: (what: string, value: string, baseline: string
   );
 }
 
+/** `tokenspend ARGS` in a fresh process: wall time and peak RSS (any exit code: reconcile gates). */
+const tokenspend = (args: string[]) =>
+  measureChild(`process.argv.splice(1, 0, 'tokenspend'); await import(${JSON.stringify(bin)});`, args, true);
+
+/** A and B in turn, `runs` times after one warm-up each: medians of A/B per pair, and of each side. */
+async function paired(a: (i: number) => string[], b: (i: number) => string[], runs: number) {
+  await tokenspend(a(-1));
+  await tokenspend(b(-1));
+  const ratios: number[] = [];
+  const as: number[] = [];
+  const bs: number[] = [];
+  const rss = { a: 0, b: 0 };
+  for (let i = 0; i < runs; i++) {
+    const x = await tokenspend(a(i));
+    const y = await tokenspend(b(i));
+    ratios.push(x.ms / y.ms);
+    as.push(x.ms);
+    bs.push(y.ms);
+    rss.a = Math.max(rss.a, x.rssMb);
+    rss.b = Math.max(rss.b, y.rssMb);
+  }
+  return { ratio: median(ratios), a: median(as), b: median(bs), rss };
+}
+
+/**
+ * `npm run bench -- chargeback`: export and reconcile on the demo history against the report they
+ * build on (same data, same grouping), fresh output files each run unless said otherwise.
+ */
+async function chargebackBench(row: (what: string, value: string, baseline: string, ratio: string) => void): Promise<void> {
+  const demo = join(root, 'fixtures', 'demo', 'history.om.gz');
+  const invoice = join(root, 'fixtures', 'reconcile', 'openai-costs.csv');
+  const out = (name: string, i: number) => {
+    const path = join(work, `chargeback-${name}-${i}.csv`);
+    rmSync(path, { force: true });
+    return path;
+  };
+  const day = ['--since', '2026-11-20T00:00:00Z', '--until', '2026-11-21T00:00:00Z'];
+  const days = ['--since', '2026-11-18T00:00:00Z', '--until', '2026-11-21T00:00:00Z', '--step', '1d'];
+  const runs = 7;
+  const text = (r: Awaited<ReturnType<typeof paired>>, a: string, b: string) => ({
+    value: `${a} ${(r.a / 1000).toFixed(2)} s, peak RSS ${r.rss.a.toFixed(0)} MB`,
+    baseline: `${b} ${(r.b / 1000).toFixed(2)} s, peak RSS ${r.rss.b.toFixed(0)} MB`,
+    ratio: `${r.ratio.toFixed(2)}×`,
+  });
+  const report = (i: number) => [
+    'report',
+    '--file',
+    demo,
+    ...day,
+    '--by',
+    'gateway,model',
+    '--format',
+    'csv',
+    '--output',
+    out('report', i),
+  ];
+  const fresh = await paired((i) => ['export', '--file', demo, '--by', 'gateway,model', '--output', out('export', i)], report, runs);
+  const f = text(fresh, '`export`', '`report --format csv`');
+  row('`export` of the last complete day into a new ledger, `--by gateway,model` (demo history, 13 weeks)', f.value, f.baseline, f.ratio);
+  const kept = join(work, 'chargeback-kept.csv');
+  rmSync(kept, { force: true });
+  const again = await paired(() => ['export', '--file', demo, '--by', 'gateway,model', '--output', kept], report, runs);
+  const g = text(again, 're-run', '`report --format csv`');
+  row('… the same export again into that ledger (a no-op: not a byte written)', g.value, g.baseline, g.ratio);
+  const focus = await paired(
+    (i) => ['export', '--file', demo, '--by', 'feature', '--format', 'focus', '--billing-account-id', 'acme', '--output', out('focus', i)],
+    (i) => ['export', '--file', demo, '--by', 'feature', '--output', out('ledger', i)],
+    runs,
+  );
+  const h = text(focus, '`--format focus`', 'CSV ledger');
+  row('`export --format focus --by feature` against the CSV ledger', h.value, h.baseline, h.ratio);
+  const rec = await paired(
+    () => ['reconcile', '--file', demo, '--invoice', invoice, ...days, '--format', 'json'],
+    () => ['report', '--file', demo, ...days, '--by', 'model,provider', '--format', 'json'],
+    runs,
+  );
+  const k = text(rec, '`reconcile --invoice`', '`report --by model,provider`');
+  row('`reconcile --invoice` (OpenAI cost export, 3 days, `--step 1d`) against the report it compares', k.value, k.baseline, k.ratio);
+}
+
 async function main(): Promise<void> {
   const rows: string[] = [];
   const row = (what: string, value: string, baseline: string, ratio: string) =>
@@ -245,6 +325,7 @@ async function main(): Promise<void> {
   if (want('prometheus')) await prometheusBench(row);
   if (want('scale')) await scaleBench(row, work, bin);
   if (want('output')) await outputBench(root, work, row);
+  if (want('chargeback')) await chargebackBench(row);
   if (want('rules')) await rulesBench(work, bin, row);
   const node = process.version;
   const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU';

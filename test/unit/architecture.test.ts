@@ -11,6 +11,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['help.ts', 'options.ts', 'config', 'render'],
   ['rules'],
   ['pipeline.ts'],
+  ['chargeback'],
   ['budget'],
   ['forecast'],
   ['cost'],
