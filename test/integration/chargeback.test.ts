@@ -8,8 +8,8 @@ import { sumDecimals } from '../helpers/focus.js';
 import { runMain } from '../helpers/inprocess.js';
 import { type RunningServer, startPrometheusWith } from '../helpers/servers.js';
 
-// One Prometheus holding the 15-day lab history (agentgateway, as servers.test.ts: the 13-week demo
-// with hourly scrapes is exit 4 from the server) and the LiteLLM counters with their own spend
+// One Prometheus holding the 15-day lab history (agentgateway, as servers.test.ts; it backfills
+// faster than the 13-week demo) and the LiteLLM counters with their own spend
 // counter: export and reconcile read it as they read the same history from a file, and must say the same.
 const spec = labSpec();
 const DAY = 86_400_000;

@@ -170,7 +170,7 @@ function freshnessByKey(
   for (const f of samples) {
     const key = seriesKey(f.name, withoutLabels(f.labels, replicaLabels), undefined);
     const before = out.get(key);
-    const intervalMs = f.lastHour >= 2 ? 3_600_000 / f.lastHour : before?.intervalMs;
+    const intervalMs = f.intervalMs ?? before?.intervalMs;
     const newest = before === undefined || f.newest > before.newest || Number.isNaN(before.newest) ? f.newest : before.newest;
     out.set(key, { newest, intervalMs });
   }

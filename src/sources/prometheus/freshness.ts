@@ -10,8 +10,12 @@ export interface SeriesFreshness {
   labels: Labels;
   /** Time of the newest sample within a week before `at`; NaN when there was none. */
   newest: number;
-  /** Samples in the hour before `at`: the scrape interval is an hour over it. */
-  lastHour: number;
+  /**
+   * The scrape interval: the time between the first and the newest sample of the first look-back
+   * window over the samples between them (hourly scrapes are seen as hourly, a series that stopped
+   * inside the window is not stretched); undefined with fewer than two samples.
+   */
+  intervalMs: number | undefined;
 }
 
 /**
@@ -37,7 +41,13 @@ export async function newestSamples(
     if (pending.length === 0) break;
     if (i === 0 || flavour === 'victoriametrics') {
       const res = await client.query(freshnessQuery(pending, flavour, windowMs, i === 0, group), at);
-      for (const r of res.result as VectorSample[]) ingest(r, out);
+      const spans = new Map<string, { oldest: number; count: number }>();
+      for (const r of res.result as VectorSample[]) ingest(r, out, spans);
+      for (const [key, { oldest, count }] of spans) {
+        const f = out.get(key);
+        const span = (f?.newest ?? Number.NaN) - oldest;
+        if (f && count >= 2 && span > 0) f.intervalMs = span / (count - 1);
+      }
     } else {
       await lookFurther(client, pending, at, windowMs, out, group);
     }
@@ -57,7 +67,7 @@ export async function newestSamples(
 const DAY = 86_400_000;
 
 /** Wraps a per-series expression of a metric in an aggregation by its group labels (none: per series). */
-type Grouper = (name: string, op: 'max' | 'avg' | 'sum', expr: string) => string;
+type Grouper = (name: string, op: 'max' | 'min' | 'avg' | 'sum', expr: string) => string;
 
 function grouper(groupBy: ReadonlyMap<string, readonly string[]> | undefined): Grouper {
   return (name, op, expr) => {
@@ -123,22 +133,33 @@ function freshnessQuery(names: readonly string[], flavour: ServerFlavour, window
       const newest =
         flavour === 'victoriametrics' ? `tlast_over_time(${sel}[${window}])` : `max_over_time(timestamp(${sel})[${window}:${step}])`;
       const parts = [tag(tag(group(name, 'max', newest), Q, 'newest'), N, name)];
-      // Samples in the last hour: the scrape interval.
-      if (withCount) parts.push(tag(tag(group(name, 'avg', `count_over_time(${sel}[1h])`), Q, 'count'), N, name));
+      if (!withCount) return parts;
+      // The first sample in the window and the samples in it: the scrape interval.
+      const oldest =
+        flavour === 'victoriametrics' ? `tfirst_over_time(${sel}[${window}])` : `min_over_time(timestamp(${sel})[${window}:${step}])`;
+      parts.push(
+        tag(tag(group(name, 'min', oldest), Q, 'oldest'), N, name),
+        tag(tag(group(name, 'avg', `count_over_time(${sel}[${window}])`), Q, 'count'), N, name),
+      );
       return parts;
     })
     .join(' or ');
 }
 
-function ingest(r: VectorSample, out: Map<string, SeriesFreshness>): void {
+function ingest(r: VectorSample, out: Map<string, SeriesFreshness>, spans?: Map<string, { oldest: number; count: number }>): void {
   const name = r.metric[N];
   const q = r.metric[Q];
   if (name === undefined || q === undefined || !('value' in r)) return;
   const labels = stripOurs(r.metric);
   const key = keyOf(name, labels);
   let f = out.get(key);
-  if (!f) out.set(key, (f = { name, labels, newest: Number.NaN, lastHour: 0 }));
+  if (!f) out.set(key, (f = { name, labels, newest: Number.NaN, intervalMs: undefined }));
   const v = parseValue(r.value[1]);
   if (q === 'newest' && Number.isFinite(v)) f.newest = Math.round(v * 1000);
-  else if (q === 'count' && Number.isFinite(v)) f.lastHour = v;
+  else if (spans && (q === 'oldest' || q === 'count') && Number.isFinite(v)) {
+    const span = spans.get(key) ?? { oldest: Number.NaN, count: 0 };
+    if (q === 'oldest') span.oldest = Math.round(v * 1000);
+    else span.count = v;
+    spans.set(key, span);
+  }
 }

@@ -97,9 +97,9 @@ export async function readByGroups(
   return { series, replicas };
 }
 
-function freshnessOf(f: { newest: number; lastHour: number } | undefined): SeriesUsage['freshness'] {
+function freshnessOf(f: { newest: number; intervalMs: number | undefined } | undefined): SeriesUsage['freshness'] {
   if (!f) return { newest: Number.NaN, intervalMs: undefined };
-  return { newest: f.newest, intervalMs: f.lastHour >= 2 ? 3_600_000 / f.lastHour : undefined };
+  return { newest: f.newest, intervalMs: f.intervalMs };
 }
 
 /** Window in which HA copies are counted for the notice: the last hours before the window's end. */

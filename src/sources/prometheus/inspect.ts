@@ -183,7 +183,7 @@ async function freshnessOf(
     if (!c) continue;
     keep(byDialect, c.dialect, f.newest);
     keep(byGateway, c.gateway ?? '(no gateway label)', f.newest);
-    if (f.lastHour >= 2) intervals.push(3_600_000 / f.lastHour);
+    if (f.intervalMs !== undefined) intervals.push(f.intervalMs);
   }
   intervals.sort((a, b) => a - b);
   const thresholdMs = stalenessThreshold(undefined, intervals[intervals.length >> 1]);

@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMain } from '../helpers/inprocess.js';
+import { type RunningServer, startPrometheusWith, startVictoriaMetricsWith } from '../helpers/servers.js';
+
+// Hourly scrapes (a batch gateway, a slow exporter): the staleness threshold follows the scrape
+// interval the server shows (four intervals), as it does from a file, so a day that ends an hour
+// after the last scrape is fresh and one that ends five hours after it is stale.
+const T0 = Date.parse('2026-11-10T00:00:00Z') / 1000;
+const HOURS = 48;
+const lines = [
+  '# TYPE llm_tokens_in_total counter',
+  ...Array.from({ length: HOURS }, (_, h) => `llm_tokens_in_total{model="gpt-4o-mini"} ${1000 * (h + 1)} ${T0 + 3600 * h + 37}`),
+  '# TYPE llm_tokens_out_total counter',
+  ...Array.from({ length: HOURS }, (_, h) => `llm_tokens_out_total{model="gpt-4o-mini"} ${100 * (h + 1)} ${T0 + 3600 * h + 37}`),
+  '# EOF',
+];
+// The last scrape is at 2026-11-11T23:00:37Z.
+const FRESH_DAY = ['--since', '2026-11-11T00:00:00Z', '--until', '2026-11-12T00:00:00Z', '--strict', '--format', 'json'];
+const STALE_DAY = ['--since', '2026-11-11T04:00:00Z', '--until', '2026-11-12T04:00:00Z', '--strict', '--format', 'json'];
+
+describe.each([
+  ['Prometheus 2.42', () => startPrometheusWith(lines)],
+  ['VictoriaMetrics', () => startVictoriaMetricsWith(lines, 2, (T0 + 37) * 1000)],
+])('%s with hourly scrapes', (_name, startServer) => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer();
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it.each([[[]], [['--per-series']]])('59 minutes after the last scrape is fresh, five hours is stale (%j)', async (extra) => {
+    const fresh = await runMain(['report', '--prometheus', server.url, ...FRESH_DAY, ...extra]);
+    expect(fresh.stderr).not.toContain('--max-staleness');
+    expect(fresh.code).toBe(0);
+    // 24 hourly increments of 1,000 and 100 tokens: the day's first scrape counts the hour before it.
+    expect(JSON.parse(fresh.stdout).totals.tokens).toMatchObject({ input: 24_000, output: 2_400 });
+    const stale = await runMain(['report', '--prometheus', server.url, ...STALE_DAY, ...extra]);
+    expect(stale.code).toBe(4);
+    expect(JSON.parse(stale.stdout).warnings.map((w: { code: string }) => w.code)).toContain('STALE_DATA');
+    expect(stale.stderr).toContain('the newest token sample is from 2026-11-11T23:00:37Z, 4h 59m before 2026-11-12T04:00:00Z');
+  });
+});
