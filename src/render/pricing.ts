@@ -54,7 +54,7 @@ export const PRICE_LIST_RENDERERS: Record<LookupFormat, Renderer<PriceList>> = {
     const versions = neutralise(list.files.map((f) => `${displayPath(f.path)} (${f.version})`).join(', '));
     const title = `Prices per 1M tokens, ${list.currency} · ${list.models.length} models · ${versions}`;
     const lines = wrap(title, options.width, { indent: 2 }).map((l) => paint('bold', l));
-    lines.push(...table.lines);
+    for (const line of table.lines) lines.push(line); // a spread of 100k+ lines overflows the stack
     if (table.hidden.length > 0) lines.push(...wrap(hiddenNote(table.hidden, options.width), options.width).map((l) => paint('dim', l)));
     return `${lines.join('\n')}\n`;
   },

@@ -65,7 +65,7 @@ export function renderReportTable(report: CostReport, options: RenderOptions): s
     width: options.width,
     paint,
   });
-  lines.push(...table.lines);
+  for (const line of table.lines) lines.push(line); // a spread of 100k+ lines overflows the stack
   if (table.hidden.length > 0) lines.push(...wrap(hiddenNote(table.hidden, options.width), options.width).map((l) => paint('dim', l)));
   if (report.totals.unpricedTokens > 0) {
     const note = `${formatTokens(report.totals.unpricedTokens)} tokens are unpriced and not in the total.`;

@@ -138,7 +138,8 @@ export class PrometheusClient {
       if (Array.isArray(result)) {
         // Objects the scan left in place (a body shaped unlike the usual envelope) count too.
         if (onElement) for (const e of result.splice(0)) onElement(e);
-        else if (result.length === 0) result.push(...collected);
+        // (A loop: spreading a long list into push() overflows the stack.)
+        else if (result.length === 0) for (const e of collected) result.push(e);
       }
       return data;
     }
