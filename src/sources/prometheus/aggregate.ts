@@ -10,6 +10,7 @@ import {
   groupBy,
   inPool,
   type LabelMatch,
+  N,
   narrowTo,
   parseValue,
   Q,
@@ -56,6 +57,8 @@ export interface GroupAccountingInput {
   maxPoints?: number;
   /** Requests in flight at once. */
   concurrency?: number;
+  /** Called once the sums are in (the server has cores to spare for other questions from then on). */
+  onSums?: () => void;
 }
 
 export interface GroupUsage {
@@ -91,6 +94,12 @@ interface Group {
    * reading window before it; less the end readings, it is what the series that stopped left.
    */
   dl: Float64Array;
+  /**
+   * Per edge (VictoriaMetrics): over the window of the slice ending there, the series present, and
+   * the sum of the lags of those with no reading at the edge (above 0 when there is one).
+   */
+  pe: Float64Array;
+  stale: Float64Array;
   /** Series with a reset in the slice before the first (for HA copies' stale readings). */
   xBefore: number;
   perSlice: Float64Array;
@@ -135,6 +144,8 @@ function finish(g: Group): void {
 
 async function settleScope(input: GroupAccountingInput, scope: Scope): Promise<Map<string, Group>> {
   const groups = await readGroups(input, scope);
+  if (scope.depth === 0) input.onSums?.();
+  await readingsWhereStopped(input, scope, groups);
   const pending: Open[] = [];
   const anomalies: Open[] = [];
   const replicated = input.replicaLabels.length > 0;
@@ -199,22 +210,21 @@ function groupQuery(input: GroupAccountingInput, name: string, sel: string, step
   const open = input.flavour === 'victoriametrics' ? 0 : 1;
   const r = readingWindow(stepMs);
   if (fused(input, name)) {
-    // VictoriaMetrics decodes a series' blocks whatever the window: each pass computes several
-    // rollups at once. Readings (last and present) over the reading window; presence, resets and
-    // last samples over the slice and the reading window before it (the series that stopped in
-    // the slice are the difference). Clamped, a value no counter holds makes the sum too big to
-    // be exact (or counts as 0 below zero, as it would from the raw samples).
-    const read = logical(
-      input,
-      `clamp(aggr_over_time(("last_over_time", "present_over_time"), ${sel}[${duration(r)}]), 0, ${Number.MAX_SAFE_INTEGER + 1})`,
-    );
+    // VictoriaMetrics decodes every block of a series in the range for each rollup expression, so
+    // there is one: over the slice and the reading window before it, per series, presence, resets,
+    // the last sample and how long before the edge it came (`lag`). A series whose last sample is
+    // within the reading window has a reading at the edge, and when all of a group's series do,
+    // the sum of last samples is the sum of readings. Only lags of a reading window or more are
+    // kept (a filter per rollup, joined on its label): a group has a lag at an edge when one of its
+    // series has no reading there. Clamped, a value no counter holds makes the sum too big to be
+    // exact (or counts as 0 below zero, as it would from the raw samples). HA copies: the highest
+    // lag, so a group reads as whole only when every copy has a reading.
     const seen = logical(
       input,
-      `clamp(aggr_over_time(("present_over_time", "resets", "last_over_time"), ${sel}[${duration(stepMs + r)}]), 0, ${Number.MAX_SAFE_INTEGER + 1})`,
+      `clamp(aggr_over_time(("present_over_time", "resets", "last_over_time", "lag"), ${sel}[${duration(stepMs + r)}]), 0, ${Number.MAX_SAFE_INTEGER + 1})`,
     );
-    return [tag(by('sum', [...labels, 'rollup'], read), Q, 'readings'), tag(by('sum', [...labels, 'rollup'], seen), Q, 'seen')].join(
-      ' or ',
-    );
+    const kept = `${seen} >= on(rollup) group_left() ${perRollup(Number.NEGATIVE_INFINITY, r / 1000)}`;
+    return tag(by('sum', [...labels, 'rollup'], kept), Q, 'seen');
   }
   const read = logical(input, reading(sel, r));
   const resets = logical(input, `clamp_max(resets(${sel}[${duration(stepMs + r - open)}]), 1)`);
@@ -226,6 +236,128 @@ function groupQuery(input: GroupAccountingInput, name: string, sel: string, step
   // Copies read apart: where two copies of a series have readings, one may be stale.
   if (input.replicaLabels.length > 0) parts.push(tag(by('count', labels, reading(sel, r)), Q, 'cc'));
   return parts.join(' or ');
+}
+
+/**
+ * VictoriaMetrics: an edge's readings are its window's last samples when every series present
+ * there has a reading; where some have none (they stopped in the slice before), the readings of
+ * those groups at that edge are asked for, narrowed to them: an instant query per edge, or, past
+ * a few edges (a lookup into old data costs a pass over it), one range query over the window.
+ */
+async function readingsWhereStopped(input: GroupAccountingInput, scope: Scope, groups: Map<string, Group>): Promise<void> {
+  const wanted: Wanted[] = [];
+  for (const g of groups.values()) {
+    if (!fused(input, g.name)) continue;
+    for (let k = 0; k < scope.edges.length; k++) {
+      g.cl[k] = g.pe[k] as number;
+      if (!((g.stale[k] as number) > 0)) continue;
+      g.sl[k] = Number.NaN;
+      g.cl[k] = 0;
+      wanted.push({ g, k });
+    }
+  }
+  if (wanted.length === 0) return;
+  const want = new Set(wanted.map((w) => `${w.k}\u0000${w.g.key}`));
+  const take: Take = (name, metric, k, value) => {
+    const labels = stripOurs(metric);
+    const rollup = labels.rollup;
+    delete labels.rollup;
+    const g = groups.get(seriesKey(name, labels, undefined));
+    if (!g || !want.has(`${k}\u0000${g.key}`)) return;
+    if (rollup === 'last_over_time') g.sl[k] = value;
+    else if (rollup === 'present_over_time') g.cl[k] = value;
+  };
+  const byName = [...groupBy(wanted, (w) => w.g.name)];
+  const few = byName.filter(([, list]) => new Set(list.map((w) => w.k)).size <= INSTANT_READINGS);
+  await readingsAtEdges(input, scope, few, take);
+  await readingsOverRuns(
+    input,
+    scope,
+    byName.filter((entry) => !few.includes(entry)),
+    take,
+  );
+}
+
+interface Wanted {
+  g: Group;
+  k: number;
+}
+
+type Take = (name: string, metric: Record<string, string>, k: number, value: number) => void;
+
+/** The sum and the count of the readings of a selector, in one pass (`rollup` names them). */
+function readingsOf(input: GroupAccountingInput, sel: string, windowMs: number, offset: string): string {
+  return logical(
+    input,
+    `clamp(aggr_over_time(("last_over_time", "present_over_time"), ${sel}[${duration(windowMs)}]${offset}), 0, ${Number.MAX_SAFE_INTEGER + 1})`,
+  );
+}
+
+function narrowedTo(input: GroupAccountingInput, scope: Scope, name: string, list: readonly Wanted[]): string {
+  const narrow = narrowTo(
+    list.map((w) => w.g.labels),
+    input.groupLabels.get(name) ?? [],
+  );
+  return selectorWith(name, [...(scope.narrow.get(name) ?? []), ...narrow]);
+}
+
+async function readingsAtEdges(input: GroupAccountingInput, scope: Scope, byName: [string, Wanted[]][], take: Take): Promise<void> {
+  const { edges } = scope;
+  const at = edges[edges.length - 1] as number;
+  const queries: string[] = [];
+  for (const [name, list] of byName) {
+    const parts: string[] = [];
+    const labels = input.groupLabels.get(name) ?? [];
+    for (const [edge, same] of groupBy(list, (w) => String(w.k))) {
+      const k = Number(edge);
+      // The reading window of the slice ending at the edge (the first edge: of the first slice).
+      const r = readingWindow(k > 0 ? (edges[k] as number) - (edges[k - 1] as number) : (edges[1] as number) - (edges[0] as number));
+      const offset = at - (edges[k] as number) > 0 ? ` offset ${duration(at - (edges[k] as number))}` : '';
+      const read = readingsOf(input, narrowedTo(input, scope, name, same), r, offset);
+      parts.push(tag(tag(by('sum', [...labels, 'rollup'], read), Q, edge), N, name));
+    }
+    queries.push(...batches(parts));
+  }
+  await inPool(queries, input.concurrency ?? 2, async (query) => {
+    for (const r of (await input.client.query(query, at)).result as VectorSample[]) {
+      const edge = r.metric[Q];
+      const name = r.metric[N];
+      if ('value' in r && name !== undefined && edge !== undefined) take(name, r.metric, Number(edge), parseValue(r.value[1]));
+    }
+  });
+}
+
+async function readingsOverRuns(input: GroupAccountingInput, scope: Scope, byName: [string, Wanted[]][], take: Take): Promise<void> {
+  const { edges } = scope;
+  const maxPoints = input.maxPoints ?? 11_000;
+  const work: { name: string; sel: string; firstEdge: number; n: number; stepMs: number }[] = [];
+  for (const [name, list] of byName) {
+    const sel = narrowedTo(input, scope, name, list);
+    for (const run of sliceRuns(edges))
+      for (let from = 0; from < run.slices; from += maxPoints - 1)
+        work.push({ name, sel, firstEdge: run.first + from, n: Math.min(maxPoints - 1, run.slices - from), stepMs: run.stepMs });
+  }
+  await inPool(work, input.concurrency ?? 2, async ({ name, sel, firstEdge, n, stepMs }) => {
+    const start = edges[firstEdge] as number;
+    const query = by('sum', [...(input.groupLabels.get(name) ?? []), 'rollup'], readingsOf(input, sel, readingWindow(stepMs), ''));
+    await input.client.queryRange(query, start, start + n * stepMs, stepMs, (series) => {
+      for (const [t, v] of series.values) {
+        const k = Math.round((t * 1000 - start) / stepMs);
+        // An edge's reading window is that of the slice ending there (as in the run query).
+        if (k >= 0 && k <= n && (k > 0 || firstEdge === 0)) take(name, series.metric, firstEdge + k, parseValue(v));
+      }
+    });
+  });
+}
+
+/** Edges with stopped series looked up one by one (instant queries); past this, one range query. */
+const INSTANT_READINGS = 2;
+
+/** MetricsQL: a constant per rollup of the fused run query, `lag` apart from the others. */
+function perRollup(others: number, lag: number): string {
+  const num = (v: number) => (v === Number.NEGATIVE_INFINITY ? '-Inf' : String(v));
+  const parts = ['present_over_time', 'resets', 'last_over_time'].map((r) => `label_set(vector(${num(others)}), "rollup", "${r}")`);
+  return `(${[...parts, `label_set(vector(${num(lag)}), "rollup", "lag")`].join(' or ')})`;
 }
 
 function groupOf(
@@ -252,6 +384,8 @@ function groupOf(
       u: new Float64Array(n - 1),
       x: new Float64Array(n - 1),
       dl: new Float64Array(n - 1).fill(Number.NaN),
+      pe: new Float64Array(n),
+      stale: new Float64Array(n),
       xBefore: 0,
       perSlice: new Float64Array(n - 1),
       coverage: emptyCoverage(),
@@ -276,19 +410,27 @@ function ingest(g: Group, series: MatrixSeries, start: number, stepMs: number, f
       g.u[edge - 1] = value % FLAG;
       g.x[edge - 1] = Math.floor(value / FLAG);
     } else if (q === 'x' && edge === 0) g.xBefore = Math.floor(value / FLAG);
-    else if (q === 'present' && k > 0) g.u[edge - 1] = value;
     else if (q === 'resets' && k > 0) g.x[edge - 1] = value;
-    else if (q === 'dl' && k > 0) g.dl[edge - 1] = value;
     else if (q === 'resets' && edge === 0) g.xBefore = value;
+    // An edge's values come from the window of the slice that ends there (the first edge: the
+    // window before it), all from one query, whichever run the edge also starts.
+    else if (k === 0 && edge > 0) continue;
+    else if (q === 'present') {
+      g.pe[edge] = value;
+      if (k > 0) g.u[edge - 1] = value;
+    } else if (q === 'dl') {
+      g.sl[edge] = value;
+      if (k > 0) g.dl[edge - 1] = value;
+    } else if (q === 'stale') g.stale[edge] = value;
   }
 }
 
 /** Which part of the run query a series of its answer is (VictoriaMetrics' parts by their rollup). */
 function partOf(metric: Record<string, string>): string | undefined {
   const q = metric[Q];
-  if (q === 'readings') return metric.rollup === 'last_over_time' ? 'sl' : metric.rollup === 'present_over_time' ? 'cl' : undefined;
   if (q === 'seen') {
     const rollup = metric.rollup;
+    if (rollup === 'lag') return 'stale';
     return rollup === 'present_over_time' ? 'present' : rollup === 'resets' ? 'resets' : rollup === 'last_over_time' ? 'dl' : undefined;
   }
   return q;
@@ -333,7 +475,8 @@ function settleBySums(g: Group, i: number, extra: number): boolean {
  * their usage. One query per metric and look, whatever the number of slices and groups.
  */
 async function settlePending(input: GroupAccountingInput, scope: Scope, pending: Open[], anomalies: Open[]): Promise<void> {
-  for (const [name, list] of groupBy(pending, (p) => p.g.name)) {
+  // Metrics side by side; each one's looks in turn (the second asks only what the first left).
+  await inPool([...groupBy(pending, (p) => p.g.name)], input.concurrency ?? 2, async ([name, list]) => {
     const answers = new Map<string, number>();
     // On VictoriaMetrics the run query gave what stopped series left; elsewhere it is asked here.
     const askStopped = !fused(input, name);
@@ -358,7 +501,7 @@ async function settlePending(input: GroupAccountingInput, scope: Scope, pending:
         if (p.unbased > 0) p.g.born.set(p.i, p.unbased);
       } else anomalies.push(p);
     }
-  }
+  });
 }
 
 /** VictoriaMetrics: the last samples of the series present in the slice less the end readings. */

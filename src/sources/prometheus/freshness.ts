@@ -1,6 +1,6 @@
 import type { Labels } from '../../model.js';
 import type { PrometheusClient, ServerFlavour, VectorSample } from './client.js';
-import { N, parseValue, Q, selector, stripOurs, tag } from './queries.js';
+import { N, narrowTo, parseValue, Q, selector, selectorWith, stripOurs, tag } from './queries.js';
 
 /** How far back the newest sample is looked for: six hours first, then, for series with none, a week. */
 export const FRESHNESS_WINDOWS_MS = [6 * 3_600_000, 7 * 86_400_000] as const;
@@ -21,16 +21,16 @@ export interface SeriesFreshness {
 /**
  * The newest sample of every token series before `at`, and its samples in the last hour: one
  * instant query, and a second, narrowed to the metrics with series that had none in six hours,
- * over a week. VictoriaMetrics has `tlast_over_time`; elsewhere `timestamp()` of the raw series,
- * sampled every 5 minutes (within the default look-back delta, so no sample is missed), gives each
- * sample's own time.
+ * over a week. VictoriaMetrics has `tlast_over_time`; elsewhere `timestamp()` of the raw series
+ * gives each sample's own time (`firstLookByTimestamp`). `known` (the series or groups accounted)
+ * may still be coming: it is waited for only after the first look.
  */
 export async function newestSamples(
   client: PrometheusClient,
   flavour: ServerFlavour,
   names: readonly string[],
   at: number,
-  known: readonly { name: string; labels: Labels }[],
+  known: readonly { name: string; labels: Labels }[] | Promise<readonly { name: string; labels: Labels }[]>,
   windows: readonly number[] = FRESHNESS_WINDOWS_MS,
   groupBy?: ReadonlyMap<string, readonly string[]>,
 ): Promise<SeriesFreshness[]> {
@@ -39,24 +39,23 @@ export async function newestSamples(
   let pending = [...names];
   for (const [i, windowMs] of windows.entries()) {
     if (pending.length === 0) break;
-    if (i === 0 || flavour === 'victoriametrics') {
-      const res = await client.query(freshnessQuery(pending, flavour, windowMs, i === 0, group), at);
+    if (i === 0 && flavour !== 'victoriametrics') {
+      await firstLookByTimestamp(client, pending, at, windowMs, out, group, groupBy);
+    } else if (i === 0 || flavour === 'victoriametrics') {
       const spans = new Map<string, { oldest: number; count: number }>();
+      const res = await client.query(freshnessQuery(pending, flavour, windowMs, i === 0, group), at);
       for (const r of res.result as VectorSample[]) ingest(r, out, spans);
-      for (const [key, { oldest, count }] of spans) {
-        const f = out.get(key);
-        const span = (f?.newest ?? Number.NaN) - oldest;
-        if (f && count >= 2 && span > 0) f.intervalMs = span / (count - 1);
-      }
+      intervalsFrom(spans, out);
     } else {
       await lookFurther(client, pending, at, windowMs, out, group);
     }
     // Metrics with a known series that had no sample in the window, or with no series seen at
     // all (a stale server): look again, further back.
-    const seen = new Set(known.map((k) => k.name));
+    const knownNow = await known;
+    const seen = new Set(knownNow.map((k) => k.name));
     pending = [
       ...new Set([
-        ...known.filter((k) => !(out.get(keyOf(k.name, k.labels))?.newest ?? Number.NaN)).map((k) => k.name),
+        ...knownNow.filter((k) => !(out.get(keyOf(k.name, k.labels))?.newest ?? Number.NaN)).map((k) => k.name),
         ...names.filter((n) => !seen.has(n) && ![...out.values()].some((f) => f.name === n)),
       ]),
     ];
@@ -65,6 +64,80 @@ export async function newestSamples(
 }
 
 const DAY = 86_400_000;
+/** Prometheus' default look-back delta: an instant selector sees a sample this old. */
+const LOOKBACK_DELTA_MS = 5 * 60_000;
+
+type Spans = Map<string, { oldest: number; count: number }>;
+
+/** The scrape interval of each series or group with two samples or more in the window. */
+function intervalsFrom(spans: Spans, out: Map<string, SeriesFreshness>): void {
+  for (const [key, { oldest, count }] of spans) {
+    const f = out.get(key);
+    const span = (f?.newest ?? Number.NaN) - oldest;
+    if (f && count >= 2 && span > 0) f.intervalMs = span / (count - 1);
+  }
+}
+
+/**
+ * The first look on servers without `tlast_over_time`. `timestamp()` of the raw series at `at`
+ * is each series' newest sample when that is within the look-back delta (the common case: a live
+ * server), and at the window's start it is the oldest; both are plain lookups. A 5-minute
+ * `timestamp()` scan of the window (dozens of lookups per series) is left for what the lookups
+ * miss: the series or groups with samples in the window but none in the last minutes (narrowed to
+ * them), and the oldest samples when no series had one at the window's start (a new deployment).
+ */
+async function firstLookByTimestamp(
+  client: PrometheusClient,
+  names: readonly string[],
+  at: number,
+  windowMs: number,
+  out: Map<string, SeriesFreshness>,
+  group: Grouper,
+  groupBy: ReadonlyMap<string, readonly string[]> | undefined,
+): Promise<void> {
+  const window = `${Math.round(windowMs / 60_000)}m`;
+  const startOffset = `${Math.round((windowMs - LOOKBACK_DELTA_MS) / 60_000)}m`;
+  const parts = names.flatMap((name) => {
+    const sel = selector(name);
+    return [
+      tag(tag(group(name, 'max', `timestamp(${sel})`), Q, 'newest'), N, name),
+      tag(tag(group(name, 'min', `timestamp(${sel} offset ${startOffset})`), Q, 'oldest'), N, name),
+      tag(tag(group(name, 'avg', `count_over_time(${sel}[${window}])`), Q, 'count'), N, name),
+    ];
+  });
+  const spans: Spans = new Map();
+  for (const r of (await client.query(parts.join(' or '), at)).result as VectorSample[]) ingest(r, out, spans);
+  // With samples in the window (counted) but no newest from the lookup: scan, narrowed to them.
+  const missed = [...out.values()].filter((f) => Number.isNaN(f.newest) && (spans.get(keyOf(f.name, f.labels))?.count ?? 0) > 0);
+  const scans: string[] = [];
+  for (const [name, list] of byName(missed)) {
+    const labels = groupBy?.get(name) ?? [...new Set(list.flatMap((f) => Object.keys(f.labels)))];
+    const sel = selectorWith(
+      name,
+      narrowTo(
+        list.map((f) => f.labels),
+        labels,
+      ),
+    );
+    scans.push(tag(tag(group(name, 'max', `max_over_time(timestamp(${sel})[${window}:5m])`), Q, 'newest'), N, name));
+  }
+  // No oldest anywhere (every series younger than the window): scan for the oldest too.
+  if (![...spans.values()].some((s) => Number.isFinite(s.oldest)))
+    for (const name of names)
+      scans.push(tag(tag(group(name, 'min', `min_over_time(timestamp(${selector(name)})[${window}:5m])`), Q, 'oldest'), N, name));
+  if (scans.length > 0) for (const r of (await client.query(scans.join(' or '), at)).result as VectorSample[]) ingest(r, out, spans);
+  intervalsFrom(spans, out);
+}
+
+function byName(list: readonly SeriesFreshness[]): Map<string, SeriesFreshness[]> {
+  const out = new Map<string, SeriesFreshness[]>();
+  for (const f of list) {
+    const same = out.get(f.name);
+    if (same) same.push(f);
+    else out.set(f.name, [f]);
+  }
+  return out;
+}
 
 /** Wraps a per-series expression of a metric in an aggregation by its group labels (none: per series). */
 type Grouper = (name: string, op: 'max' | 'min' | 'avg' | 'sum', expr: string) => string;

@@ -68,7 +68,9 @@ export async function readByGroups(
   concurrency: number,
 ): Promise<ServerUsage> {
   const edges = request.edges as readonly number[];
-  const groups = await accountGroupsOnServer({
+  let sumsIn: () => void = () => undefined;
+  const afterSums = new Promise<void>((resolve) => (sumsIn = resolve));
+  const accounted = accountGroupsOnServer({
     client,
     flavour,
     names,
@@ -77,9 +79,15 @@ export async function readByGroups(
     groupLabels: labels,
     replicaLabels,
     concurrency,
+    onSums: () => sumsIn(),
   });
   const at = edges[edges.length - 1] as number;
-  const newest = await newestSamples(client, flavour, names, at, groups, FRESHNESS_WINDOWS_MS, labels);
+  // The newest samples are asked once the sums are in, beside the closer looks (the groups are
+  // waited for only to look further back for those with none lately).
+  const asked = afterSums.then(() => newestSamples(client, flavour, names, at, accounted, FRESHNESS_WINDOWS_MS, labels));
+  asked.catch(() => undefined); // awaited below, after the accounting (whose errors come first)
+  const groups = await accounted;
+  const newest = await asked;
   const fresh = new Map(newest.map((f) => [seriesKey(f.name, f.labels, undefined), f]));
   const series: SeriesUsage[] = groups.map((g) => ({ ...g, freshness: freshnessOf(fresh.get(seriesKey(g.name, g.labels, undefined))) }));
   const known = new Set(groups.map((g) => seriesKey(g.name, g.labels, undefined)));

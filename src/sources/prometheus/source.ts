@@ -25,13 +25,18 @@ export class PrometheusSource implements UsageSource {
   async read(sink: SampleSink, request: ReadRequest): Promise<SourceReading> {
     const edges = request.edges as readonly number[];
     const client = new PrometheusClient(this.conn, { sleep: request.ctx.sleep, progress: request.ctx.progress });
-    const info = await client.buildInfo();
     const start = edges[0] as number;
     const end = edges[edges.length - 1] as number;
-    const { all, names } = await tokenMetrics(client, request, start, end);
     const { countSamples, perSeries, concurrency } = this.options;
-    // Sums per group unless asked otherwise (sample counts and gaps are per series).
-    const present = countSamples || perSeries ? undefined : await labelsPresent(client, names, request);
+    // The server's kind and the token metrics (with their labels) are asked side by side.
+    const [info, { all, names, present }] = await Promise.all([
+      client.buildInfo(),
+      tokenMetrics(client, request, start, end).then(async (found) => ({
+        ...found,
+        // Sums per group unless asked otherwise (sample counts and gaps are per series).
+        present: countSamples || perSeries ? undefined : await labelsPresent(client, found.names, request),
+      })),
+    ]);
     const labels = present && groupLabels(names, request, present);
     if (present) sink.addLabelNames?.(present);
     const usage =
