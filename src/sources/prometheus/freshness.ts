@@ -37,31 +37,44 @@ export async function newestSamples(
   const group = grouper(groupBy);
   const out = new Map<string, SeriesFreshness>();
   let pending = [...names];
+  let sel: Selectors = (name) => selector(name);
   for (const [i, windowMs] of windows.entries()) {
     if (pending.length === 0) break;
     if (i === 0 && flavour !== 'victoriametrics') {
       await firstLookByTimestamp(client, pending, at, windowMs, out, group, groupBy);
     } else if (i === 0 || flavour === 'victoriametrics') {
       const spans = new Map<string, { oldest: number; count: number }>();
-      const res = await client.query(freshnessQuery(pending, flavour, windowMs, i === 0, group), at);
+      const res = await client.query(freshnessQuery(pending, flavour, windowMs, i === 0, group, sel), at);
       for (const r of res.result as VectorSample[]) ingest(r, out, spans);
       intervalsFrom(spans, out);
     } else {
-      await lookFurther(client, pending, at, windowMs, out, group);
+      await lookFurther(client, pending, at, windowMs, out, group, sel);
     }
-    // Metrics with a known series that had no sample in the window, or with no series seen at
-    // all (a stale server): look again, further back.
+    // Metrics with a known series that had no sample in the window (narrowed to those), or with
+    // no series seen at all (a stale server): look again, further back.
     const knownNow = await known;
     const seen = new Set(knownNow.map((k) => k.name));
-    pending = [
-      ...new Set([
-        ...knownNow.filter((k) => !(out.get(keyOf(k.name, k.labels))?.newest ?? Number.NaN)).map((k) => k.name),
-        ...names.filter((n) => !seen.has(n) && ![...out.values()].some((f) => f.name === n)),
-      ]),
-    ];
+    const named = new Set([...out.values()].map((f) => f.name));
+    const missing = byName(knownNow.filter((k) => !(out.get(keyOf(k.name, k.labels))?.newest ?? Number.NaN)));
+    pending = [...new Set([...missing.keys(), ...names.filter((n) => !seen.has(n) && !named.has(n))])];
+    sel = (name) => {
+      const list = missing.get(name);
+      if (!list) return selector(name);
+      const labels = groupBy?.get(name) ?? [...new Set(list.flatMap((k) => Object.keys(k.labels)))];
+      return selectorWith(
+        name,
+        narrowTo(
+          list.map((k) => k.labels),
+          labels,
+        ),
+      );
+    };
   }
   return [...out.values()];
 }
+
+/** The selector of each metric in a look (narrowed to the series still looked for). */
+type Selectors = (name: string) => string;
 
 const DAY = 86_400_000;
 /** Prometheus' default look-back delta: an instant selector sees a sample this old. */
@@ -129,8 +142,8 @@ async function firstLookByTimestamp(
   intervalsFrom(spans, out);
 }
 
-function byName(list: readonly SeriesFreshness[]): Map<string, SeriesFreshness[]> {
-  const out = new Map<string, SeriesFreshness[]>();
+function byName<T extends { name: string }>(list: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
   for (const f of list) {
     const same = out.get(f.name);
     if (same) same.push(f);
@@ -162,9 +175,10 @@ async function lookFurther(
   windowMs: number,
   out: Map<string, SeriesFreshness>,
   group: Grouper,
+  sel: Selectors,
 ): Promise<void> {
   const days = Math.min(Math.ceil(windowMs / DAY), 11_000);
-  const query = names.map((name) => tag(group(name, 'sum', `count_over_time(${selector(name)}[1d])`), N, name)).join(' or ');
+  const query = names.map((name) => tag(group(name, 'sum', `count_over_time(${sel(name)}[1d])`), N, name)).join(' or ');
   const lastDay = new Map<number, Set<string>>();
   for (const series of await client.queryRange(query, at - days * DAY, at, DAY)) {
     const name = series.metric[N];
@@ -178,7 +192,7 @@ async function lookFurther(
   }
   for (const [dayEnd, dayNames] of lastDay) {
     const parts = [...dayNames].map((name) =>
-      tag(tag(group(name, 'max', `max_over_time(timestamp(${selector(name)})[1d:5m])`), Q, 'newest'), N, name),
+      tag(tag(group(name, 'max', `max_over_time(timestamp(${sel(name)})[1d:5m])`), Q, 'newest'), N, name),
     );
     const res = await client.query(parts.join(' or '), dayEnd);
     for (const r of res.result as VectorSample[]) {
@@ -196,13 +210,20 @@ function keyOf(name: string, labels: Labels): string {
   return `${name}\u0000${JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))}`;
 }
 
-function freshnessQuery(names: readonly string[], flavour: ServerFlavour, windowMs: number, withCount: boolean, group: Grouper): string {
+function freshnessQuery(
+  names: readonly string[],
+  flavour: ServerFlavour,
+  windowMs: number,
+  withCount: boolean,
+  group: Grouper,
+  selectorOf: Selectors,
+): string {
   const window = `${Math.round(windowMs / 60_000)}m`;
   // Steps within the default look-back delta (5m): every sample is seen by some step.
   const step = '5m';
   return names
     .flatMap((name) => {
-      const sel = selector(name);
+      const sel = selectorOf(name);
       const newest =
         flavour === 'victoriametrics' ? `tlast_over_time(${sel}[${window}])` : `max_over_time(timestamp(${sel})[${window}:${step}])`;
       const parts = [tag(tag(group(name, 'max', newest), Q, 'newest'), N, name)];
