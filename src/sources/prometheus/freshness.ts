@@ -44,7 +44,7 @@ export async function newestSamples(
       await firstLookByTimestamp(client, pending, at, windowMs, out, group, groupBy);
     } else if (i === 0 || flavour === 'victoriametrics') {
       const spans = new Map<string, { oldest: number; count: number }>();
-      const res = await client.query(freshnessQuery(pending, flavour, windowMs, i === 0, group, sel), at);
+      const res = await client.query(freshnessQuery(pending, flavour, windowMs, i === 0, group, sel, groupBy), at);
       for (const r of res.result as VectorSample[]) ingest(r, out, spans);
       intervalsFrom(spans, out);
     } else {
@@ -217,6 +217,7 @@ function freshnessQuery(
   withCount: boolean,
   group: Grouper,
   selectorOf: Selectors,
+  groupBy?: ReadonlyMap<string, readonly string[]>,
 ): string {
   const window = `${Math.round(windowMs / 60_000)}m`;
   // Steps within the default look-back delta (5m): every sample is seen by some step.
@@ -224,6 +225,13 @@ function freshnessQuery(
   return names
     .flatMap((name) => {
       const sel = selectorOf(name);
+      const labels = groupBy?.get(name);
+      if (flavour === 'victoriametrics' && withCount && labels && !labels.includes('rollup')) {
+        // One pass (VictoriaMetrics decodes the blocks once per rollup expression): the newest
+        // sample and the scrape interval (per series; a group takes its longest).
+        const all = `aggr_over_time(("tlast_over_time", "scrape_interval"), ${sel}[${window}])`;
+        return [tag(tag(`max by (${[...labels, 'rollup'].join(', ')}) (${all})`, Q, 'fused'), N, name)];
+      }
       const newest =
         flavour === 'victoriametrics' ? `tlast_over_time(${sel}[${window}])` : `max_over_time(timestamp(${sel})[${window}:${step}])`;
       const parts = [tag(tag(group(name, 'max', newest), Q, 'newest'), N, name)];
@@ -242,14 +250,20 @@ function freshnessQuery(
 
 function ingest(r: VectorSample, out: Map<string, SeriesFreshness>, spans?: Map<string, { oldest: number; count: number }>): void {
   const name = r.metric[N];
-  const q = r.metric[Q];
+  let q = r.metric[Q];
   if (name === undefined || q === undefined || !('value' in r)) return;
   const labels = stripOurs(r.metric);
+  const v = parseValue(r.value[1]);
+  if (q === 'fused') {
+    const rollup = labels.rollup;
+    delete labels.rollup;
+    q = rollup === 'tlast_over_time' ? 'newest' : rollup === 'scrape_interval' ? 'interval' : '';
+  }
   const key = keyOf(name, labels);
   let f = out.get(key);
   if (!f) out.set(key, (f = { name, labels, newest: Number.NaN, intervalMs: undefined }));
-  const v = parseValue(r.value[1]);
   if (q === 'newest' && Number.isFinite(v)) f.newest = Math.round(v * 1000);
+  else if (q === 'interval' && v > 0 && Number.isFinite(v)) f.intervalMs = v * 1000;
   else if (spans && (q === 'oldest' || q === 'count') && Number.isFinite(v)) {
     const span = spans.get(key) ?? { oldest: Number.NaN, count: 0 };
     if (q === 'oldest') span.oldest = Math.round(v * 1000);

@@ -41,10 +41,20 @@ export function replicaLabelsFor(request: ReadRequest, present: ReadonlySet<stri
   return (policy.labels === 'auto' ? REPLICA_LABELS : policy.labels).filter((l) => !grouped.has(l) && present.has(l) && LABEL_NAME.test(l));
 }
 
-/** The label names of the token series over the window and look-back (one request). */
-export async function labelsPresent(client: PrometheusClient, names: readonly string[], request: ReadRequest): Promise<Set<string>> {
+/**
+ * The label names of the token series over the window and look-back (one request). On
+ * VictoriaMetrics from the epoch on: a range of days is searched day by day (0.4 s at 50k
+ * series over 37 days), the whole retention in its global index (30 ms); the labels of older
+ * series too only widen the sums by labels the window's series lack, which changes no sum.
+ */
+export async function labelsPresent(
+  client: PrometheusClient,
+  names: readonly string[],
+  request: ReadRequest,
+  flavour: ServerFlavour,
+): Promise<Set<string>> {
   const edges = request.edges as readonly number[];
-  const start = (edges[0] as number) - request.lookbackMs;
+  const start = flavour === 'victoriametrics' ? 0 : (edges[0] as number) - request.lookbackMs;
   const found = await client.labelNames(
     names.map((n) => selectorWith(n, [])),
     start,

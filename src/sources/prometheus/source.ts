@@ -28,15 +28,13 @@ export class PrometheusSource implements UsageSource {
     const start = edges[0] as number;
     const end = edges[edges.length - 1] as number;
     const { countSamples, perSeries, concurrency } = this.options;
-    // The server's kind and the token metrics (with their labels) are asked side by side.
-    const [info, { all, names, present }] = await Promise.all([
-      client.buildInfo(),
-      tokenMetrics(client, request, start, end).then(async (found) => ({
-        ...found,
-        // Sums per group unless asked otherwise (sample counts and gaps are per series).
-        present: countSamples || perSeries ? undefined : await labelsPresent(client, found.names, request),
-      })),
-    ]);
+    // The server's kind and the token metrics are asked side by side, then their labels.
+    const asked = client.buildInfo();
+    asked.catch(() => undefined); // awaited below
+    const { all, names } = await tokenMetrics(client, request, start, end);
+    const info = await asked;
+    // Sums per group unless asked otherwise (sample counts and gaps are per series).
+    const present = countSamples || perSeries ? undefined : await labelsPresent(client, names, request, info.flavour);
     const labels = present && groupLabels(names, request, present);
     if (present) sink.addLabelNames?.(present);
     const usage =

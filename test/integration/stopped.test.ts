@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseStep } from '../../src/ledger/periods.js';
+import { reportAsJson } from '../helpers/report.js';
+import { type RunningServer, startPrometheusWith, startVictoriaMetricsWith } from '../helpers/servers.js';
+
+// One group (one model) whose pods stop at different days, scraped hourly at :30. Summed on the
+// server, a day edge after a pod's last sample has no reading for it: the group's readings there
+// must be the live pods' only, and the stopped pod's last sample ends its usage. Counted by hand:
+// - pod a: 1000 at 23:30 the day before, +10 an hour all five days: 240 a day;
+// - pod b: 500 the day before, +5 an hour, last sample on day 2 at 12:30: 120, then 65 (13 samples);
+// - pod c: 2000 the day before, +1 an hour, last sample on day 4 at 05:30: 24, 24, 24, then 6;
+// - pod d: one sample, 7, on day 1 at 12:30: born, all of it usage.
+// Days: 391, 329, 264, 246, 240 input tokens (1,470); output 24 a day (pod a).
+const HOUR = 3600;
+const T0 = Date.parse('2026-11-01T00:00:00Z') / 1000;
+const before = T0 - HOUR / 2;
+
+function hourly(labels: string, from: number, last: number, start: number, step: number): string[] {
+  const out: string[] = [];
+  for (let t = from, v = start; t <= last; t += HOUR, v += step) out.push(`llm_tokens_in_total{${labels}} ${v} ${t}`);
+  return out;
+}
+
+const END = T0 + 5 * 24 * HOUR;
+const lines = [
+  '# TYPE llm_tokens_in_total counter',
+  ...hourly('model="gpt-4o-mini",pod="a"', before, END - HOUR / 2, 1000, 10),
+  ...hourly('model="gpt-4o-mini",pod="b"', before, T0 + 36 * HOUR + HOUR / 2, 500, 5),
+  ...hourly('model="gpt-4o-mini",pod="c"', before, T0 + 77 * HOUR + HOUR / 2, 2000, 1),
+  `llm_tokens_in_total{model="gpt-4o-mini",pod="d"} 7 ${T0 + 12 * HOUR + HOUR / 2}`,
+  '# TYPE llm_tokens_out_total counter',
+  ...hourly('model="gpt-4o-mini",pod="a"', before, END - HOUR / 2, 0, 1).map((l) => l.replace('llm_tokens_in_total', 'llm_tokens_out_total')),
+  '# EOF',
+];
+
+const days = (json: any) => json.rows.map((r: any) => [r.start.slice(0, 10), r.tokens.input, r.tokens.output]);
+
+describe.each([
+  ['Prometheus 2.42', () => startPrometheusWith(lines)],
+  ['VictoriaMetrics', () => startVictoriaMetricsWith(lines, 5, before * 1000)],
+])('%s: pods of one group that stop inside the window', (_name, startServer) => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer();
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+  const prometheus = () => ({ url: server.url, headers: {}, timeoutMs: 30_000, retries: 1 });
+
+  it('bills each day to the token, summed on the server and series by series (stops at three day edges)', async () => {
+    const window = { since: '2026-11-01T00:00:00Z', until: '2026-11-06T00:00:00Z' };
+    const json = await reportAsJson({ prometheus: prometheus(), window, step: parseStep('1d'), by: ['model'] });
+    expect(days(json)).toEqual([
+      ['2026-11-01', 391, 24],
+      ['2026-11-02', 329, 24],
+      ['2026-11-03', 264, 24],
+      ['2026-11-04', 246, 24],
+      ['2026-11-05', 240, 24],
+    ]);
+    expect(json.coverage.births).toBe(1);
+  });
+
+  it('and over the first three days (stops at two day edges)', async () => {
+    const window = { since: '2026-11-01T00:00:00Z', until: '2026-11-04T00:00:00Z' };
+    const json = await reportAsJson({ prometheus: prometheus(), window, step: parseStep('1d'), by: ['model'] });
+    expect(days(json)).toEqual([
+      ['2026-11-01', 391, 24],
+      ['2026-11-02', 329, 24],
+      ['2026-11-03', 264, 24],
+    ]);
+  });
+});
