@@ -29,7 +29,9 @@ const lines = [
   ...hourly('model="gpt-4o-mini",pod="c"', before, T0 + 77 * HOUR + HOUR / 2, 2000, 1),
   `llm_tokens_in_total{model="gpt-4o-mini",pod="d"} 7 ${T0 + 12 * HOUR + HOUR / 2}`,
   '# TYPE llm_tokens_out_total counter',
-  ...hourly('model="gpt-4o-mini",pod="a"', before, END - HOUR / 2, 0, 1).map((l) => l.replace('llm_tokens_in_total', 'llm_tokens_out_total')),
+  ...hourly('model="gpt-4o-mini",pod="a"', before, END - HOUR / 2, 0, 1).map((l) =>
+    l.replace('llm_tokens_in_total', 'llm_tokens_out_total'),
+  ),
   '# EOF',
 ];
 
