@@ -157,13 +157,20 @@ export class Classifier {
 
   /** True for a histogram `_bucket` series name of some dialect. */
   isBucket(name: string): boolean {
+    // A history asks about one name line after line.
+    if (name === this.lastBucketName) return this.lastIsBucket;
     let found = this.byBucketName.get(name);
     if (found === undefined) {
       found = this.dialects.filter((d) => d.buckets?.includes(name) === true);
       this.byBucketName.set(name, found);
     }
-    return found.length > 0;
+    this.lastBucketName = name;
+    this.lastIsBucket = found.length > 0;
+    return this.lastIsBucket;
   }
+
+  private lastBucketName: string | undefined;
+  private lastIsBucket = false;
 
   private acceptMetric = (name: string): boolean => {
     let found = this.byName.get(name);

@@ -216,8 +216,13 @@ export class UsageStore implements SampleSink {
 
   /** The series of a timestamped sample, created on its first; null when it is not counted. */
   private timedSeries(sample: Sample, source: string | undefined): Series | null {
+    const last = this.lastTimed;
+    if (last && last.labels === sample.labels && last.name === sample.name && last.source === source) return last.series;
     const known = this.byLabels.get(sample.labels);
-    if (known && known.name === sample.name && known.source === source) return known.series;
+    if (known && known.name === sample.name && known.source === source) {
+      this.lastTimed = { labels: sample.labels, ...known };
+      return known.series;
+    }
     const key = seriesKey(sample.name, sample.labels, source);
     let s = this.series.get(key);
     if (s === undefined) {
@@ -225,8 +230,12 @@ export class UsageStore implements SampleSink {
       this.series.set(key, s);
     }
     this.byLabels.set(sample.labels, { name: sample.name, source, series: s });
+    this.lastTimed = { labels: sample.labels, name: sample.name, source, series: s };
     return s;
   }
+
+  /** The series of the last timestamped sample (a history repeats it line after line). */
+  private lastTimed: { labels: Labels; name: string; source: string | undefined; series: Series | null } | undefined;
 
   /** Adds one sample of a single snapshot: its value is the series' lifetime usage. */
   addSnapshot(sample: Sample, source: string | undefined): void {

@@ -32,6 +32,8 @@ export class ExpositionError extends TokenspendError {
   }
 }
 
+/** Lines in a row that are not the last series again, after which a chunk is read as text. */
+const MAX_MISSES = 16;
 const SPACE = 32;
 const TAB = 9;
 const HASH = 35;
@@ -76,9 +78,13 @@ export class ExpositionParser {
    */
   private labelCache: Map<string, Labels> | undefined = new Map();
   private cacheHits = 0;
-  /** The last `name{labels}` text and its labels: the next line is often the same series. */
+  /** The last `name{labels}` text, its name and labels: the next line is often the same series. */
   private lastKey = '';
   private lastLabels: Labels | undefined;
+  private lastName: string | undefined;
+  /** `lastKey` as UTF-8, while the input looks like a history (the label cache is in use). */
+  private lastKeyBytes: Buffer | undefined;
+  private keyOfBytes = '';
 
   constructor(options: ParseOptions) {
     this.format = options.format ?? 'auto';
@@ -110,7 +116,24 @@ export class ExpositionParser {
       return;
     }
     if (lastNewline < bytes.length - 1) this.carryBytes = bytes.subarray(lastNewline + 1);
-    this.pushText(bytes.toString('utf8', 0, lastNewline + 1));
+    if (this.lastKeyBytes === undefined) {
+      this.pushText(bytes.toString('utf8', 0, lastNewline + 1));
+      return;
+    }
+    // A history: lines of the last series are read as bytes; any other line as text, alone (the
+    // next line is then compared with its series), until lines keep missing: then the rest of
+    // the chunk goes as text at once.
+    let from = 0;
+    for (let misses = 0; from <= lastNewline && misses < MAX_MISSES;) {
+      const nl = bytes.indexOf(10, from);
+      if (this.sameSeries(bytes, from, nl)) misses = 0;
+      else {
+        this.pushText(bytes.toString('utf8', from, nl + 1));
+        misses++;
+      }
+      from = nl + 1;
+    }
+    if (from <= lastNewline) this.pushText(bytes.toString('utf8', from, lastNewline + 1));
   }
 
   /** Parse whatever is left (a last line without a newline). */
@@ -134,6 +157,36 @@ export class ExpositionParser {
       start = nl + 1;
     }
     this.carry = start < text.length ? text.slice(start) : '';
+  }
+
+  /**
+   * A history's next line (bytes `from`…`nl`) is most often the last series again,
+   * `name{labels} value timestamp` with plain integers: it is read in place (no text, no second
+   * look at the labels) and handed on with the same name and labels. False for anything else.
+   */
+  private sameSeries(bytes: Buffer, from: number, nl: number): boolean {
+    const key = this.lastKeyBytes;
+    if (key === undefined) return false;
+    let end = nl;
+    if (end > from && bytes[end - 1] === 13) end--;
+    let i = from + key.length;
+    if (i + 4 > end || bytes[i] !== SPACE || key.compare(bytes, from, i) !== 0) return false;
+    const value = plainInteger(bytes, i + 1, end);
+    if (value === undefined) return false;
+    i = value.end;
+    if (bytes[i] !== SPACE) return false;
+    const t = plainInteger(bytes, i + 1, end);
+    if (t === undefined || t.end !== end) return false;
+    // As parseTimestamp decides for a token without a dot.
+    const seconds = this.format === 'openmetrics' || (this.format === 'auto' && (this.openMetrics || t.value < 1e11));
+    const ms = seconds ? t.value * 1000 : t.value;
+    if (!(ms <= 8.64e15)) return false;
+    this.lineCount++;
+    this.onSample(
+      { name: this.lastName as string, labels: this.lastLabels as Labels, value: value.value, timestampMs: ms },
+      this.lineCount,
+    );
+    return true;
   }
 
   private fail(reason: string): never {
@@ -171,6 +224,12 @@ export class ExpositionParser {
         if (cached) {
           labels = cached.labels;
           i = cached.end;
+          // The name, copied (a slice would keep the input chunk alive), for sameSeries.
+          if (this.lastName !== name) this.lastName = copyOf(name);
+          if (this.labelCache && this.keyOfBytes !== this.lastKey) {
+            this.lastKeyBytes = Buffer.from(this.lastKey);
+            this.keyOfBytes = this.lastKey;
+          }
         } else {
           i = this.parseLabels(line, i, labels, false).end;
         }
@@ -264,6 +323,7 @@ export class ExpositionParser {
     if (cache.size >= 4096) {
       if (this.cacheHits < cache.size) {
         this.labelCache = undefined; // mostly new series: a snapshot, or too many to repeat soon
+        this.lastKeyBytes = undefined;
         return undefined;
       }
       cache.clear();
@@ -365,6 +425,24 @@ export class ExpositionParser {
 function stripBom(chunk: Buffer | string): Buffer | string {
   if (typeof chunk === 'string') return chunk.charCodeAt(0) === 0xfeff ? chunk.slice(1) : chunk;
   return chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? chunk.subarray(3) : chunk;
+}
+
+/**
+ * ASCII digits from `i` up to a space or `end` (at least one, at most 15, so exact): the
+ * value Number() would give, and where they stop; undefined for anything else (a sign, a dot, an
+ * exponent, NaN…), which the full parse reads.
+ */
+function plainInteger(bytes: Buffer, i: number, end: number): { value: number; end: number } | undefined {
+  let value = 0;
+  const from = i;
+  for (; i < end; i++) {
+    const c = bytes[i] as number;
+    if (c === SPACE) break;
+    if (c < 48 || c > 57) return undefined;
+    value = value * 10 + (c - 48);
+  }
+  const digits = i - from;
+  return digits > 0 && digits <= 15 ? { value, end: i } : undefined;
 }
 
 function skipBlanks(line: string, i: number): number {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Sample } from '../../src/model.js';
 import { ExpositionError, ExpositionParser, parseExposition } from '../../src/sources/exposition.js';
@@ -104,6 +105,54 @@ describe('exposition parser', () => {
       p.end();
       expect(got).toEqual(whole);
     }
+  });
+
+  // Lines of the last series are read as bytes in place (a history's usual line): whatever the
+  // lines and the chunking, the samples, their lines and the errors are those of the text parse.
+  it('reads repeated series lines as bytes exactly as the text parse does, in any chunking', () => {
+    const series = fc.constantFrom('a{l="x"}', 'a{l="y",m="é"}', 'b_total{k="v"}', 'a{l="x",}', '{"q.r"}', 'a');
+    const num = fc.oneof(
+      fc.integer({ min: 0, max: 999_999_999 }).map(String),
+      fc.constantFrom('0', '007', '999999999999999', '9999999999999999', '-5', '1.5', '1e3', 'NaN', '+Inf', '', 'x'),
+    );
+    const ts = fc.oneof(
+      fc.integer({ min: 1_700_000_000, max: 1_800_000_000 }).map(String),
+      fc.integer({ min: 1_700_000_000_000, max: 1_800_000_000_000 }).map(String),
+      fc.constantFrom('', '1789881318.25', '99999999999999999', ' 5', '1 # {t="1"} 2'),
+    );
+    const sep = fc.constantFrom(' ', ' ', ' ', '  ', '\t');
+    const line = fc.oneof(
+      { weight: 8, arbitrary: fc.tuple(series, sep, num, sep, ts).map(([s, a, v, b, t]) => `${s}${a}${v}${t === '' ? '' : `${b}${t}`}`) },
+      { weight: 1, arbitrary: fc.constantFrom('# EOF', '# TYPE a counter', '', '  a{l="x"} 3 4', 'a{l="x"} 1 2\r') },
+    );
+    const input = fc.tuple(fc.array(line, { maxLength: 40 }), fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 1, maxLength: 20 }));
+    const run = (feed: (p: ExpositionParser) => void) => {
+      const got: [Sample, number][] = [];
+      const p = new ExpositionParser({ onSample: (s, n) => got.push([{ ...s, labels: { ...s.labels } }, n]) });
+      try {
+        feed(p);
+        p.end();
+      } catch (e) {
+        return { got, error: (e as Error).message };
+      }
+      return { got, error: undefined };
+    };
+    fc.assert(
+      fc.property(input, ([lines, cuts]) => {
+        const text = `${lines.join('\n')}\n`;
+        const whole = run((p) => p.push(text));
+        const bytes = Buffer.from(text);
+        const chunked = run((p) => {
+          for (let at = 0, k = 0; at < bytes.length; k++) {
+            const n = cuts[k % cuts.length] as number;
+            p.push(bytes.subarray(at, at + n));
+            at += n;
+          }
+        });
+        expect(chunked).toEqual(whole);
+      }),
+      { numRuns: 400, seed: 20261124 },
+    );
   });
 
   it('skips the labels of lines whose name is not accepted', () => {
