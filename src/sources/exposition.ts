@@ -85,6 +85,8 @@ export class ExpositionParser {
   /** `lastKey` as UTF-8, while the input looks like a history (the label cache is in use). */
   private lastKeyBytes: Buffer | undefined;
   private keyOfBytes = '';
+  /** In the label set being parsed: the index of the line's first backslash (its length if none). */
+  private firstBackslash = 0;
 
   constructor(options: ParseOptions) {
     this.format = options.format ?? 'auto';
@@ -348,6 +350,9 @@ export class ExpositionParser {
   /** Parses `{…}` starting at `open`; a quoted string without `=` is the metric name (UTF-8 names). */
   private parseLabels(line: string, open: number, into: Labels, allowName: boolean): { end: number; name?: string } {
     const n = line.length;
+    // Where the line's first backslash is (most lines have none): quoted values before it are plain.
+    this.firstBackslash = line.indexOf('\\', open);
+    if (this.firstBackslash < 0) this.firstBackslash = n;
     let i = open + 1;
     let name: string | undefined;
     for (;;) {
@@ -397,6 +402,7 @@ export class ExpositionParser {
     const start = open + 1;
     const close = line.indexOf('"', start);
     if (close < 0) this.fail('unterminated quoted string');
+    if (close < this.firstBackslash) return { text: line.slice(start, close), end: close + 1 };
     const slash = line.indexOf('\\', start);
     if (slash < 0 || slash > close) return { text: line.slice(start, close), end: close + 1 };
     let out = '';
