@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { PrometheusClient } from '../../src/sources/prometheus/client.js';
+import { labelsPresent } from '../../src/sources/prometheus/grouped.js';
 import { runQuery, selector, sliceRuns } from '../../src/sources/prometheus/queries.js';
+import type { ReadRequest } from '../../src/sources/source.js';
 
 const H = 3_600_000;
 
@@ -29,5 +32,43 @@ describe('query planning', () => {
     const vm = runQuery(['x_total'], day, 'victoriametrics', true);
     expect(vm).toContain(`resets(x_total[${day + H}ms])`);
     expect(vm).toContain(`count_over_time(x_total[${day}ms])`);
+  });
+});
+
+describe('label names for the sums', () => {
+  const request = { edges: [10 * H, 34 * H], lookbackMs: 7 * 24 * H } as unknown as ReadRequest;
+  // A client that records the ranges asked and refuses the whole retention when told to.
+  const client = (refuse: boolean) => {
+    const asked: [number, number][] = [];
+    const fake = {
+      asked,
+      async labelNames(_match: string[], start: number, end: number) {
+        asked.push([start, end]);
+        if (refuse && start === 0) throw new Error('HTTP 422: too many series');
+        return start === 0 ? ['model', 'old_label'] : ['model'];
+      },
+    };
+    return fake;
+  };
+
+  it('asks VictoriaMetrics over its whole retention (its global index), and over the window when that is refused', async () => {
+    const vm = client(false);
+    expect([...(await labelsPresent(vm as unknown as PrometheusClient, ['x_total'], request, 'victoriametrics'))]).toEqual([
+      'model',
+      'old_label',
+    ]);
+    expect(vm.asked).toEqual([[0, 34 * H]]);
+    const refusing = client(true);
+    expect([...(await labelsPresent(refusing as unknown as PrometheusClient, ['x_total'], request, 'victoriametrics'))]).toEqual(['model']);
+    expect(refusing.asked).toEqual([
+      [0, 34 * H],
+      [10 * H - 7 * 24 * H, 34 * H],
+    ]);
+  });
+
+  it('asks Prometheus over the window and the look-back only', async () => {
+    const prom = client(false);
+    await labelsPresent(prom as unknown as PrometheusClient, ['x_total'], request, 'prometheus');
+    expect(prom.asked).toEqual([[10 * H - 7 * 24 * H, 34 * H]]);
   });
 });

@@ -54,13 +54,16 @@ export async function labelsPresent(
   flavour: ServerFlavour,
 ): Promise<Set<string>> {
   const edges = request.edges as readonly number[];
-  const start = flavour === 'victoriametrics' ? 0 : (edges[0] as number) - request.lookbackMs;
-  const found = await client.labelNames(
-    names.map((n) => selectorWith(n, [])),
-    start,
-    edges[edges.length - 1] as number,
-  );
-  return new Set(found);
+  const selectors = names.map((n) => selectorWith(n, []));
+  const end = edges[edges.length - 1] as number;
+  if (flavour === 'victoriametrics') {
+    try {
+      return new Set(await client.labelNames(selectors, 0, end));
+    } catch {
+      // Refused (more series over the retention than the server will search): the window's days.
+    }
+  }
+  return new Set(await client.labelNames(selectors, (edges[0] as number) - request.lookbackMs, end));
 }
 
 /**
