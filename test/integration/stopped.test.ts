@@ -28,6 +28,18 @@ const lines = [
   ...hourly('model="gpt-4o-mini",pod="b"', before, T0 + 36 * HOUR + HOUR / 2, 500, 5),
   ...hourly('model="gpt-4o-mini",pod="c"', before, T0 + 77 * HOUR + HOUR / 2, 2000, 1),
   `llm_tokens_in_total{model="gpt-4o-mini",pod="d"} 7 ${T0 + 12 * HOUR + HOUR / 2}`,
+  // An hour, then twenty minutes (10 November): pod A's last sample is at 00:30, inside the hour's
+  // reading window at 01:00 but not in the twenty minutes after; C runs on; B is born at 01:05.
+  // By hand: 00:00–01:00 A +10, C +10 = 20; 01:00–01:20 C +10, B 400 + 100 = 510.
+  ...[
+    ['A', 90, '2026-11-09T23:50:00Z'],
+    ['A', 100, '2026-11-10T00:30:00Z'],
+    ['C', 990, '2026-11-09T23:55:00Z'],
+    ['C', 1000, '2026-11-10T01:00:00Z'],
+    ['C', 1010, '2026-11-10T01:20:00Z'],
+    ['B', 400, '2026-11-10T01:05:00Z'],
+    ['B', 500, '2026-11-10T01:20:00Z'],
+  ].map(([pod, v, at]) => `llm_tokens_in_total{model="gpt-4o",pod="${pod}"} ${v} ${Date.parse(at as string) / 1000}`),
   '# TYPE llm_tokens_out_total counter',
   ...hourly('model="gpt-4o-mini",pod="a"', before, END - HOUR / 2, 0, 1).map((l) =>
     l.replace('llm_tokens_in_total', 'llm_tokens_out_total'),
@@ -39,7 +51,7 @@ const days = (json: any) => json.rows.map((r: any) => [r.start.slice(0, 10), r.t
 
 describe.each([
   ['Prometheus 2.42', () => startPrometheusWith(lines)],
-  ['VictoriaMetrics', () => startVictoriaMetricsWith(lines, 5, before * 1000)],
+  ['VictoriaMetrics', () => startVictoriaMetricsWith(lines, 8, before * 1000)],
 ])('%s: pods of one group that stop inside the window', (_name, startServer) => {
   let server: RunningServer;
   beforeAll(async () => {
@@ -61,6 +73,16 @@ describe.each([
       ['2026-11-05', 240, 24],
     ]);
     expect(json.coverage.births).toBe(1);
+  });
+
+  it('reads an edge alike from an hour-long slice before it and a twenty-minute slice after it', async () => {
+    const window = { since: '2026-11-10T00:00:00Z', until: '2026-11-10T01:20:00Z' };
+    const json = await reportAsJson({ prometheus: prometheus(), window, step: parseStep('1h'), by: ['model'] });
+    const rows = json.rows.filter((r: any) => r.group.model === 'gpt-4o');
+    expect(rows.map((r: any) => [r.start, r.end, r.tokens.input])).toEqual([
+      ['2026-11-10T00:00:00Z', '2026-11-10T01:00:00Z', 20],
+      ['2026-11-10T01:00:00Z', '2026-11-10T01:20:00Z', 510],
+    ]);
   });
 
   it('and over the first three days (stops at two day edges)', async () => {

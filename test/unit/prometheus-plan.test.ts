@@ -25,11 +25,11 @@ describe('query planning', () => {
 
   it('uses closed ranges one millisecond short on Prometheus and open ranges on VictoriaMetrics', () => {
     const day = 24 * H;
-    const prom = runQuery(['x_total'], day, 'prometheus');
+    const prom = runQuery(['x_total'], day, H, 'prometheus');
     expect(prom).toContain('last_over_time(x_total[3600000ms])');
     expect(prom).toContain(`resets(x_total[${day + H - 1}ms])`);
     expect(prom).not.toContain('count_over_time');
-    const vm = runQuery(['x_total'], day, 'victoriametrics', true);
+    const vm = runQuery(['x_total'], day, H, 'victoriametrics', true);
     expect(vm).toContain(`resets(x_total[${day + H}ms])`);
     expect(vm).toContain(`count_over_time(x_total[${day}ms])`);
   });
@@ -38,13 +38,14 @@ describe('query planning', () => {
 describe('label names for the sums', () => {
   const request = { edges: [10 * H, 34 * H], lookbackMs: 7 * 24 * H } as unknown as ReadRequest;
   // A client that records the ranges asked and refuses the whole retention when told to.
-  const client = (refuse: boolean) => {
+  const client = (refuse: boolean, down = false) => {
     const asked: [number, number][] = [];
     const fake = {
       asked,
       async labelNames(_match: string[], start: number, end: number) {
         asked.push([start, end]);
-        if (refuse && start === 0) throw new Error('HTTP 422: too many series');
+        if (down) throw new Error('connection refused');
+        if (refuse && start === 0) throw Object.assign(new Error('execution: too many series'), { refused: true });
         return start === 0 ? ['model', 'old_label'] : ['model'];
       },
     };
@@ -64,6 +65,14 @@ describe('label names for the sums', () => {
       [0, 34 * H],
       [10 * H - 7 * 24 * H, 34 * H],
     ]);
+  });
+
+  it('does not ask again when the server could not be reached (the error is the answer)', async () => {
+    const down = client(false, true);
+    await expect(labelsPresent(down as unknown as PrometheusClient, ['x_total'], request, 'victoriametrics')).rejects.toThrow(
+      'connection refused',
+    );
+    expect(down.asked).toHaveLength(1);
   });
 
   it('asks Prometheus over the window and the look-back only', async () => {

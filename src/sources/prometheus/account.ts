@@ -20,6 +20,7 @@ import {
   parseValue,
   Q,
   ranges,
+  readingWindow,
   RETENTION_MS,
   runQuery,
   selector,
@@ -197,7 +198,7 @@ async function readEdges(input: ServerAccountingInput): Promise<Reading[]> {
       const n = Math.min(maxPoints - 1, run.slices - from);
       const firstEdge = run.first + from;
       const start = edges[firstEdge] as number;
-      const query = runQuery(names, run.stepMs, input.flavour, input.countSamples, input.selectors);
+      const query = runQuery(names, run.stepMs, readingWindow(edges), input.flavour, input.countSamples, input.selectors);
       const result = await client.queryRange(query, start, start + n * run.stepMs, run.stepMs);
       for (const series of result) ingestRange(series, state, start, run.stepMs, firstEdge, n);
     }

@@ -170,7 +170,7 @@ async function readGroups(input: GroupAccountingInput, scope: Scope): Promise<Ma
   await inPool(work, input.concurrency ?? 2, async ({ name, firstEdge, n, stepMs }) => {
     const start = edges[firstEdge] as number;
     const sel = selectorWith(name, scope.narrow.get(name) ?? []);
-    const query = groupQuery(input, name, sel, stepMs);
+    const query = groupQuery(input, name, sel, stepMs, readingWindow(edges));
     await input.client.queryRange(query, start, start + n * stepMs, stepMs, (series) => {
       const g = groupOf(input, groups, scope, name, series.metric);
       if (g) ingest(g, series, start, stepMs, firstEdge, n);
@@ -204,11 +204,10 @@ function fused(input: GroupAccountingInput, name: string): boolean {
  * One run's query for one metric: per group and edge, the sum and count of readings; per slice,
  * the series present in it or in the reading window before it, and those with a reset there.
  */
-function groupQuery(input: GroupAccountingInput, name: string, sel: string, stepMs: number): string {
+function groupQuery(input: GroupAccountingInput, name: string, sel: string, stepMs: number, r: number): string {
   const labels = input.groupLabels.get(name) ?? [];
   // Prometheus 2.x range selectors are closed [t − r, t]; VictoriaMetrics' are (t − r, t].
   const open = input.flavour === 'victoriametrics' ? 0 : 1;
-  const r = readingWindow(stepMs);
   if (fused(input, name)) {
     // VictoriaMetrics decodes every block of a series in the range for each rollup expression, so
     // there is one: over the slice and the reading window before it, per series, presence, resets,
@@ -311,7 +310,7 @@ async function readingsAtEdges(input: GroupAccountingInput, scope: Scope, byName
     for (const [edge, same] of groupBy(list, (w) => String(w.k))) {
       const k = Number(edge);
       // The reading window of the slice ending at the edge (the first edge: of the first slice).
-      const r = readingWindow(k > 0 ? (edges[k] as number) - (edges[k - 1] as number) : (edges[1] as number) - (edges[0] as number));
+      const r = readingWindow(edges);
       const offset = at - (edges[k] as number) > 0 ? ` offset ${duration(at - (edges[k] as number))}` : '';
       const read = readingsOf(input, narrowedTo(input, scope, name, same), r, offset);
       parts.push(tag(tag(by('sum', [...labels, 'rollup'], read), Q, edge), N, name));
@@ -339,7 +338,7 @@ async function readingsOverRuns(input: GroupAccountingInput, scope: Scope, byNam
   }
   await inPool(work, input.concurrency ?? 2, async ({ name, sel, firstEdge, n, stepMs }) => {
     const start = edges[firstEdge] as number;
-    const query = by('sum', [...(input.groupLabels.get(name) ?? []), 'rollup'], readingsOf(input, sel, readingWindow(stepMs), ''));
+    const query = by('sum', [...(input.groupLabels.get(name) ?? []), 'rollup'], readingsOf(input, sel, readingWindow(edges), ''));
     await input.client.queryRange(query, start, start + n * stepMs, stepMs, (series) => {
       for (const [t, v] of series.values) {
         const k = Math.round((t * 1000 - start) / stepMs);
@@ -476,7 +475,11 @@ function settleBySums(g: Group, i: number, extra: number): boolean {
  */
 async function settlePending(input: GroupAccountingInput, scope: Scope, pending: Open[], anomalies: Open[]): Promise<void> {
   // Metrics side by side; each one's looks in turn (the second asks only what the first left).
-  await inPool([...groupBy(pending, (p) => p.g.name)], input.concurrency ?? 2, async ([name, list]) => {
+  const byName = [...groupBy(pending, (p) => p.g.name)];
+  // At most --concurrency requests in flight: shared between the metrics and their batches.
+  const outer = Math.max(1, Math.min(byName.length, input.concurrency ?? 2));
+  const inner = Math.max(1, Math.floor((input.concurrency ?? 2) / outer));
+  await inPool(byName, outer, async ([name, list]) => {
     const answers = new Map<string, number>();
     // On VictoriaMetrics the run query gave what stopped series left; elsewhere it is asked here.
     const askStopped = !fused(input, name);
@@ -484,7 +487,7 @@ async function settlePending(input: GroupAccountingInput, scope: Scope, pending:
     for (const [stage, look] of baselineLooks(input.lookbackMs).entries()) {
       const asked = open.filter((p) => (stage === 0 && askStopped) || p.unbased > 0);
       if (asked.length === 0) break;
-      const got = await closerLook(input, scope, name, asked, look, stage === 0 && askStopped);
+      const got = await closerLook(input, scope, name, asked, look, stage === 0 && askStopped, inner);
       open = open.filter((p) => {
         const key = (what: string) => `${what} ${p.i}\u0000${p.g.key}`;
         const ok =
@@ -524,6 +527,7 @@ async function closerLook(
   open: Open[],
   look: number,
   stopped: boolean,
+  limit: number,
 ): Promise<Map<string, number>> {
   const labels = input.groupLabels.get(name) ?? [];
   const at = scope.edges[scope.edges.length - 1] as number;
@@ -534,7 +538,7 @@ async function closerLook(
     const i = Number(slice);
     const from = scope.edges[i] as number;
     const to = scope.edges[i + 1] as number;
-    const r = readingWindow(to - from);
+    const r = readingWindow(scope.edges);
     const sel = selectorWith(name, [
       ...(scope.narrow.get(name) ?? []),
       ...narrowTo(
@@ -557,7 +561,7 @@ async function closerLook(
     }
   }
   const out = new Map<string, number>();
-  await inPool(batches(parts), input.concurrency ?? 2, async (query) => {
+  await inPool(batches(parts), limit, async (query) => {
     const res = await input.client.query(query, at);
     for (const r of res.result as VectorSample[]) {
       if (!('value' in r) || r.metric[Q] === undefined) continue;

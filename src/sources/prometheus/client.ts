@@ -65,8 +65,14 @@ export class PrometheusClient {
 
   constructor(
     private readonly conn: PrometheusConnection,
-    options: { sleep?: ((ms: number) => Promise<void>) | undefined; progress?: ((event: ProgressEvent) => void) | undefined } = {},
+    options: {
+      sleep?: ((ms: number) => Promise<void>) | undefined;
+      progress?: ((event: ProgressEvent) => void) | undefined;
+      /** Most requests in flight at once (`--concurrency`), whoever asks. */
+      maxInFlight?: number;
+    } = {},
   ) {
+    this.limit = Math.max(1, options.maxInFlight ?? Number.POSITIVE_INFINITY);
     this.progress = options.progress;
     this.endpoint = new HttpEndpoint(conn.url, conn, '--prometheus', 'http://host:9090 (with a path prefix if the API has one)');
     if (!this.endpoint.base.pathname.endsWith('/')) this.endpoint.base.pathname += '/';
@@ -84,10 +90,43 @@ export class PrometheusClient {
    * returned `data.result` is then empty); a retried request hands its objects over again, so
    * `onElement` must be idempotent.
    */
+  private readonly limit: number;
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  /** A request slot: now, or when one is handed over by a request that ends. */
+  private acquire(): Promise<void> {
+    if (this.active < this.limit) {
+      this.active++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active--;
+  }
+
   async call(
     path: string,
     form: Record<string, string | string[]>,
     method: 'GET' | 'POST' = 'POST',
+    onElement?: (element: unknown) => void,
+  ): Promise<unknown> {
+    await this.acquire();
+    try {
+      return await this.callNow(path, form, method, onElement);
+    } finally {
+      this.release();
+    }
+  }
+
+  private async callNow(
+    path: string,
+    form: Record<string, string | string[]>,
+    method: 'GET' | 'POST',
     onElement?: (element: unknown) => void,
   ): Promise<unknown> {
     const url = new URL(path, this.endpoint.base);
@@ -190,7 +229,10 @@ export class PrometheusClient {
       throw sourceError(`${what}: malformed response (no "status" field)`);
     }
     if (env.status === 'error') {
-      throw sourceError(`${what}: ${env.errorType ?? 'error'}: ${env.error ?? `HTTP ${status}`}`, hintFor(status));
+      // The server read the request and refused it (a limit, a bad query): callers may ask otherwise.
+      throw Object.assign(sourceError(`${what}: ${env.errorType ?? 'error'}: ${env.error ?? `HTTP ${status}`}`, hintFor(status)), {
+        refused: true,
+      });
     }
     if (status >= 400) throw sourceError(`${what}: HTTP ${status}`, hintFor(status));
     for (const w of env.warnings ?? []) {

@@ -59,8 +59,10 @@ export async function labelsPresent(
   if (flavour === 'victoriametrics') {
     try {
       return new Set(await client.labelNames(selectors, 0, end));
-    } catch {
-      // Refused (more series over the retention than the server will search): the window's days.
+    } catch (e) {
+      // Refused (more series over the retention than it will search): the window's days. Any
+      // other failure (network, credentials) would fail again: it is reported as it is.
+      if ((e as { refused?: boolean }).refused !== true) throw e;
     }
   }
   return new Set(await client.labelNames(selectors, (edges[0] as number) - request.lookbackMs, end));

@@ -84,22 +84,32 @@ export function tag(expr: string, label: string, value: string): string {
   return `label_replace(${expr}, ${JSON.stringify(label)}, ${JSON.stringify(value)}, "", "")`;
 }
 
-/** How far before an edge a sample still counts as the reading there (at most one slice). */
-export function readingWindow(stepMs: number): number {
-  return Math.min(stepMs, 3_600_000);
+/**
+ * How far before an edge a sample still counts as the reading there: one window for every edge of
+ * the slices accounted together (the longest slice, at most an hour), so that the slice ending at
+ * an edge and the one starting there read it alike. (With a window per slice length, a series
+ * read at an edge by the hour-long slice before it but not present in a 20-minute slice after it
+ * would make equal counts stand for different series.) A window longer than a slice is sound: its
+ * readings and presence still lie in the slice and the window before it.
+ */
+export function readingWindow(edges: readonly number[]): number {
+  let longest = 0;
+  for (let i = 0; i + 1 < edges.length; i++) longest = Math.max(longest, (edges[i + 1] as number) - (edges[i] as number));
+  return Math.min(longest, 3_600_000);
 }
 
 /** The one query of a run: readings, resets (and sample counts) of every named metric. */
 export function runQuery(
   names: readonly string[],
   stepMs: number,
+  readingMs: number,
   flavour: ServerFlavour,
   countSamples = false,
   selectors: Readonly<Record<string, string>> = {},
 ): string {
   // Prometheus 2.x range selectors are closed [t − r, t]; VictoriaMetrics' are (t − r, t].
   const open = flavour === 'victoriametrics' ? 0 : 1;
-  const reading = readingWindow(stepMs);
+  const reading = readingMs;
   // The slice and the reading window before it: the slice's own pairs and the one across its
   // start. resets() answers for every series with a sample there, so it also says "present".
   const withStart = duration(stepMs + reading - open);
