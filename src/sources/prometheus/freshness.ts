@@ -60,17 +60,26 @@ export async function newestSamples(
     sel = (name) => {
       const list = missing.get(name);
       if (!list) return selector(name);
-      const labels = groupBy?.get(name) ?? [...new Set(list.flatMap((k) => Object.keys(k.labels)))];
-      return selectorWith(
-        name,
-        narrowTo(
-          list.map((k) => k.labels),
-          labels,
-        ),
-      );
+      return narrowedTo(name, list, groupBy);
     };
   }
   return [...out.values()];
+}
+
+/** A selector of the metric narrowed to these series or groups (by the group labels, else by theirs). */
+function narrowedTo(
+  name: string,
+  list: readonly { labels: Labels }[],
+  groupBy: ReadonlyMap<string, readonly string[]> | undefined,
+): string {
+  const labels = groupBy?.get(name) ?? [...new Set(list.flatMap((k) => Object.keys(k.labels)))];
+  return selectorWith(
+    name,
+    narrowTo(
+      list.map((k) => k.labels),
+      labels,
+    ),
+  );
 }
 
 /** The selector of each metric in a look (narrowed to the series still looked for). */
@@ -124,14 +133,7 @@ async function firstLookByTimestamp(
   const missed = [...out.values()].filter((f) => Number.isNaN(f.newest) && (spans.get(keyOf(f.name, f.labels))?.count ?? 0) > 0);
   const scans: string[] = [];
   for (const [name, list] of byName(missed)) {
-    const labels = groupBy?.get(name) ?? [...new Set(list.flatMap((f) => Object.keys(f.labels)))];
-    const sel = selectorWith(
-      name,
-      narrowTo(
-        list.map((f) => f.labels),
-        labels,
-      ),
-    );
+    const sel = narrowedTo(name, list, groupBy);
     scans.push(tag(tag(group(name, 'max', `max_over_time(timestamp(${sel})[${window}:5m])`), Q, 'newest'), N, name));
   }
   // No oldest anywhere (every series younger than the window): scan for the oldest too.
