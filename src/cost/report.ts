@@ -2,7 +2,7 @@ import { type Finding, finding } from '../findings.js';
 import type { Coverage } from '../ledger/accounting.js';
 import { sliceOf } from '../ledger/accounting.js';
 import type { Freshness } from '../ledger/freshness.js';
-import type { Usage } from '../ledger/store.js';
+import { groupKey, type Usage } from '../ledger/store.js';
 import type { Window } from '../ledger/periods.js';
 import { sumTokens, TOKEN_TYPES, type TokenCounts, type TokenType, zeroTokens } from '../model.js';
 import { type PriceBook, type PricingFileInfo } from '../pricing/book.js';
@@ -292,7 +292,7 @@ function rowFor(
   unpricedModel: string | undefined,
   reason: UnpricedReason | undefined,
 ): RowAcc {
-  const key = `${values.join('\u0000')}\u0001${bucket ?? ''}\u0001${unpricedModel ?? '\u0002'}\u0001${reason ?? ''}`;
+  const key = `${groupKey(values)}\u0001${bucket ?? ''}\u0001${unpricedModel ?? '\u0002'}\u0001${reason ?? ''}`;
   let acc = rows.get(key);
   if (!acc) {
     const group: Record<string, string> = {};
@@ -313,10 +313,10 @@ export const OTHER = '(other)';
 
 /** Keeps the `top` groups by window cost; the rest of the priced rows fold into `(other)`. */
 function foldTop(list: RowAcc[], top: number, by: readonly string[]): RowAcc[] {
-  const groupKey = (r: ReportRow) => by.map((d) => r.group[d]).join('\u0000');
+  const rowGroup = (r: ReportRow) => by.map((d) => r.group[d]).join('\u0000');
   const spend = new Map<string, bigint>();
   for (const { row } of list) {
-    if (row.priced) spend.set(groupKey(row), (spend.get(groupKey(row)) ?? 0n) + (row.totalCost as bigint));
+    if (row.priced) spend.set(rowGroup(row), (spend.get(rowGroup(row)) ?? 0n) + (row.totalCost as bigint));
   }
   const ranked = [...spend.entries()].sort((a, b) => (a[1] === b[1] ? a[0].localeCompare(b[0]) : a[1] > b[1] ? -1 : 1));
   if (ranked.length <= top) return list;
@@ -324,7 +324,7 @@ function foldTop(list: RowAcc[], top: number, by: readonly string[]): RowAcc[] {
   const out: RowAcc[] = [];
   const others = new Map<string, RowAcc>();
   for (const acc of list) {
-    if (!acc.row.priced || keep.has(groupKey(acc.row))) {
+    if (!acc.row.priced || keep.has(rowGroup(acc.row))) {
       out.push(acc);
       continue;
     }

@@ -1,5 +1,5 @@
 import { usageError } from '../errors.js';
-import type { Labels } from '../model.js';
+import { emptyLabels, type Labels } from '../model.js';
 import { type Classified, classifyingLabels, classifyWith, type DialectSettings, type DialectSpec, matchesSignature } from './spec.js';
 import { DIALECTS } from './table.js';
 
@@ -207,7 +207,7 @@ export class Classifier {
     const raw = labels.le;
     const le = raw === '+Inf' ? Number.POSITIVE_INFINITY : raw === undefined || raw.trim() === '' ? Number.NaN : Number(raw);
     if (!(le >= 0)) return undefined;
-    const rest: Labels = {};
+    const rest = emptyLabels();
     for (const [k, v] of Object.entries(labels)) if (k !== 'le') rest[k] = v;
     const candidates = this.byBucketName.get(name) as readonly DialectSpec[];
     const dialect = this.forced ? candidates[0] : candidates.find((d) => matchesSignature(d, rest));

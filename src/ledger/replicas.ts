@@ -1,5 +1,5 @@
 import { type Finding, finding } from '../findings.js';
-import type { Labels } from '../model.js';
+import { emptyLabels, type Labels } from '../model.js';
 import { isCounterValue } from './accounting.js';
 
 /**
@@ -17,7 +17,7 @@ export const DEFAULT_REPLICA_POLICY: ReplicaPolicy = { dedupe: true, labels: 'au
 
 /** The labels without `drop`. */
 export function withoutLabels(labels: Labels, drop: readonly string[]): Labels {
-  const out: Labels = {};
+  const out = emptyLabels();
   for (const [k, v] of Object.entries(labels)) if (!drop.includes(k)) out[k] = v;
   return out;
 }

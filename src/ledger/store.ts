@@ -133,7 +133,7 @@ export class UsageStore implements SampleSink {
   private readonly series = new Map<string, Series | null>();
   /** Series by the labels object a parser hands out again for each line of one series. */
   private readonly byLabels = new WeakMap<Labels, { name: string; source: string | undefined; series: Series | null }>();
-  private readonly snapshotCells = new Map<string, RawCell>();
+  private readonly snapshotCells = new CellTable();
   private readonly accounted: (PriceLabels & {
     group: string[];
     model: string | undefined;
@@ -259,7 +259,7 @@ export class UsageStore implements SampleSink {
     if (sample.value !== Math.floor(sample.value)) cov.fractionalIncrements++;
     this.notePrimary(c);
     if (this.heldAsReplica(sample, source, c, group)) return;
-    const cell = cellFor(this.snapshotCells, group, c.model, priceLabels(c), ruleOf(c), 0);
+    const cell = this.snapshotCells.cell(group, c.model, priceLabels(c), ruleOf(c), 0);
     cell.raw[c.type] += sample.value;
   }
 
@@ -388,16 +388,19 @@ export class UsageStore implements SampleSink {
   }
 
   /** Every source's tokens per group × model × slice, before cache is taken out of input. */
-  private rawCells(edges: readonly number[], lookbackMs: number): { cells: Map<string, RawCell>; coverage: Coverage } {
-    const cells = new Map<string, RawCell>();
+  private rawCells(edges: readonly number[], lookbackMs: number): { cells: CellTable; coverage: Coverage } {
+    const cells = new CellTable();
     const coverage = emptyCoverage();
     const add = (
       s: PriceLabels & { group: string[]; model: string | undefined; rule: CountingRule; type: RawTokenType },
       perSlice: Float64Array,
     ) => {
+      let row: CellRow | undefined;
       for (let i = 0; i < perSlice.length; i++) {
         const tokens = perSlice[i] as number;
-        if (tokens !== 0) cellFor(cells, s.group, s.model, s, s.rule, i).raw[s.type] += tokens;
+        if (tokens === 0) continue;
+        row ??= cells.row(s.group, s.model, s, s.rule);
+        cellAt(row, i).raw[s.type] += tokens;
       }
     };
     for (const copies of this.logicalSeries()) {
@@ -424,14 +427,14 @@ export class UsageStore implements SampleSink {
       addCoverage(coverage, this.snapshotCoverage);
       // A snapshot has no time: it lands in the slice holding the window's end.
       const slice = Math.max(0, sliceOf(edges, edges[edges.length - 1] as number));
-      for (const cell of this.snapshotCells.values()) {
-        const target = cellFor(cells, cell.group, cell.model, cell, cell.rule, slice);
-        for (const t of Object.keys(cell.raw) as RawTokenType[]) target.raw[t] += cell.raw[t];
+      for (const cell of this.snapshotCells.cells()) {
+        const target = cells.cell(cell.group, cell.model, cell, cell.rule, slice);
+        for (const t of RAW_TOKEN_TYPES) target.raw[t] += cell.raw[t];
       }
       let extra = 0;
       const labels = new Set(this.replicaNote?.labels ?? []);
       for (const h of this.snapshotCopies.values()) {
-        cellFor(cells, h.group, h.c.model, priceLabels(h.c), ruleOf(h.c), slice).raw[h.type] += h.value;
+        cells.cell(h.group, h.c.model, priceLabels(h.c), ruleOf(h.c), slice).raw[h.type] += h.value;
         extra += h.copies - 1;
         if (h.copies > 1) for (const l of h.labels) labels.add(l);
       }
@@ -448,18 +451,41 @@ export class UsageStore implements SampleSink {
     const raw = this.rawCells(edges, lookbackMs);
     const { coverage } = raw;
     const { cells, repeated } = dropRepeats(withKnownProviders(raw.cells), this.primaries);
-    const decided = decideCacheRules(cells.values());
-    const out: UsageCell[] = [];
+    const decided = decideCacheRules(cells.rows());
+    // Cells that differ only in how their source counted cache are one cell once canonical.
+    const merged = new Map<string, UsageCell[]>();
     let clamped = 0;
-    for (const cell of cells.values()) {
-      const { tokens, clampedBy } = canonicalTokens(cell.raw, inclusiveOf(cell, decided.excluding));
-      clamped += clampedBy;
-      out.push({ group: cell.group, model: cell.model, provider: cell.provider, serviceTier: cell.serviceTier, slice: cell.slice, tokens });
+    for (const row of cells.rows()) {
+      const inclusive = inclusiveOf(row, decided.excluding);
+      const key = `${groupKey(row.group)}\u0001${row.model ?? '\u0002'}\u0001${priceKey(row)}`;
+      let target = merged.get(key);
+      if (!target) {
+        target = [];
+        merged.set(key, target);
+      }
+      for (const cell of row.cells) {
+        if (cell === undefined) continue;
+        const { tokens, clampedBy } = canonicalTokens(cell.raw, inclusive);
+        clamped += clampedBy;
+        const m = target[cell.slice];
+        if (m) addTokens(m.tokens, tokens);
+        else
+          target[cell.slice] = {
+            group: row.group,
+            model: row.model,
+            provider: row.provider,
+            serviceTier: row.serviceTier,
+            slice: cell.slice,
+            tokens,
+          };
+      }
     }
+    const out: UsageCell[] = [];
+    for (const list of merged.values()) for (const c of list) if (c !== undefined) out.push(c);
     return {
       by: this.options.by,
       edges,
-      cells: mergeCells(out),
+      cells: out,
       coverage,
       dialects: Object.fromEntries(this.options.classifier.seen),
       findings: [
@@ -482,22 +508,26 @@ const modelKey = (dialect: string, model: string | undefined) => `${dialect}\u00
  * provider's: one cell, so cache comes out of the input it belongs to and the price is that
  * provider's.
  */
-function withKnownProviders(cells: Map<string, RawCell>): Map<string, RawCell> {
+function withKnownProviders(cells: CellTable): CellTable {
   const providers = new Map<string, Set<string>>();
-  for (const c of cells.values()) {
-    if (c.provider === undefined) continue;
-    const key = modelKey(c.rule.dialect, c.model);
+  for (const row of cells.rows()) {
+    if (row.provider === undefined) continue;
+    const key = modelKey(row.rule.dialect, row.model);
     const set = providers.get(key) ?? new Set<string>();
-    set.add(c.provider);
+    set.add(row.provider);
     providers.set(key, set);
   }
   if (providers.size === 0) return cells;
-  const out = new Map<string, RawCell>();
-  for (const c of cells.values()) {
-    const known = providers.get(modelKey(c.rule.dialect, c.model));
-    const provider = c.provider ?? (known?.size === 1 ? ([...known][0] as string) : undefined);
-    const target = cellFor(out, c.group, c.model, { provider, serviceTier: c.serviceTier }, c.rule, c.slice);
-    for (const t of RAW_TOKEN_TYPES) target.raw[t] += c.raw[t];
+  const out = new CellTable();
+  for (const row of cells.rows()) {
+    const known = providers.get(modelKey(row.rule.dialect, row.model));
+    const provider = row.provider ?? (known?.size === 1 ? ([...known][0] as string) : undefined);
+    const target = out.row(row.group, row.model, { provider, serviceTier: row.serviceTier }, row.rule);
+    for (const c of row.cells) {
+      if (c === undefined) continue;
+      const t = cellAt(target, c.slice);
+      for (const type of RAW_TOKEN_TYPES) t.raw[type] += c.raw[type];
+    }
   }
   return out;
 }
@@ -507,15 +537,20 @@ function withKnownProviders(cells: Map<string, RawCell>): Map<string, RawCell> {
  * dialect, model and type are dropped: they are the same tokens. The rest join the cells of the
  * series they belong with (so cache comes out of the right input). Says how many were dropped.
  */
-function dropRepeats(cells: Map<string, RawCell>, primaries: ReadonlySet<string>): { cells: Map<string, RawCell>; repeated: number } {
+function dropRepeats(cells: CellTable, primaries: ReadonlySet<string>): { cells: CellTable; repeated: number } {
   let repeated = 0;
-  const out = new Map<string, RawCell>();
-  for (const c of cells.values()) {
-    const rule = c.rule.alternate ? { ...c.rule, alternate: false } : c.rule;
-    const target = cellFor(out, c.group, c.model, c, rule, c.slice);
-    for (const t of RAW_TOKEN_TYPES) {
-      if (c.rule.alternate && c.raw[t] !== 0 && primaries.has(`${modelKey(c.rule.dialect, c.model)}\u0000${t}`)) repeated += c.raw[t];
-      else target.raw[t] += c.raw[t];
+  const out = new CellTable();
+  for (const row of cells.rows()) {
+    const alternate = row.rule.alternate;
+    const target = out.row(row.group, row.model, row, alternate ? { ...row.rule, alternate: false } : row.rule);
+    const model = modelKey(row.rule.dialect, row.model);
+    for (const c of row.cells) {
+      if (c === undefined) continue;
+      const t = cellAt(target, c.slice);
+      for (const type of RAW_TOKEN_TYPES) {
+        if (alternate && c.raw[type] !== 0 && primaries.has(`${model}\u0000${type}`)) repeated += c.raw[type];
+        else t.raw[type] += c.raw[type];
+      }
     }
   }
   return { cells: out, repeated };
@@ -525,14 +560,17 @@ function dropRepeats(cells: Map<string, RawCell>, primaries: ReadonlySet<string>
  * `auto` cache rules decided by the data: a model whose input stays below its cache reads and
  * writes over the whole window cannot be including them (agentgateway ≤ v1.4 and Anthropic).
  */
-function decideCacheRules(cells: Iterable<RawCell>): { excluding: Set<string>; models: string[] } {
+function decideCacheRules(rows: Iterable<CellRow>): { excluding: Set<string>; models: string[] } {
   const sums = new Map<string, { input: number; cache: number; model: string }>();
-  for (const cell of cells) {
-    if (cell.rule.inclusive !== 'auto') continue;
-    const key = modelKey(cell.rule.dialect, cell.model);
-    const sum = sums.get(key) ?? { input: 0, cache: 0, model: cell.model ?? '(no model)' };
-    sum.input += cell.raw.input;
-    sum.cache += cell.raw.cached_input + cell.raw.cache_write;
+  for (const row of rows) {
+    if (row.rule.inclusive !== 'auto') continue;
+    const key = modelKey(row.rule.dialect, row.model);
+    const sum = sums.get(key) ?? { input: 0, cache: 0, model: row.model ?? '(no model)' };
+    for (const cell of row.cells) {
+      if (cell === undefined) continue;
+      sum.input += cell.raw.input;
+      sum.cache += cell.raw.cached_input + cell.raw.cache_write;
+    }
     sums.set(key, sum);
   }
   const excluding = new Set<string>();
@@ -546,9 +584,9 @@ function decideCacheRules(cells: Iterable<RawCell>): { excluding: Set<string>; m
   return { excluding, models };
 }
 
-function inclusiveOf(cell: RawCell, excluding: ReadonlySet<string>): boolean {
-  if (cell.rule.inclusive !== 'auto') return cell.rule.inclusive;
-  return !excluding.has(modelKey(cell.rule.dialect, cell.model));
+function inclusiveOf(row: CellRow, excluding: ReadonlySet<string>): boolean {
+  if (row.rule.inclusive !== 'auto') return row.rule.inclusive;
+  return !excluding.has(modelKey(row.rule.dialect, row.model));
 }
 
 function countingFindings(decided: { models: string[] }, repeated: number): Finding[] {
@@ -653,41 +691,74 @@ export function canonicalTokens(raw: RawCounts, inclusive: boolean): { tokens: T
   return { tokens, clampedBy };
 }
 
-function cellFor(
-  cells: Map<string, RawCell>,
-  group: string[],
-  model: string | undefined,
-  labels: PriceLabels,
-  rule: CountingRule,
-  slice: number,
-): RawCell {
-  const ruleKey = `${rule.dialect}\u0003${rule.inclusive}\u0003${rule.alternate ? 1 : 0}`;
-  const key = `${group.join('\u0000')}\u0001${model ?? '\u0002'}\u0001${priceKey(labels)}\u0001${ruleKey}\u0001${slice}`;
-  let cell = cells.get(key);
+/** The cells of one group × model × price labels × counting rule, by slice. */
+interface CellRow extends PriceLabels {
+  group: string[];
+  model: string | undefined;
+  rule: CountingRule;
+  cells: (RawCell | undefined)[];
+}
+
+/**
+ * Raw cells keyed by everything but the slice, then indexed by slice: a key is built once per
+ * row (a series' whole window), not once per cell.
+ */
+class CellTable {
+  private readonly byKey = new Map<string, CellRow>();
+
+  row(group: string[], model: string | undefined, labels: PriceLabels, rule: CountingRule): CellRow {
+    const key = `${groupKey(group)}\u0001${model ?? '\u0002'}\u0001${priceKey(labels)}\u0001${rule.dialect}\u0003${rule.inclusive}\u0003${rule.alternate ? 1 : 0}`;
+    let row = this.byKey.get(key);
+    if (!row) {
+      row = { group, model, provider: labels.provider, serviceTier: labels.serviceTier, rule, cells: [] };
+      this.byKey.set(key, row);
+    }
+    return row;
+  }
+
+  cell(group: string[], model: string | undefined, labels: PriceLabels, rule: CountingRule, slice: number): RawCell {
+    return cellAt(this.row(group, model, labels, rule), slice);
+  }
+
+  rows(): IterableIterator<CellRow> {
+    return this.byKey.values();
+  }
+
+  *cells(): Generator<RawCell> {
+    for (const row of this.byKey.values()) for (const c of row.cells) if (c !== undefined) yield c;
+  }
+}
+
+function cellAt(row: CellRow, slice: number): RawCell {
+  let cell = row.cells[slice];
   if (!cell) {
-    cell = { group, model, provider: labels.provider, serviceTier: labels.serviceTier, rule, slice, raw: zeroRaw() };
-    cells.set(key, cell);
+    cell = {
+      group: row.group,
+      model: row.model,
+      provider: row.provider,
+      serviceTier: row.serviceTier,
+      rule: row.rule,
+      slice,
+      raw: zeroRaw(),
+    };
+    row.cells[slice] = cell;
   }
   return cell;
 }
 
-function priceKey(l: { provider?: string | undefined; serviceTier?: string | undefined }): string {
-  return `${l.provider ?? '\u0002'}\u0003${l.serviceTier ?? '\u0002'}`;
+/** The key of a group's values; remembered per array (a group's array is shared by its cells). */
+const groupKeys = new WeakMap<readonly string[], string>();
+export function groupKey(group: readonly string[]): string {
+  let key = groupKeys.get(group);
+  if (key === undefined) {
+    key = group.join('\u0000');
+    groupKeys.set(group, key);
+  }
+  return key;
 }
 
-/** Cells that differ only in how their source counted cache are one cell once canonical. */
-function mergeCells(cells: UsageCell[]): UsageCell[] {
-  const merged = new Map<string, UsageCell>();
-  for (const c of cells) {
-    const key = `${c.group.join('\u0000')}\u0001${c.model ?? '\u0002'}\u0001${priceKey(c)}\u0001${c.slice}`;
-    const m = merged.get(key);
-    if (!m) {
-      merged.set(key, { ...c, tokens: { ...c.tokens } });
-    } else {
-      addTokens(m.tokens, c.tokens);
-    }
-  }
-  return [...merged.values()];
+function priceKey(l: { provider?: string | undefined; serviceTier?: string | undefined }): string {
+  return `${l.provider ?? '\u0002'}\u0003${l.serviceTier ?? '\u0002'}`;
 }
 
 /** Identity of a series: its source, name and sorted labels. */

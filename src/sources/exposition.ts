@@ -1,5 +1,5 @@
 import { ExitCode, TokenspendError } from '../errors.js';
-import type { Labels, Sample } from '../model.js';
+import { emptyLabels, type Labels, type Sample } from '../model.js';
 
 /**
  * Which text format the bytes are in. It only matters for timestamps: Prometheus text carries
@@ -206,8 +206,7 @@ export class ExpositionParser {
       return;
     }
     let name: string;
-    // No prototype: a label named `__proto__` or `constructor` is just a label.
-    let labels: Labels = Object.create(null) as Labels;
+    let labels: Labels = emptyLabels();
     if (c === LBRACE) {
       const parsed = this.parseLabels(line, i, labels, true);
       i = parsed.end;
@@ -331,10 +330,10 @@ export class ExpositionParser {
       cache.clear();
       this.cacheHits = 0;
     }
-    const parsed = Object.create(null) as Labels;
+    const parsed = emptyLabels();
     const end = this.parseLabels(line, open, parsed, false).end;
     // Copies: a slice of the line would keep the whole input chunk alive for as long as the series.
-    const labels = Object.create(null) as Labels;
+    const labels = emptyLabels();
     for (const k of Object.keys(parsed)) labels[copyOf(k)] = copyOf(parsed[k] as string);
     const own = copyOf(key);
     cache.set(own, labels);
@@ -356,15 +355,17 @@ export class ExpositionParser {
     let i = open + 1;
     let name: string | undefined;
     for (;;) {
-      i = skipBlanks(line, i);
-      if (i >= n) this.fail('unterminated label set: missing "}"');
       let c = line.charCodeAt(i);
+      if (c === SPACE || c === TAB) {
+        i = skipBlanks(line, i);
+        c = line.charCodeAt(i);
+      }
+      if (i >= n) this.fail('unterminated label set: missing "}"');
       if (c === RBRACE) return name === undefined ? { end: i + 1 } : { end: i + 1, name };
       let key: string;
       if (c === QUOTE) {
-        const q = this.readQuoted(line, i);
-        key = q.text;
-        i = skipBlanks(line, q.end);
+        key = this.readQuoted(line, i);
+        i = skipBlanks(line, this.quotedEnd);
         c = line.charCodeAt(i);
         if (c !== EQUALS) {
           if (!allowName || name !== undefined) this.fail(`expected "=" after label name "${key}"`);
@@ -379,16 +380,25 @@ export class ExpositionParser {
         c = line.charCodeAt(++i);
         while (i < n && isNameChar(c) && c !== 58) c = line.charCodeAt(++i);
         key = line.slice(start, i);
+        if (c === SPACE || c === TAB) {
+          i = skipBlanks(line, i);
+          c = line.charCodeAt(i);
+        }
+      }
+      if (c !== EQUALS) this.fail(`expected "=" after label name "${key}"`);
+      c = line.charCodeAt(++i);
+      if (c === SPACE || c === TAB) {
         i = skipBlanks(line, i);
         c = line.charCodeAt(i);
       }
-      if (c !== EQUALS) this.fail(`expected "=" after label name "${key}"`);
-      i = skipBlanks(line, i + 1);
-      if (line.charCodeAt(i) !== QUOTE) this.fail(`label "${key}" value must be in double quotes`);
-      const v = this.readQuoted(line, i);
-      into[key] = v.text;
-      i = skipBlanks(line, v.end);
+      if (c !== QUOTE) this.fail(`label "${key}" value must be in double quotes`);
+      into[key] = this.readQuoted(line, i);
+      i = this.quotedEnd;
       c = line.charCodeAt(i);
+      if (c === SPACE || c === TAB) {
+        i = skipBlanks(line, i);
+        c = line.charCodeAt(i);
+      }
       if (c === COMMA) {
         i++;
       } else if (c !== RBRACE) {
@@ -397,20 +407,27 @@ export class ExpositionParser {
     }
   }
 
+  /** Where the last `readQuoted` string ended (after its closing quote). */
+  private quotedEnd = 0;
+
   /** Reads a double-quoted string at `open` with escapes `\\`, `\"`, `\n`; unknown escapes are kept. */
-  private readQuoted(line: string, open: number): { text: string; end: number } {
+  private readQuoted(line: string, open: number): string {
     const start = open + 1;
     const close = line.indexOf('"', start);
     if (close < 0) this.fail('unterminated quoted string');
-    if (close < this.firstBackslash) return { text: line.slice(start, close), end: close + 1 };
+    this.quotedEnd = close + 1;
+    if (close < this.firstBackslash) return line.slice(start, close);
     const slash = line.indexOf('\\', start);
-    if (slash < 0 || slash > close) return { text: line.slice(start, close), end: close + 1 };
+    if (slash < 0 || slash > close) return line.slice(start, close);
     let out = '';
     let i = start;
     const n = line.length;
     while (i < n) {
       const c = line.charCodeAt(i);
-      if (c === QUOTE) return { text: out, end: i + 1 };
+      if (c === QUOTE) {
+        this.quotedEnd = i + 1;
+        return out;
+      }
       if (c === BACKSLASH && i + 1 < n) {
         const e = line[i + 1];
         if (e === 'n') out += '\n';

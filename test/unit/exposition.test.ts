@@ -41,6 +41,23 @@ describe('exposition parser', () => {
     expect(samples.map((s) => s.labels.foo)).toEqual(['b"a\nr', 'b\\a\\z', 'b"a\nr # ']);
   });
 
+  it('keeps labels named like Object members as labels, and inherits nothing', () => {
+    // Twice with timestamps: the second line of each series comes from the label cache.
+    const line = 'a_total{__proto__="p",constructor="c",toString="t"} 1 1700000000000';
+    const samples = parse(`${line}\n${line.replace(' 1 ', ' 2 ').replace('000000000000', '000000060000')}\nb_total{le="1"} 3\n`);
+    expect(samples).toHaveLength(3);
+    for (const s of samples.slice(0, 2)) {
+      expect(Object.keys(s.labels)).toEqual(['__proto__', 'constructor', 'toString']);
+      expect(Object.hasOwn(s.labels, '__proto__')).toBe(true);
+      expect(s.labels.__proto__).toBe('p');
+      expect(s.labels.toString).toBe('t');
+      expect(JSON.stringify(s.labels)).toBe('{"__proto__":"p","constructor":"c","toString":"t"}');
+    }
+    const plain = samples[2]?.labels as Record<string, unknown>;
+    for (const name of ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__']) expect(plain[name]).toBeUndefined();
+    expect('valueOf' in plain).toBe(false);
+  });
+
   it('reads NaN and ±Inf in every spelling', () => {
     const values = parse('a NaN\nb +Inf\nc -Inf\nd inf\ne -infinity\nf nan\ng 1.458255915e9\n').map((s) => s.value);
     expect(values.slice(0, 1).every(Number.isNaN)).toBe(true);

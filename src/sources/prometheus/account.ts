@@ -9,7 +9,7 @@ import {
   withoutLabels,
 } from '../../ledger/replicas.js';
 import { seriesKey } from '../../ledger/store.js';
-import type { Labels } from '../../model.js';
+import { emptyLabels, type Labels } from '../../model.js';
 import type { MatrixSeries, PrometheusClient, ServerFlavour } from './client.js';
 import { newestSamples, type SeriesFreshness } from './freshness.js';
 import {
@@ -347,8 +347,8 @@ function countGaps(count: Float64Array, edges: readonly number[]): number {
 /** Labels with one value across all these series: a selector that fetches them and few others. */
 function sharedLabels(series: readonly { labels: Labels }[]): Labels {
   const [head, ...rest] = series;
-  if (!head) return {};
-  const shared: Labels = {};
+  if (!head) return emptyLabels();
+  const shared = emptyLabels();
   for (const [k, v] of Object.entries(head.labels)) if (rest.every((s) => s.labels[k] === v)) shared[k] = v;
   return shared;
 }

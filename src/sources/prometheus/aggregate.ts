@@ -1,6 +1,6 @@
 import { addCoverage, type Coverage, emptyCoverage, sliceOf } from '../../ledger/accounting.js';
 import { seriesKey } from '../../ledger/store.js';
-import type { Labels } from '../../model.js';
+import { emptyLabels, type Labels } from '../../model.js';
 import { accountOnServer } from './account.js';
 import type { MatrixSeries, PrometheusClient, ServerFlavour, VectorSample } from './client.js';
 import {
@@ -145,14 +145,29 @@ function finish(g: Group): void {
 async function settleScope(input: GroupAccountingInput, scope: Scope): Promise<Map<string, Group>> {
   const groups = await readGroups(input, scope);
   if (scope.depth === 0) input.onSums?.();
-  await readingsWhereStopped(input, scope, groups);
+  // Slices next to an edge where some series stopped wait for that edge's readings; the others
+  // are settled while those are looked up.
+  const wanted = markStopped(input, scope, groups);
+  const held = new Set(wanted.map((w) => `${w.k}\u0000${w.g.key}`));
+  const waits = (g: Group, i: number) => held.has(`${i}\u0000${g.key}`) || held.has(`${i + 1}\u0000${g.key}`);
+  await Promise.all([readingsWhereStopped(input, scope, groups, wanted), settleSlices(input, scope, groups, (g, i) => !waits(g, i))]);
+  if (held.size > 0) await settleSlices(input, scope, groups, waits);
+  return groups;
+}
+
+/** Sorts the chosen slices of every group and settles those the sums leave open. */
+async function settleSlices(
+  input: GroupAccountingInput,
+  scope: Scope,
+  groups: Map<string, Group>,
+  chosen: (g: Group, i: number) => boolean,
+): Promise<void> {
   const pending: Open[] = [];
   const anomalies: Open[] = [];
   const replicated = input.replicaLabels.length > 0;
-  for (const g of groups.values()) sortSlices(g, replicated, replicated && fused(input, g.name), pending, anomalies);
+  for (const g of groups.values()) sortSlices(g, replicated, replicated && fused(input, g.name), pending, anomalies, chosen);
   await settlePending(input, scope, pending, anomalies);
   await settleAnomalies(input, scope, groups, anomalies);
-  return groups;
 }
 
 /** The group sums of every run of equal slices, per metric, a few requests at a time. */
@@ -222,7 +237,7 @@ function groupQuery(input: GroupAccountingInput, name: string, sel: string, step
       input,
       `clamp(aggr_over_time(("present_over_time", "resets", "last_over_time", "lag"), ${sel}[${duration(stepMs + r)}]), 0, ${Number.MAX_SAFE_INTEGER + 1})`,
     );
-    const kept = `${seen} >= on(rollup) group_left() ${perRollup(Number.NEGATIVE_INFINITY, r / 1000)}`;
+    const kept = `${seen} >= on(rollup) group_left() ${perRollup(r / 1000)}`;
     return tag(by('sum', [...labels, 'rollup'], kept), Q, 'seen');
   }
   const read = logical(input, reading(sel, r));
@@ -240,10 +255,12 @@ function groupQuery(input: GroupAccountingInput, name: string, sel: string, step
 /**
  * VictoriaMetrics: an edge's readings are its window's last samples when every series present
  * there has a reading; where some have none (they stopped in the slice before), the readings of
- * those groups at that edge are asked for, narrowed to them: an instant query per edge, or, past
- * a few edges (a lookup into old data costs a pass over it), one range query over the window.
+ * those groups at that edge are asked for (`readingsWhereStopped`), narrowed to them: an instant
+ * query per edge, or, past a few edges (a lookup into old data costs a pass over it), one range
+ * query over the window. Here those edges are cleared and listed; the counts elsewhere are the
+ * series present.
  */
-async function readingsWhereStopped(input: GroupAccountingInput, scope: Scope, groups: Map<string, Group>): Promise<void> {
+function markStopped(input: GroupAccountingInput, scope: Scope, groups: Map<string, Group>): Wanted[] {
   const wanted: Wanted[] = [];
   for (const g of groups.values()) {
     if (!fused(input, g.name)) continue;
@@ -255,6 +272,16 @@ async function readingsWhereStopped(input: GroupAccountingInput, scope: Scope, g
       wanted.push({ g, k });
     }
   }
+  return wanted;
+}
+
+/** The readings `markStopped` asked for, into the groups' sums and counts at those edges. */
+async function readingsWhereStopped(
+  input: GroupAccountingInput,
+  scope: Scope,
+  groups: Map<string, Group>,
+  wanted: Wanted[],
+): Promise<void> {
   if (wanted.length === 0) return;
   const want = new Set(wanted.map((w) => `${w.k}\u0000${w.g.key}`));
   const take: Take = (name, metric, k, value) => {
@@ -268,13 +295,15 @@ async function readingsWhereStopped(input: GroupAccountingInput, scope: Scope, g
   };
   const byName = [...groupBy(wanted, (w) => w.g.name)];
   const few = byName.filter(([, list]) => new Set(list.map((w) => w.k)).size <= INSTANT_READINGS);
-  await readingsAtEdges(input, scope, few, take);
-  await readingsOverRuns(
-    input,
-    scope,
-    byName.filter((entry) => !few.includes(entry)),
-    take,
-  );
+  await Promise.all([
+    readingsAtEdges(input, scope, few, take),
+    readingsOverRuns(
+      input,
+      scope,
+      byName.filter((entry) => !few.includes(entry)),
+      take,
+    ),
+  ]);
 }
 
 interface Wanted {
@@ -352,11 +381,19 @@ async function readingsOverRuns(input: GroupAccountingInput, scope: Scope, byNam
 /** Edges with stopped series looked up one by one (instant queries); past this, one range query. */
 const INSTANT_READINGS = 2;
 
-/** MetricsQL: a constant per rollup of the fused run query, `lag` apart from the others. */
-function perRollup(others: number, lag: number): string {
-  const num = (v: number) => (v === Number.NEGATIVE_INFINITY ? '-Inf' : String(v));
-  const parts = ['present_over_time', 'resets', 'last_over_time'].map((r) => `label_set(vector(${num(others)}), "rollup", "${r}")`);
-  return `(${[...parts, `label_set(vector(${num(lag)}), "rollup", "lag")`].join(' or ')})`;
+/**
+ * MetricsQL: the per-rollup floor of the run query: every presence and last sample; resets only where there
+ * was one (a group without a point has none, as its zero-initialised slices say: a third fewer
+ * points to send and parse); lags of the reading window or more.
+ */
+function perRollup(lag: number): string {
+  const floors: [string, string][] = [
+    ['present_over_time', '-Inf'],
+    ['resets', '1'],
+    ['last_over_time', '-Inf'],
+    ['lag', String(lag)],
+  ];
+  return `(${floors.map(([r, v]) => `label_set(vector(${v}), "rollup", "${r}")`).join(' or ')})`;
 }
 
 function groupOf(
@@ -436,8 +473,16 @@ function partOf(metric: Record<string, string>): string | undefined {
 }
 
 /** Settles the slices the sums settle; the rest wait for a closer look or go to `anomalies`. */
-function sortSlices(g: Group, replicated: boolean, blind: boolean, pending: Open[], anomalies: Open[]): void {
+function sortSlices(
+  g: Group,
+  replicated: boolean,
+  blind: boolean,
+  pending: Open[],
+  anomalies: Open[],
+  chosen: (g: Group, i: number) => boolean,
+): void {
   for (let i = 0; i < g.u.length; i++) {
+    if (!chosen(g, i)) continue;
     const u = g.u[i] as number;
     const a = g.cl[i] as number;
     const b = g.cl[i + 1] as number;
@@ -666,7 +711,7 @@ async function settleRange(
 
 /** A series' values of the group labels (those it has). */
 function project(labels: Labels, names: readonly string[]): Labels {
-  const out: Labels = {};
+  const out = emptyLabels();
   for (const n of names) if (Object.hasOwn(labels, n) && labels[n] !== '') out[n] = labels[n] as string;
   return out;
 }

@@ -1,4 +1,4 @@
-import type { Labels } from '../../model.js';
+import { emptyLabels, type Labels } from '../../model.js';
 import type { ServerFlavour } from './client.js';
 
 /** Label names tokenspend adds to tell the parts of one query apart in its answer. */
@@ -145,7 +145,7 @@ export function sliceRuns(edges: readonly number[]): Run[] {
 
 /** Our labels and `__name__` taken off a series from an answer. */
 export function stripOurs(metric: Record<string, string>): Labels {
-  const labels: Labels = {};
+  const labels = emptyLabels();
   for (const [k, v] of Object.entries(metric)) if (k !== Q && k !== N && k !== '__name__') labels[k] = v;
   return labels;
 }
