@@ -11,6 +11,8 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 
 process.exitCode = await main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
+  // A pipe takes writes asynchronously: a large result waits for its reader instead of piling up.
+  drain: () => (process.stdout.writableNeedDrain ? new Promise((resolve) => process.stdout.once('drain', resolve)) : Promise.resolve()),
   stderr: (text) => process.stderr.write(text),
   stdin: process.stdin,
   env: process.env,

@@ -15,6 +15,8 @@ import { terminalText } from './text.js';
 /** The outside world as `main` sees it; cli.ts hands it `process`, tests hand it buffers. */
 export interface Io {
   stdout: (text: string) => void;
+  /** Resolves once stdout has taken what was written (a pipe's reader caught up); absent: at once. */
+  drain?: (() => Promise<void>) | undefined;
   stderr: (text: string) => void;
   stdin?: Readable | undefined;
   env: Readonly<Record<string, string | undefined>>;
@@ -47,6 +49,7 @@ function context(io: Io, progress: ProgressLine | undefined): CommandContext {
       progress?.clear();
       io.stderr(terminalText(text));
     },
+    drain: io.drain,
     stdin: io.stdin,
     clock: io.clock,
     pid: io.pid ?? 0,

@@ -5,6 +5,8 @@ import type { ProgressEvent } from '../sources/source.js';
 /** What a command may use of the outside world; cli.ts builds it from `process`. */
 export interface CommandContext {
   stdout: (text: string) => void;
+  /** Resolves once stdout has taken what was written; absent: at once. */
+  drain?: (() => Promise<void>) | undefined;
   stderr: (text: string) => void;
   stdin?: Readable | undefined;
   clock: () => number;
@@ -30,7 +32,13 @@ export function printFindings(ctx: CommandContext, findings: readonly Finding[],
 export async function emit(ctx: CommandContext, output: string | undefined, text: string | Iterable<string>): Promise<void> {
   if (output === undefined) {
     if (typeof text === 'string') ctx.stdout(text);
-    else for (const chunk of text) ctx.stdout(chunk);
+    else {
+      // Chunk by chunk as the reader takes them: a result larger than the pipe is never queued whole.
+      for (const chunk of text) {
+        ctx.stdout(chunk);
+        await ctx.drain?.();
+      }
+    }
     return;
   }
   const { writeAtomic } = await import('../files/write.js');

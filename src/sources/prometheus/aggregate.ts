@@ -382,9 +382,9 @@ async function readingsOverRuns(input: GroupAccountingInput, scope: Scope, byNam
 const INSTANT_READINGS = 2;
 
 /**
- * MetricsQL: the per-rollup floor of the run query: every presence and last sample; resets only where there
- * was one (a group without a point has none, as its zero-initialised slices say: a third fewer
- * points to send and parse); lags of the reading window or more.
+ * MetricsQL: the per-rollup floor of the run query. Every presence and last sample; resets only
+ * where there was one (a group without a point had none, as its zero-initialised slices say: a
+ * third fewer points to send and parse); lags of the reading window or more.
  */
 function perRollup(lag: number): string {
   const floors: [string, string][] = [
