@@ -104,10 +104,8 @@ interface Series extends PriceLabels {
   stream?: StreamedSeries;
 }
 
-interface RawCell extends PriceLabels {
-  group: string[];
-  model: string | undefined;
-  rule: CountingRule;
+/** Tokens of one slice of a `CellRow`, before cache is taken out of input. */
+interface RawCell {
   slice: number;
   raw: RawCounts;
 }
@@ -427,9 +425,9 @@ export class UsageStore implements SampleSink {
       addCoverage(coverage, this.snapshotCoverage);
       // A snapshot has no time: it lands in the slice holding the window's end.
       const slice = Math.max(0, sliceOf(edges, edges[edges.length - 1] as number));
-      for (const cell of this.snapshotCells.cells()) {
-        const target = cells.cell(cell.group, cell.model, cell, cell.rule, slice);
-        for (const t of RAW_TOKEN_TYPES) target.raw[t] += cell.raw[t];
+      for (const row of this.snapshotCells.rows()) {
+        const target = cellAt(cells.row(row.group, row.model, row, row.rule), slice);
+        for (const cell of row.cells) if (cell !== undefined) for (const t of RAW_TOKEN_TYPES) target.raw[t] += cell.raw[t];
       }
       let extra = 0;
       const labels = new Set(this.replicaNote?.labels ?? []);
@@ -723,24 +721,12 @@ class CellTable {
   rows(): IterableIterator<CellRow> {
     return this.byKey.values();
   }
-
-  *cells(): Generator<RawCell> {
-    for (const row of this.byKey.values()) for (const c of row.cells) if (c !== undefined) yield c;
-  }
 }
 
 function cellAt(row: CellRow, slice: number): RawCell {
   let cell = row.cells[slice];
   if (!cell) {
-    cell = {
-      group: row.group,
-      model: row.model,
-      provider: row.provider,
-      serviceTier: row.serviceTier,
-      rule: row.rule,
-      slice,
-      raw: zeroRaw(),
-    };
+    cell = { slice, raw: zeroRaw() };
     row.cells[slice] = cell;
   }
   return cell;

@@ -355,12 +355,9 @@ export class ExpositionParser {
     let i = open + 1;
     let name: string | undefined;
     for (;;) {
-      let c = line.charCodeAt(i);
-      if (c === SPACE || c === TAB) {
-        i = skipBlanks(line, i);
-        c = line.charCodeAt(i);
-      }
+      i = skipBlanks(line, i);
       if (i >= n) this.fail('unterminated label set: missing "}"');
+      let c = line.charCodeAt(i);
       if (c === RBRACE) return name === undefined ? { end: i + 1 } : { end: i + 1, name };
       let key: string;
       if (c === QUOTE) {
@@ -380,25 +377,15 @@ export class ExpositionParser {
         c = line.charCodeAt(++i);
         while (i < n && isNameChar(c) && c !== 58) c = line.charCodeAt(++i);
         key = line.slice(start, i);
-        if (c === SPACE || c === TAB) {
-          i = skipBlanks(line, i);
-          c = line.charCodeAt(i);
-        }
+        i = skipBlanks(line, i);
+        c = line.charCodeAt(i);
       }
       if (c !== EQUALS) this.fail(`expected "=" after label name "${key}"`);
-      c = line.charCodeAt(++i);
-      if (c === SPACE || c === TAB) {
-        i = skipBlanks(line, i);
-        c = line.charCodeAt(i);
-      }
-      if (c !== QUOTE) this.fail(`label "${key}" value must be in double quotes`);
+      i = skipBlanks(line, i + 1);
+      if (line.charCodeAt(i) !== QUOTE) this.fail(`label "${key}" value must be in double quotes`);
       into[key] = this.readQuoted(line, i);
-      i = this.quotedEnd;
+      i = skipBlanks(line, this.quotedEnd);
       c = line.charCodeAt(i);
-      if (c === SPACE || c === TAB) {
-        i = skipBlanks(line, i);
-        c = line.charCodeAt(i);
-      }
       if (c === COMMA) {
         i++;
       } else if (c !== RBRACE) {
