@@ -1,8 +1,8 @@
 import { type Finding, finding } from '../findings.js';
 import type { Coverage } from '../ledger/accounting.js';
 import { sliceOf } from '../ledger/accounting.js';
-import type { Freshness } from '../ledger/freshness.js';
-import { groupKey, type Usage } from '../ledger/store.js';
+import { type Freshness, groupKey } from '../ledger/freshness.js';
+import type { Usage } from '../ledger/store.js';
 import type { Window } from '../ledger/periods.js';
 import { sumTokens, TOKEN_TYPES, type TokenCounts, type TokenType, zeroTokens } from '../model.js';
 import { type PriceBook, type PricingFileInfo } from '../pricing/book.js';

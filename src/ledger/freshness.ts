@@ -15,7 +15,17 @@ export interface Freshness {
   intervalMs: number | undefined;
 }
 
-export const groupKey = (group: readonly string[]): string => group.join('\u0000');
+const groupKeys = new WeakMap<readonly string[], string>();
+
+/** A group's `--by` values joined by NUL; remembered per array (the ledger shares one array per group). */
+export function groupKey(group: readonly string[]): string {
+  let key = groupKeys.get(group);
+  if (key === undefined) {
+    key = group.join('\u0000');
+    groupKeys.set(group, key);
+  }
+  return key;
+}
 
 /** Collects the newest sample per group as series are accounted. */
 export class FreshnessTracker {

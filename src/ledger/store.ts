@@ -17,7 +17,7 @@ import {
 import type { Matcher } from './matchers.js';
 import { isoTime } from './time.js';
 import { Census } from './census.js';
-import { type Freshness, FreshnessTracker } from './freshness.js';
+import { type Freshness, FreshnessTracker, groupKey } from './freshness.js';
 import {
   DEFAULT_REPLICA_POLICY,
   detectReplicaLabels,
@@ -353,7 +353,10 @@ export class UsageStore implements SampleSink {
     if (!this.census.observe(Object.keys(labels), value)) return undefined;
     const group = this.options.by.map(value);
     const key = group.join('\u0000');
-    if (!this.groupsSeen.has(key)) this.groupsSeen.set(key, group);
+    // One array per group, shared by its series and cells (keys are remembered per array).
+    const seen = this.groupsSeen.get(key);
+    if (seen) return seen;
+    this.groupsSeen.set(key, group);
     return group;
   }
 
@@ -427,7 +430,7 @@ export class UsageStore implements SampleSink {
       const slice = Math.max(0, sliceOf(edges, edges[edges.length - 1] as number));
       for (const row of this.snapshotCells.rows()) {
         const target = cellAt(cells.row(row.group, row.model, row, row.rule), slice);
-        for (const cell of row.cells) if (cell !== undefined) for (const t of RAW_TOKEN_TYPES) target.raw[t] += cell.raw[t];
+        for (const cell of row.cells.values()) for (const t of RAW_TOKEN_TYPES) target.raw[t] += cell.raw[t];
       }
       let extra = 0;
       const labels = new Set(this.replicaNote?.labels ?? []);
@@ -451,35 +454,29 @@ export class UsageStore implements SampleSink {
     const { cells, repeated } = dropRepeats(withKnownProviders(raw.cells), this.primaries);
     const decided = decideCacheRules(cells.rows());
     // Cells that differ only in how their source counted cache are one cell once canonical.
-    const merged = new Map<string, UsageCell[]>();
+    const merged = new Map<string, Map<number, UsageCell>>();
     let clamped = 0;
     for (const row of cells.rows()) {
       const inclusive = inclusiveOf(row, decided.excluding);
       const key = `${groupKey(row.group)}\u0001${row.model ?? '\u0002'}\u0001${priceKey(row)}`;
       let target = merged.get(key);
       if (!target) {
-        target = [];
+        target = new Map();
         merged.set(key, target);
       }
-      for (const cell of row.cells) {
-        if (cell === undefined) continue;
+      for (const cell of row.cells.values()) {
         const { tokens, clampedBy } = canonicalTokens(cell.raw, inclusive);
         clamped += clampedBy;
-        const m = target[cell.slice];
+        const m = target.get(cell.slice);
         if (m) addTokens(m.tokens, tokens);
-        else
-          target[cell.slice] = {
-            group: row.group,
-            model: row.model,
-            provider: row.provider,
-            serviceTier: row.serviceTier,
-            slice: cell.slice,
-            tokens,
-          };
+        else {
+          const { group, model, provider, serviceTier } = row;
+          target.set(cell.slice, { group, model, provider, serviceTier, slice: cell.slice, tokens });
+        }
       }
     }
     const out: UsageCell[] = [];
-    for (const list of merged.values()) for (const c of list) if (c !== undefined) out.push(c);
+    for (const list of merged.values()) for (const c of list.values()) out.push(c);
     return {
       by: this.options.by,
       edges,
@@ -521,8 +518,7 @@ function withKnownProviders(cells: CellTable): CellTable {
     const known = providers.get(modelKey(row.rule.dialect, row.model));
     const provider = row.provider ?? (known?.size === 1 ? ([...known][0] as string) : undefined);
     const target = out.row(row.group, row.model, { provider, serviceTier: row.serviceTier }, row.rule);
-    for (const c of row.cells) {
-      if (c === undefined) continue;
+    for (const c of row.cells.values()) {
       const t = cellAt(target, c.slice);
       for (const type of RAW_TOKEN_TYPES) t.raw[type] += c.raw[type];
     }
@@ -542,8 +538,7 @@ function dropRepeats(cells: CellTable, primaries: ReadonlySet<string>): { cells:
     const alternate = row.rule.alternate;
     const target = out.row(row.group, row.model, row, alternate ? { ...row.rule, alternate: false } : row.rule);
     const model = modelKey(row.rule.dialect, row.model);
-    for (const c of row.cells) {
-      if (c === undefined) continue;
+    for (const c of row.cells.values()) {
       const t = cellAt(target, c.slice);
       for (const type of RAW_TOKEN_TYPES) {
         if (alternate && c.raw[type] !== 0 && primaries.has(`${model}\u0000${type}`)) repeated += c.raw[type];
@@ -564,8 +559,7 @@ function decideCacheRules(rows: Iterable<CellRow>): { excluding: Set<string>; mo
     if (row.rule.inclusive !== 'auto') continue;
     const key = modelKey(row.rule.dialect, row.model);
     const sum = sums.get(key) ?? { input: 0, cache: 0, model: row.model ?? '(no model)' };
-    for (const cell of row.cells) {
-      if (cell === undefined) continue;
+    for (const cell of row.cells.values()) {
       sum.input += cell.raw.input;
       sum.cache += cell.raw.cached_input + cell.raw.cache_write;
     }
@@ -694,7 +688,8 @@ interface CellRow extends PriceLabels {
   group: string[];
   model: string | undefined;
   rule: CountingRule;
-  cells: (RawCell | undefined)[];
+  /** By slice, in the order they were first written (a window's slices can be many, its cells few). */
+  cells: Map<number, RawCell>;
 }
 
 /**
@@ -708,7 +703,7 @@ class CellTable {
     const key = `${groupKey(group)}\u0001${model ?? '\u0002'}\u0001${priceKey(labels)}\u0001${rule.dialect}\u0003${rule.inclusive}\u0003${rule.alternate ? 1 : 0}`;
     let row = this.byKey.get(key);
     if (!row) {
-      row = { group, model, provider: labels.provider, serviceTier: labels.serviceTier, rule, cells: [] };
+      row = { group, model, provider: labels.provider, serviceTier: labels.serviceTier, rule, cells: new Map() };
       this.byKey.set(key, row);
     }
     return row;
@@ -724,23 +719,12 @@ class CellTable {
 }
 
 function cellAt(row: CellRow, slice: number): RawCell {
-  let cell = row.cells[slice];
+  let cell = row.cells.get(slice);
   if (!cell) {
     cell = { slice, raw: zeroRaw() };
-    row.cells[slice] = cell;
+    row.cells.set(slice, cell);
   }
   return cell;
-}
-
-/** The key of a group's values; remembered per array (a group's array is shared by its cells). */
-const groupKeys = new WeakMap<readonly string[], string>();
-export function groupKey(group: readonly string[]): string {
-  let key = groupKeys.get(group);
-  if (key === undefined) {
-    key = group.join('\u0000');
-    groupKeys.set(group, key);
-  }
-  return key;
 }
 
 function priceKey(l: { provider?: string | undefined; serviceTier?: string | undefined }): string {

@@ -22,6 +22,19 @@ function hourly(labels: string, from: number, last: number, start: number, step:
 }
 
 const END = T0 + 5 * 24 * HOUR;
+
+const T1 = Date.parse('2026-10-20T00:00:00Z') / 1000;
+function weekWithResets(): string[] {
+  const out: string[] = [];
+  const at = (day: number, hour: number) => T1 + day * 24 * HOUR + hour * HOUR + HOUR / 2;
+  for (let t = T1 - HOUR / 2, a = 1000, x = 100; t <= T1 + 7 * 24 * HOUR - HOUR / 2; t += HOUR, a += 10, x += 3) {
+    if (t === at(3, 12)) a = 5;
+    if (t === at(4, 6)) x = 2;
+    out.push(`llm_tokens_in_total{model="m-mini",pod="a"} ${a} ${t}`, `llm_tokens_in_total{model="m-big",pod="x"} ${x} ${t}`);
+  }
+  for (let t = at(4, 2), b = 50; t <= at(4, 20); t += HOUR, b += 5) out.push(`llm_tokens_in_total{model="m-mini",pod="b"} ${b} ${t}`);
+  return out;
+}
 const lines = [
   '# TYPE llm_tokens_in_total counter',
   ...hourly('model="gpt-4o-mini",pod="a"', before, END - HOUR / 2, 1000, 10),
@@ -40,6 +53,12 @@ const lines = [
     ['B', 400, '2026-11-10T01:05:00Z'],
     ['B', 500, '2026-11-10T01:20:00Z'],
   ].map(([pod, v, at]) => `llm_tokens_in_total{model="gpt-4o",pod="${pod}"} ${v} ${Date.parse(at as string) / 1000}`),
+  // A week from 20 October, two models. m-mini: pod a +10 an hour, reset on the 23rd at 12:30
+  // (to 5); pod b born on the 24th at 02:30 (50), +5 an hour, last sample 20:30 (140). m-big: pod
+  // x +3 an hour, reset on the 24th at 06:30 (to 2). By hand, m-mini: 240 a day; the 23rd 12×10 +
+  // 5 + 11×10 = 235; the 24th 240 + 140 = 380. m-big: 72 a day; the 24th 6×3 + 2 + 17×3 = 71. One
+  // birth. (Anomalies of different groups on neighbouring days, next to the edge where b stopped.)
+  ...weekWithResets(),
   '# TYPE llm_tokens_out_total counter',
   ...hourly('model="gpt-4o-mini",pod="a"', before, END - HOUR / 2, 0, 1).map((l) =>
     l.replace('llm_tokens_in_total', 'llm_tokens_out_total'),
@@ -51,7 +70,7 @@ const days = (json: any) => json.rows.map((r: any) => [r.start.slice(0, 10), r.t
 
 describe.each([
   ['Prometheus 2.42', () => startPrometheusWith(lines)],
-  ['VictoriaMetrics', () => startVictoriaMetricsWith(lines, 8, before * 1000)],
+  ['VictoriaMetrics', () => startVictoriaMetricsWith(lines, 11, (T1 - HOUR / 2) * 1000)],
 ])('%s: pods of one group that stop inside the window', (_name, startServer) => {
   let server: RunningServer;
   beforeAll(async () => {
@@ -83,6 +102,33 @@ describe.each([
       ['2026-11-10T00:00:00Z', '2026-11-10T01:00:00Z', 20],
       ['2026-11-10T01:00:00Z', '2026-11-10T01:20:00Z', 510],
     ]);
+  });
+
+  it('settles a slice next to a stopped pod once, when other groups have anomalies beside it', async () => {
+    const window = { since: '2026-10-20T00:00:00Z', until: '2026-10-27T00:00:00Z' };
+    const json = await reportAsJson({ prometheus: prometheus(), window, step: parseStep('1d'), by: ['model'] });
+    const of = (model: string) =>
+      json.rows.filter((r: any) => r.group.model === model).map((r: any) => [r.start.slice(0, 10), r.tokens.input]);
+    expect(of('m-mini')).toEqual([
+      ['2026-10-20', 240],
+      ['2026-10-21', 240],
+      ['2026-10-22', 240],
+      ['2026-10-23', 235],
+      ['2026-10-24', 380],
+      ['2026-10-25', 240],
+      ['2026-10-26', 240],
+    ]);
+    expect(of('m-big')).toEqual([
+      ['2026-10-20', 72],
+      ['2026-10-21', 72],
+      ['2026-10-22', 72],
+      ['2026-10-23', 72],
+      ['2026-10-24', 71],
+      ['2026-10-25', 72],
+      ['2026-10-26', 72],
+    ]);
+    expect(json.coverage.births).toBe(1);
+    expect(json.coverage.resets).toBe(2);
   });
 
   it('and over the first three days (stops at two day edges)', async () => {

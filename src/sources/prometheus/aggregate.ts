@@ -145,29 +145,16 @@ function finish(g: Group): void {
 async function settleScope(input: GroupAccountingInput, scope: Scope): Promise<Map<string, Group>> {
   const groups = await readGroups(input, scope);
   if (scope.depth === 0) input.onSums?.();
-  // Slices next to an edge where some series stopped wait for that edge's readings; the others
-  // are settled while those are looked up.
-  const wanted = markStopped(input, scope, groups);
-  const held = new Set(wanted.map((w) => `${w.k}\u0000${w.g.key}`));
-  const waits = (g: Group, i: number) => held.has(`${i}\u0000${g.key}`) || held.has(`${i + 1}\u0000${g.key}`);
-  await Promise.all([readingsWhereStopped(input, scope, groups, wanted), settleSlices(input, scope, groups, (g, i) => !waits(g, i))]);
-  if (held.size > 0) await settleSlices(input, scope, groups, waits);
-  return groups;
-}
-
-/** Sorts the chosen slices of every group and settles those the sums leave open. */
-async function settleSlices(
-  input: GroupAccountingInput,
-  scope: Scope,
-  groups: Map<string, Group>,
-  chosen: (g: Group, i: number) => boolean,
-): Promise<void> {
+  await readingsWhereStopped(input, scope, groups, markStopped(input, scope, groups));
+  // Settled after every reading is in: a closer look settles a range of slices for all the groups
+  // in it at once, so no slice may be left for later.
   const pending: Open[] = [];
   const anomalies: Open[] = [];
   const replicated = input.replicaLabels.length > 0;
-  for (const g of groups.values()) sortSlices(g, replicated, replicated && fused(input, g.name), pending, anomalies, chosen);
+  for (const g of groups.values()) sortSlices(g, replicated, replicated && fused(input, g.name), pending, anomalies);
   await settlePending(input, scope, pending, anomalies);
   await settleAnomalies(input, scope, groups, anomalies);
+  return groups;
 }
 
 /** The group sums of every run of equal slices, per metric, a few requests at a time. */
@@ -473,16 +460,8 @@ function partOf(metric: Record<string, string>): string | undefined {
 }
 
 /** Settles the slices the sums settle; the rest wait for a closer look or go to `anomalies`. */
-function sortSlices(
-  g: Group,
-  replicated: boolean,
-  blind: boolean,
-  pending: Open[],
-  anomalies: Open[],
-  chosen: (g: Group, i: number) => boolean,
-): void {
+function sortSlices(g: Group, replicated: boolean, blind: boolean, pending: Open[], anomalies: Open[]): void {
   for (let i = 0; i < g.u.length; i++) {
-    if (!chosen(g, i)) continue;
     const u = g.u[i] as number;
     const a = g.cl[i] as number;
     const b = g.cl[i + 1] as number;
