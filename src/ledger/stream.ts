@@ -45,7 +45,12 @@ export class StreamedSeries {
   private heldTime = Number.NaN;
   private heldValue = Number.NaN;
 
-  private readonly perSlice: Float64Array;
+  /**
+   * Tokens per slice: the few slices used so far in a map, then, once more than an eighth of them
+   * are, an array over all of them (a year of hourly slices is 8,760 numbers a series).
+   */
+  private readonly used = new Map<number, number>();
+  private perSlice: Float64Array | undefined;
   private readonly coverage = emptyCoverage();
   private prev = Number.NaN;
   private prevTime = Number.NaN;
@@ -62,7 +67,6 @@ export class StreamedSeries {
     private readonly edges: readonly number[],
     private readonly lookbackMs: number,
   ) {
-    this.perSlice = new Float64Array(edges.length - 1);
     this.coverage.series = 1;
   }
 
@@ -88,7 +92,27 @@ export class StreamedSeries {
     const typical = this.typicalInterval();
     if (typical > 0) for (const [dt, n] of this.steps) if (dt > 3 * typical) this.coverage.gaps += n;
     this.steps.clear();
-    return { perSlice: this.perSlice, coverage: this.coverage, newest: this.newest, typical };
+    return { perSlice: this.perSlice ?? this.spread(), coverage: this.coverage, newest: this.newest, typical };
+  }
+
+  private addTokens(slice: number, tokens: number): void {
+    const dense = this.perSlice;
+    if (dense) {
+      dense[slice] = (dense[slice] as number) + tokens;
+      return;
+    }
+    this.used.set(slice, (this.used.get(slice) ?? 0) + tokens);
+    if (this.used.size * 8 > this.edges.length) {
+      this.perSlice = this.spread();
+      this.used.clear();
+    }
+  }
+
+  /** The slices used so far as an array over all slices. */
+  private spread(): Float64Array {
+    const out = new Float64Array(this.edges.length - 1);
+    for (const [slice, tokens] of this.used) out[slice] = tokens;
+    return out;
   }
 
   /** Puts a sample (not late: checked on arrival) in time order among the held ones, and accounts those past the window. */
@@ -168,7 +192,7 @@ export class StreamedSeries {
     if (!Number.isNaN(this.prevTime)) bump(this.steps, t - this.prevTime);
     if (increment !== Math.floor(increment)) coverage.fractionalIncrements++;
     const slice = sliceOf(this.edges, t);
-    if (slice >= 0) this.perSlice[slice] = (this.perSlice[slice] as number) + increment;
+    if (slice >= 0) this.addTokens(slice, increment);
     this.prev = v;
     this.prevTime = t;
   }

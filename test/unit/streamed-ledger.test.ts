@@ -54,13 +54,16 @@ const history = fc
     return { samples: samples.map(({ t, value }) => ({ t, value })), arrivals };
   });
 
-const edgesArb = fc
-  .tuple(fc.integer({ min: 900, max: 1_400 }), fc.array(fc.integer({ min: 1, max: 200 }), { minLength: 1, maxLength: 4 }))
-  .map(([start, widths]) => {
-    const edges = [start * MIN];
-    for (const w of widths) edges.push((edges[edges.length - 1] as number) + w * MIN);
-    return edges;
-  });
+// A few wide slices, or many narrow ones (tokens then kept per used slice before the full array).
+const widths = fc.oneof(
+  fc.array(fc.integer({ min: 1, max: 200 }), { minLength: 1, maxLength: 4 }),
+  fc.array(fc.integer({ min: 1, max: 15 }), { minLength: 9, maxLength: 80 }),
+);
+const edgesArb = fc.tuple(fc.integer({ min: 900, max: 1_400 }), widths).map(([start, widths]) => {
+  const edges = [start * MIN];
+  for (const w of widths) edges.push((edges[edges.length - 1] as number) + w * MIN);
+  return edges;
+});
 
 describe('the streamed ledger equals accounting over the sorted samples', () => {
   it('per series: tokens per slice, coverage, newest sample, median interval', () => {
