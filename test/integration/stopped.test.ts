@@ -35,6 +35,30 @@ function weekWithResets(): string[] {
   for (let t = at(4, 2), b = 50; t <= at(4, 20); t += HOUR, b += 5) out.push(`llm_tokens_in_total{model="m-mini",pod="b"} ${b} ${t}`);
   return out;
 }
+// Three days from 10 October, model m-cross, pods b and c in zones z1 and z2, hourly at :30 from
+// 23:30 the day before: (b, z1) 100 +2 an hour, last sample on the 11th at 11:30 (172); (c, z2)
+// 200 +3 an hour, last on the 11th at 15:30 (320); (b, z2) 1000 +5 and (c, z1) 5000 +7 run on. The
+// stopped pods' labels cannot be told from the live ones' by matchers (pods b, c × zones z1, z2),
+// so the lookup at the 12th's edge sees live series too. By hand: the 10th 48 + 72 + 120 + 168 =
+// 408; the 11th 24 + 48 + 120 + 168 = 360; the 12th 288. Model m-ha: one counter (10 +1 an hour)
+// scraped by two replicas; replica A's copy stops on the 11th at 05:30 and is back on the 12th at
+// 20:30 (79), B's runs on: 24 a day.
+const T2 = Date.parse('2026-10-10T00:00:00Z') / 1000;
+function crossedStops(): string[] {
+  const out: string[] = [];
+  const series: [string, number, number, number][] = [
+    ['pod="b",zone="z1"', 100, 2, T2 + 35 * HOUR + HOUR / 2],
+    ['pod="c",zone="z2"', 200, 3, T2 + 39 * HOUR + HOUR / 2],
+    ['pod="b",zone="z2"', 1000, 5, T2 + 3 * 24 * HOUR],
+    ['pod="c",zone="z1"', 5000, 7, T2 + 3 * 24 * HOUR],
+  ];
+  for (const [labels, start, step, last] of series) out.push(...hourly(`model="m-cross",${labels}`, T2 - HOUR / 2, last, start, step));
+  out.push(...hourly('model="m-ha",pod="p",replica="A"', T2 - HOUR / 2, T2 + 29 * HOUR + HOUR / 2, 10, 1));
+  out.push(...hourly('model="m-ha",pod="p",replica="A"', T2 + 68 * HOUR + HOUR / 2, T2 + 3 * 24 * HOUR, 79, 1));
+  out.push(...hourly('model="m-ha",pod="p",replica="B"', T2 - HOUR / 2, T2 + 3 * 24 * HOUR, 10, 1));
+  return out;
+}
+
 const lines = [
   '# TYPE llm_tokens_in_total counter',
   ...hourly('model="gpt-4o-mini",pod="a"', before, END - HOUR / 2, 1000, 10),
@@ -59,6 +83,7 @@ const lines = [
   // 5 + 11×10 = 235; the 24th 240 + 140 = 380. m-big: 72 a day; the 24th 6×3 + 2 + 17×3 = 71. One
   // birth. (Anomalies of different groups on neighbouring days, next to the edge where b stopped.)
   ...weekWithResets(),
+  ...crossedStops(),
   '# TYPE llm_tokens_out_total counter',
   ...hourly('model="gpt-4o-mini",pod="a"', before, END - HOUR / 2, 0, 1).map((l) =>
     l.replace('llm_tokens_in_total', 'llm_tokens_out_total'),
@@ -70,7 +95,7 @@ const days = (json: any) => json.rows.map((r: any) => [r.start.slice(0, 10), r.t
 
 describe.each([
   ['Prometheus 2.42', () => startPrometheusWith(lines)],
-  ['VictoriaMetrics', () => startVictoriaMetricsWith(lines, 11, (T1 - HOUR / 2) * 1000)],
+  ['VictoriaMetrics', () => startVictoriaMetricsWith(lines, 17, (T2 - HOUR / 2) * 1000)],
 ])('%s: pods of one group that stop inside the window', (_name, startServer) => {
   let server: RunningServer;
   beforeAll(async () => {
@@ -129,6 +154,24 @@ describe.each([
     ]);
     expect(json.coverage.births).toBe(1);
     expect(json.coverage.resets).toBe(2);
+  });
+
+  it('looks up stopped series that matchers cannot tell from live ones, and an HA copy that stopped', async () => {
+    const window = { since: '2026-10-10T00:00:00Z', until: '2026-10-13T00:00:00Z' };
+    const json = await reportAsJson({ prometheus: prometheus(), window, step: parseStep('1d'), by: ['model'] });
+    const of = (model: string) =>
+      json.rows.filter((r: any) => r.group.model === model).map((r: any) => [r.start.slice(0, 10), r.tokens.input]);
+    expect(of('m-cross')).toEqual([
+      ['2026-10-10', 408],
+      ['2026-10-11', 360],
+      ['2026-10-12', 288],
+    ]);
+    expect(of('m-ha')).toEqual([
+      ['2026-10-10', 24],
+      ['2026-10-11', 24],
+      ['2026-10-12', 24],
+    ]);
+    expect(json.coverage.births).toBe(0);
   });
 
   it('and over the first three days (stops at two day edges)', async () => {

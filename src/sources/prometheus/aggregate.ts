@@ -8,6 +8,8 @@ import {
   batches,
   duration,
   groupBy,
+  ID,
+  ID_SEPARATOR,
   inPool,
   type LabelMatch,
   N,
@@ -53,6 +55,12 @@ export interface GroupAccountingInput {
   groupLabels: ReadonlyMap<string, readonly string[]>;
   /** Labels whose copies are one counter (HA replicas); empty with `--no-dedupe`. */
   replicaLabels: readonly string[];
+  /**
+   * VictoriaMetrics: per metric, the other labels its series have (not summed by, not replica
+   * labels). The run query names the series that stopped by them, so that the readings they
+   * leave out are looked up for those series alone. Empty or missing: for their whole groups.
+   */
+  stopLabels?: ReadonlyMap<string, readonly string[]>;
   /** Most points per series in one range query (Prometheus refuses more than 11,000). */
   maxPoints?: number;
   /** Requests in flight at once. */
@@ -106,6 +114,11 @@ interface Group {
   coverage: Coverage;
   /** Series found born, per slice. */
   born: Map<number, number>;
+  /**
+   * VictoriaMetrics, per edge: the series (group and `stopLabels`) with no reading there but a
+   * sample in the slice before (null: one whose labels did not split back).
+   */
+  stoppedAt: Map<number, (Labels | null)[]>;
 }
 
 interface Scope {
@@ -173,9 +186,15 @@ async function readGroups(input: GroupAccountingInput, scope: Scope): Promise<Ma
     const start = edges[firstEdge] as number;
     const sel = selectorWith(name, scope.narrow.get(name) ?? []);
     const query = groupQuery(input, name, sel, stepMs, readingWindow(edges));
+    const extra = fused(input, name) ? stopLabelsOf(input, name) : [];
     await input.client.queryRange(query, start, start + n * stepMs, stepMs, (series) => {
-      const g = groupOf(input, groups, scope, name, series.metric);
-      if (g) ingest(g, series, start, stepMs, firstEdge, n);
+      const labels = stripOurs(series.metric);
+      // A stopped series' lag comes with its own labels' values, joined (the rest come summed by group).
+      const joined = labels[ID];
+      delete labels[ID];
+      const id = extra.length > 0 && labels.rollup === 'lag' ? identity(labels, extra, joined) : undefined;
+      const g = groupOf(input, groups, scope, name, labels);
+      if (g) ingest(g, series, start, stepMs, firstEdge, n, id);
     });
   });
   return groups;
@@ -224,8 +243,15 @@ function groupQuery(input: GroupAccountingInput, name: string, sel: string, step
       input,
       `clamp(aggr_over_time(("present_over_time", "resets", "last_over_time", "lag"), ${sel}[${duration(stepMs + r)}]), 0, ${Number.MAX_SAFE_INTEGER + 1})`,
     );
-    const kept = `${seen} >= on(rollup) group_left() ${perRollup(r / 1000)}`;
-    return tag(by('sum', [...labels, 'rollup'], kept), Q, 'seen');
+    let kept = `${seen} >= on(rollup) group_left() ${perRollup(r / 1000)}`;
+    // The lags name their series by their other labels' values, joined in one label (cleared from
+    // the other rollups): one pass over the answer, whatever the number of labels.
+    const extra = stopLabelsOf(input, name);
+    if (extra.length > 0) {
+      const names = extra.map((l) => JSON.stringify(l)).join(', ');
+      kept = `label_replace(label_join(${kept}, "${ID}", ${JSON.stringify(ID_SEPARATOR)}, ${names}), "${ID}", "", "rollup", "present_over_time|resets|last_over_time")`;
+    }
+    return tag(by('sum', extra.length > 0 ? [...labels, 'rollup', ID] : [...labels, 'rollup'], kept), Q, 'seen');
   }
   const read = logical(input, reading(sel, r));
   const resets = logical(input, `clamp_max(resets(${sel}[${duration(stepMs + r - open)}]), 1)`);
@@ -241,11 +267,10 @@ function groupQuery(input: GroupAccountingInput, name: string, sel: string, step
 
 /**
  * VictoriaMetrics: an edge's readings are its window's last samples when every series present
- * there has a reading; where some have none (they stopped in the slice before), the readings of
- * those groups at that edge are asked for (`readingsWhereStopped`), narrowed to them: an instant
- * query per edge, or, past a few edges (a lookup into old data costs a pass over it), one range
- * query over the window. Here those edges are cleared and listed; the counts elsewhere are the
- * series present.
+ * there has a reading; where some have none (they stopped in the slice before), those groups'
+ * readings at that edge are asked for (`readingsWhereStopped`). Here those edges are cleared and
+ * listed with the run query's sum of last samples there; the counts elsewhere are the series
+ * present.
  */
 function markStopped(input: GroupAccountingInput, scope: Scope, groups: Map<string, Group>): Wanted[] {
   const wanted: Wanted[] = [];
@@ -254,15 +279,22 @@ function markStopped(input: GroupAccountingInput, scope: Scope, groups: Map<stri
     for (let k = 0; k < scope.edges.length; k++) {
       g.cl[k] = g.pe[k] as number;
       if (!((g.stale[k] as number) > 0)) continue;
+      wanted.push({ g, k, last: g.sl[k] as number });
       g.sl[k] = Number.NaN;
       g.cl[k] = 0;
-      wanted.push({ g, k });
     }
   }
   return wanted;
 }
 
-/** The readings `markStopped` asked for, into the groups' sums and counts at those edges. */
+/**
+ * The readings `markStopped` asked for, into the groups' sums and counts at those edges. Where
+ * the run query named the stopped series apart from their groups (`stopLabels`), only those
+ * series are looked at (a lookup into old data decodes every block it touches, about a pass over
+ * the month for each series asked): their last samples in the slice's window, and their readings,
+ * replace theirs in the group's sum. Elsewhere the groups' readings are asked for: an instant
+ * query per edge, or, past a few edges, one range query over the window.
+ */
 async function readingsWhereStopped(
   input: GroupAccountingInput,
   scope: Scope,
@@ -270,7 +302,21 @@ async function readingsWhereStopped(
   wanted: Wanted[],
 ): Promise<void> {
   if (wanted.length === 0) return;
-  const want = new Set(wanted.map((w) => `${w.k}\u0000${w.g.key}`));
+  const apart: [Wanted[], LabelMatch[]][] = [];
+  const whole: Wanted[] = [];
+  for (const list of groupBy(wanted, (w) => `${w.k}\u0000${w.g.name}`).values()) {
+    const name = (list[0] as Wanted).g.name;
+    const extra = new Set(stopLabelsOf(input, name));
+    const named = list.flatMap((w) => w.g.stoppedAt.get(w.k) ?? [null]);
+    const ids = named.filter((id) => id !== null);
+    const narrow = ids.length === named.length ? narrowTo(ids, [...(input.groupLabels.get(name) ?? []), ...extra]) : [];
+    // Named apart when a label of their own narrows them to series that have it (else the answer
+    // would hold every series of the groups).
+    if (narrow.some((m) => extra.has(m.label) && !ids.some((id) => !Object.hasOwn(id, m.label) || id[m.label] === '')))
+      apart.push([list, narrow]);
+    else whole.push(...list);
+  }
+  const want = new Set(whole.map((w) => `${w.k}\u0000${w.g.key}`));
   const take: Take = (name, metric, k, value) => {
     const labels = stripOurs(metric);
     const rollup = labels.rollup;
@@ -280,7 +326,7 @@ async function readingsWhereStopped(
     if (rollup === 'last_over_time') g.sl[k] = value;
     else if (rollup === 'present_over_time') g.cl[k] = value;
   };
-  const byName = [...groupBy(wanted, (w) => w.g.name)];
+  const byName = [...groupBy(whole, (w) => w.g.name)];
   const few = byName.filter(([, list]) => new Set(list.map((w) => w.k)).size <= INSTANT_READINGS);
   await Promise.all([
     readingsAtEdges(input, scope, few, take),
@@ -290,12 +336,97 @@ async function readingsWhereStopped(
       byName.filter((entry) => !few.includes(entry)),
       take,
     ),
+    readingsOfStopped(input, scope, groups, apart),
   ]);
 }
 
 interface Wanted {
   g: Group;
   k: number;
+  /** The run query's sum of last samples in the window of the slice ending at the edge. */
+  last: number;
+}
+
+/**
+ * Per edge, the stopped series (and those the matchers cannot tell from them), one by one: their
+ * last sample in the run query's window and how long before the edge it came, in one pass. Per
+ * group, the readings at the edge are the run query's last samples less those series' last
+ * samples plus their readings (HA copies as one series, as in the run query); a sum that integers
+ * below 2^53 cannot make exact is left unread (the slice is then settled series by series).
+ */
+async function readingsOfStopped(
+  input: GroupAccountingInput,
+  scope: Scope,
+  groups: Map<string, Group>,
+  apart: [Wanted[], LabelMatch[]][],
+): Promise<void> {
+  if (apart.length === 0) return;
+  const { edges } = scope;
+  const at = edges[edges.length - 1] as number;
+  const r = readingWindow(edges);
+  const parts: string[] = [];
+  for (const [list, narrow] of apart) {
+    const { k, g } = list[0] as Wanted;
+    const sel = selectorWith(g.name, [...(scope.narrow.get(g.name) ?? []), ...narrow]);
+    const offset = at - (edges[k] as number) > 0 ? ` offset ${duration(at - (edges[k] as number))}` : '';
+    // The run query's window at the edge: the slice ending there (the first edge: the first slice).
+    const slice = k > 0 ? (edges[k] as number) - (edges[k - 1] as number) : (edges[1] as number) - (edges[0] as number);
+    const each = `clamp(aggr_over_time(("last_over_time", "lag"), ${sel}[${duration(slice + r)}]${offset}), 0, ${Number.MAX_SAFE_INTEGER + 1})`;
+    parts.push(tag(tag(each, Q, String(k)), N, g.name));
+  }
+  // Per edge and logical series: the highest last sample of its copies, and of those with a reading.
+  const seen = new Map<string, { g: Group; k: number; last: number; read: number }>();
+  const copies = new Map<string, { last?: number; lag?: number }>();
+  await inPool(batches(parts), input.concurrency ?? 2, async (query) => {
+    for (const s of (await input.client.query(query, at)).result as VectorSample[]) {
+      const q = s.metric[Q];
+      const name = s.metric[N];
+      if (!('value' in s) || q === undefined || name === undefined) continue;
+      const labels = stripOurs(s.metric);
+      const rollup = labels.rollup;
+      delete labels.rollup;
+      const copy = `${q}\u0000${seriesKey(name, labels, undefined)}`;
+      let c = copies.get(copy);
+      if (!c) copies.set(copy, (c = {}));
+      if (rollup === 'last_over_time') c.last = parseValue(s.value[1]);
+      else if (rollup === 'lag') c.lag = parseValue(s.value[1]);
+      if (c.last === undefined || c.lag === undefined) continue;
+      const g = groups.get(seriesKey(name, project(labels, input.groupLabels.get(name) ?? []), undefined));
+      if (!g) continue;
+      for (const l of input.replicaLabels) delete labels[l];
+      const key = `${q}\u0000${seriesKey(name, labels, undefined)}`;
+      let e = seen.get(key);
+      if (!e) seen.set(key, (e = { g, k: Number(q), last: Number.NEGATIVE_INFINITY, read: Number.NEGATIVE_INFINITY }));
+      // (NaN stays NaN: a value no counter holds leaves the group unread.)
+      e.last = Number.isNaN(c.last) ? Number.NaN : Math.max(e.last, c.last);
+      if (c.lag < r / 1000) e.read = Math.max(e.read, c.last);
+    }
+  });
+  const left = new Map<string, { sum: number; count: number; readSum: number; readCount: number; exact: boolean }>();
+  for (const { g, k, last, read } of seen.values()) {
+    const key = `${k}\u0000${g.key}`;
+    let t = left.get(key);
+    if (!t) left.set(key, (t = { sum: 0, count: 0, readSum: 0, readCount: 0, exact: true }));
+    t.sum += last;
+    t.count++;
+    t.exact &&= Number.isSafeInteger(last);
+    if (read > Number.NEGATIVE_INFINITY) {
+      t.readSum += read;
+      t.readCount++;
+    }
+  }
+  for (const [list] of apart) {
+    for (const { g, k, last } of list) {
+      const t = left.get(`${k}\u0000${g.key}`);
+      // Integers below 2^53 subtract exactly; the stopped series must have been seen.
+      if (!t || !t.exact || !Number.isSafeInteger(last) || !Number.isSafeInteger(t.sum)) continue;
+      const sum = last - t.sum + t.readSum;
+      const count = (g.pe[k] as number) - t.count + t.readCount;
+      if (!(sum >= 0) || !(count >= 0)) continue;
+      g.sl[k] = sum;
+      g.cl[k] = count;
+    }
+  }
 }
 
 type Take = (name: string, metric: Record<string, string>, k: number, value: number) => void;
@@ -383,14 +514,23 @@ function perRollup(lag: number): string {
   return `(${floors.map(([r, v]) => `label_set(vector(${v}), "rollup", "${r}")`).join(' or ')})`;
 }
 
-function groupOf(
-  input: GroupAccountingInput,
-  groups: Map<string, Group>,
-  scope: Scope,
-  name: string,
-  metric: Record<string, string>,
-): Group | undefined {
-  const labels = stripOurs(metric);
+/** A stopped series' labels from its group's and the joined values of `extra`; null when they do not split back. */
+function identity(group: Labels, extra: readonly string[], joined: string | undefined): Labels | null {
+  const values = (joined ?? '').split(ID_SEPARATOR);
+  if (values.length !== extra.length) return null;
+  const out = emptyLabels();
+  for (const [k, v] of Object.entries(group)) if (k !== 'rollup') out[k] = v;
+  for (const [i, l] of extra.entries()) if (values[i] !== '') out[l] = values[i] as string;
+  return out;
+}
+
+/** The labels that name a stopped series beside its group's, on VictoriaMetrics' run query. */
+function stopLabelsOf(input: GroupAccountingInput, name: string): readonly string[] {
+  return input.stopLabels?.get(name) ?? [];
+}
+
+/** The group of an answer's series (`labels`: stripped of our tags, its own labels no longer). */
+function groupOf(input: GroupAccountingInput, groups: Map<string, Group>, scope: Scope, name: string, labels: Labels): Group | undefined {
   if (fused(input, name)) delete labels.rollup;
   const key = seriesKey(name, labels, undefined);
   if (scope.only && !scope.only.has(key)) return undefined;
@@ -413,13 +553,14 @@ function groupOf(
       perSlice: new Float64Array(n - 1),
       coverage: emptyCoverage(),
       born: new Map(),
+      stoppedAt: new Map(),
     };
     groups.set(key, g);
   }
   return g;
 }
 
-function ingest(g: Group, series: MatrixSeries, start: number, stepMs: number, firstEdge: number, n: number): void {
+function ingest(g: Group, series: MatrixSeries, start: number, stepMs: number, firstEdge: number, n: number, id?: Labels | null): void {
   const q = partOf(series.metric);
   for (const [t, v] of series.values) {
     const k = Math.round((t * 1000 - start) / stepMs);
@@ -444,6 +585,12 @@ function ingest(g: Group, series: MatrixSeries, start: number, stepMs: number, f
     } else if (q === 'dl') {
       g.sl[edge] = value;
       if (k > 0) g.dl[edge - 1] = value;
+    } else if (q === 'stale' && id !== undefined) {
+      // One of several stopped series of the group (each names itself).
+      g.stale[edge] = (g.stale[edge] as number) + value;
+      const list = g.stoppedAt.get(edge);
+      if (list) list.push(id);
+      else g.stoppedAt.set(edge, [id]);
     } else if (q === 'stale') g.stale[edge] = value;
   }
 }

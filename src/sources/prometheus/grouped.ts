@@ -81,6 +81,7 @@ export async function readByGroups(
   labels: Map<string, string[]>,
   replicaLabels: string[],
   concurrency: number,
+  present: ReadonlySet<string> = new Set(),
 ): Promise<ServerUsage> {
   const edges = request.edges as readonly number[];
   let sumsIn: () => void = () => undefined;
@@ -93,6 +94,7 @@ export async function readByGroups(
     lookbackMs: request.lookbackGiven,
     groupLabels: labels,
     replicaLabels,
+    stopLabels: stopLabels(labels, replicaLabels, present),
     concurrency,
     onSums: () => sumsIn(),
   });
@@ -118,6 +120,20 @@ export async function readByGroups(
   }
   const replicas = replicaLabels.length > 0 ? await countCopies(client, names, replicaLabels, at) : undefined;
   return { series, replicas };
+}
+
+/** At most this many labels name a stopped series beside its group's (their values are joined on every series of the run query's answer). */
+const MAX_STOP_LABELS = 24;
+
+/** Per metric, the labels present that it is not summed by (replica labels and reserved names aside). */
+function stopLabels(labels: Map<string, string[]>, replicaLabels: readonly string[], present: ReadonlySet<string>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [name, grouped] of labels) {
+    const skip = new Set([...grouped, ...replicaLabels, 'rollup']);
+    const rest = [...present].filter((l) => LABEL_NAME.test(l) && !l.startsWith('__') && !skip.has(l)).sort();
+    out.set(name, rest.slice(0, MAX_STOP_LABELS));
+  }
+  return out;
 }
 
 function freshnessOf(f: { newest: number; intervalMs: number | undefined } | undefined): SeriesUsage['freshness'] {

@@ -4,6 +4,9 @@ import type { ServerFlavour } from './client.js';
 /** Label names tokenspend adds to tell the parts of one query apart in its answer. */
 export const Q = '__tokenspend_q';
 export const N = '__tokenspend_name';
+/** A label holding other labels' values, joined by `ID_SEPARATOR` (a control character: a value holding it does not split back). */
+export const ID = '__tokenspend_id';
+export const ID_SEPARATOR = '\u001f';
 const BARE_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
 /** PromQL selector for a metric name (UTF-8 names go inside the braces). */

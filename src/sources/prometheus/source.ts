@@ -43,7 +43,7 @@ export class PrometheusSource implements UsageSource {
     if (present) sink.addLabelNames?.(present);
     const usage =
       present && labels
-        ? await readByGroups(client, info.flavour, names, request, labels, replicaLabelsFor(request, present), concurrency)
+        ? await readByGroups(client, info.flavour, names, request, labels, replicaLabelsFor(request, present), concurrency, present)
         : await accountOnServer({
             client,
             flavour: info.flavour,
