@@ -402,8 +402,13 @@ async function readingsOfStopped(
       if (c.lag < r / 1000) e.read = Math.max(e.read, c.last);
     }
   });
+  replaceStopped(apart, seen.values());
+}
+
+/** Per group and edge: the run query's last samples less the stopped series', plus their readings. */
+function replaceStopped(apart: [Wanted[], LabelMatch[]][], seen: Iterable<{ g: Group; k: number; last: number; read: number }>): void {
   const left = new Map<string, { sum: number; count: number; readSum: number; readCount: number; exact: boolean }>();
-  for (const { g, k, last, read } of seen.values()) {
+  for (const { g, k, last, read } of seen) {
     const key = `${k}\u0000${g.key}`;
     let t = left.get(key);
     if (!t) left.set(key, (t = { sum: 0, count: 0, readSum: 0, readCount: 0, exact: true }));
