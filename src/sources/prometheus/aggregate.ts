@@ -210,9 +210,14 @@ function logical(input: GroupAccountingInput, expr: string): string {
   return input.replicaLabels.length > 0 ? `max without (${input.replicaLabels.join(', ')}) (${expr})` : expr;
 }
 
+/** An instant query at the window's end reads an earlier time through ` offset …` (none when it is that end). */
+function offsetBy(ms: number): string {
+  return ms > 0 ? ` offset ${duration(ms)}` : '';
+}
+
 /** A series' reading: its last sample in the window, when that is a value a counter can hold. */
 function reading(sel: string, windowMs: number, offsetMs = 0): string {
-  const offset = offsetMs > 0 ? ` offset ${duration(offsetMs)}` : '';
+  const offset = offsetBy(offsetMs);
   return `last_over_time(${sel}[${duration(windowMs)}]${offset}) >= 0 <= ${Number.MAX_SAFE_INTEGER}`;
 }
 
@@ -368,7 +373,7 @@ async function readingsOfStopped(
   for (const [list, narrow] of apart) {
     const { k, g } = list[0] as Wanted;
     const sel = selectorWith(g.name, [...(scope.narrow.get(g.name) ?? []), ...narrow]);
-    const offset = at - (edges[k] as number) > 0 ? ` offset ${duration(at - (edges[k] as number))}` : '';
+    const offset = offsetBy(at - (edges[k] as number));
     // The run query's window at the edge: the slice ending there (the first edge: the first slice).
     const slice = k > 0 ? (edges[k] as number) - (edges[k - 1] as number) : (edges[1] as number) - (edges[0] as number);
     const each = `clamp(aggr_over_time(("last_over_time", "lag"), ${sel}[${duration(slice + r)}]${offset}), 0, ${Number.MAX_SAFE_INTEGER + 1})`;
@@ -463,7 +468,7 @@ async function readingsAtEdges(input: GroupAccountingInput, scope: Scope, byName
       const k = Number(edge);
       // The reading window of the slice ending at the edge (the first edge: of the first slice).
       const r = readingWindow(edges);
-      const offset = at - (edges[k] as number) > 0 ? ` offset ${duration(at - (edges[k] as number))}` : '';
+      const offset = offsetBy(at - (edges[k] as number));
       const read = readingsOf(input, narrowedTo(input, scope, name, same), r, offset);
       parts.push(tag(tag(by('sum', [...labels, 'rollup'], read), Q, edge), N, name));
     }
@@ -708,7 +713,7 @@ async function closerLook(
   const labels = input.groupLabels.get(name) ?? [];
   const at = scope.edges[scope.edges.length - 1] as number;
   const shut = input.flavour === 'victoriametrics' ? 0 : 1;
-  const offset = (t: number) => (at - t > 0 ? ` offset ${duration(at - t)}` : '');
+  const offset = (t: number) => offsetBy(at - t);
   const parts: string[] = [];
   for (const [slice, list] of groupBy(open, (p) => String(p.i))) {
     const i = Number(slice);
