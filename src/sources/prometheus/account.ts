@@ -11,6 +11,7 @@ import {
 import { seriesKey } from '../../ledger/store.js';
 import { emptyLabels, type Labels } from '../../model.js';
 import type { MatrixSeries, PrometheusClient, ServerFlavour } from './client.js';
+import type { RangeSeries } from './series.js';
 import { newestSamples, type SeriesFreshness } from './freshness.js';
 import {
   baselineLooks,
@@ -207,7 +208,7 @@ async function readEdges(input: ServerAccountingInput): Promise<Reading[]> {
 }
 
 function ingestRange(
-  series: MatrixSeries,
+  series: RangeSeries,
   state: (name: string, labels: Labels) => Reading,
   start: number,
   stepMs: number,
@@ -218,12 +219,12 @@ function ingestRange(
   const name = series.metric[N];
   if (q === undefined || name === undefined) return;
   const s = state(name, stripOurs(series.metric));
-  for (const [t, v] of series.values) {
-    const k = Math.round((t * 1000 - start) / stepMs);
+  for (let p = 0; p < series.times.length; p++) {
+    const k = Math.round(((series.times[p] as number) * 1000 - start) / stepMs);
     if (k < 0 || k > n) continue;
     const edge = firstEdge + k;
+    const value = series.values[p] as number;
     if (q === 'last') {
-      const value = parseValue(v);
       if (isCounterValue(value) || Number.isNaN(value)) {
         s.last[edge] = value;
       } else {
@@ -231,10 +232,10 @@ function ingestRange(
         if (k > 0) s.invalid.add(edge - 1);
         if (edge < s.last.length - 1) s.invalid.add(edge);
       }
-    } else if (k > 0 && q === 'count') s.count[edge - 1] = Number(v);
+    } else if (k > 0 && q === 'count') s.count[edge - 1] = value;
     else if (k > 0 && q === 'resets') {
       s.present.add(edge - 1);
-      if (Number(v) > 0) s.resets.add(edge - 1);
+      if (value > 0) s.resets.add(edge - 1);
     }
   }
 }

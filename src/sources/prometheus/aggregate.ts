@@ -2,7 +2,8 @@ import { addCoverage, type Coverage, emptyCoverage, sliceOf } from '../../ledger
 import { seriesKey } from '../../ledger/store.js';
 import { emptyLabels, type Labels } from '../../model.js';
 import { accountOnServer } from './account.js';
-import type { MatrixSeries, PrometheusClient, ServerFlavour, VectorSample } from './client.js';
+import type { PrometheusClient, ServerFlavour, VectorSample } from './client.js';
+import type { RangeSeries } from './series.js';
 import {
   baselineLooks,
   batches,
@@ -497,10 +498,10 @@ async function readingsOverRuns(input: GroupAccountingInput, scope: Scope, byNam
     const start = edges[firstEdge] as number;
     const query = by('sum', [...(input.groupLabels.get(name) ?? []), 'rollup'], readingsOf(input, sel, readingWindow(edges), ''));
     await input.client.queryRange(query, start, start + n * stepMs, stepMs, (series) => {
-      for (const [t, v] of series.values) {
-        const k = Math.round((t * 1000 - start) / stepMs);
+      for (let p = 0; p < series.times.length; p++) {
+        const k = Math.round(((series.times[p] as number) * 1000 - start) / stepMs);
         // An edge's reading window is that of the slice ending there (as in the run query).
-        if (k >= 0 && k <= n && (k > 0 || firstEdge === 0)) take(name, series.metric, firstEdge + k, parseValue(v));
+        if (k >= 0 && k <= n && (k > 0 || firstEdge === 0)) take(name, series.metric, firstEdge + k, series.values[p] as number);
       }
     });
   });
@@ -570,13 +571,13 @@ function groupOf(input: GroupAccountingInput, groups: Map<string, Group>, scope:
   return g;
 }
 
-function ingest(g: Group, series: MatrixSeries, start: number, stepMs: number, firstEdge: number, n: number, id?: Labels | null): void {
+function ingest(g: Group, series: RangeSeries, start: number, stepMs: number, firstEdge: number, n: number, id?: Labels | null): void {
   const q = partOf(series.metric);
-  for (const [t, v] of series.values) {
-    const k = Math.round((t * 1000 - start) / stepMs);
+  for (let p = 0; p < series.times.length; p++) {
+    const k = Math.round(((series.times[p] as number) * 1000 - start) / stepMs);
     if (k < 0 || k > n) continue;
     const edge = firstEdge + k;
-    const value = parseValue(v);
+    const value = series.values[p] as number;
     if (q === 'sl') g.sl[edge] = value;
     else if (q === 'cl') g.cl[edge] = value;
     else if (q === 'cc') g.cc[edge] = value;

@@ -1,5 +1,6 @@
 import { sourceError } from '../../errors.js';
 import { ResultStream } from './stream.js';
+import { type RangeSeries, seriesFromBytes, toColumns } from './series.js';
 import type { Dispatcher } from 'undici';
 import { HttpEndpoint, type HttpSettings, isRetryableNetworkError, requestFailure } from '../http.js';
 import type { ProgressEvent } from '../source.js';
@@ -22,6 +23,7 @@ interface Envelope {
   infos?: string[];
 }
 
+/** A series of raw samples (a range selector in an instant query). */
 export interface MatrixSeries {
   metric: Record<string, string>;
   values: [number, string][];
@@ -114,10 +116,11 @@ export class PrometheusClient {
     form: Record<string, string | string[]>,
     method: 'GET' | 'POST' = 'POST',
     onElement?: (element: unknown) => void,
+    readElement?: (bytes: Buffer) => unknown,
   ): Promise<unknown> {
     await this.acquire();
     try {
-      return await this.callNow(path, form, method, onElement);
+      return await this.callNow(path, form, method, onElement, readElement);
     } finally {
       this.release();
     }
@@ -128,6 +131,7 @@ export class PrometheusClient {
     form: Record<string, string | string[]>,
     method: 'GET' | 'POST',
     onElement?: (element: unknown) => void,
+    readElement?: (bytes: Buffer) => unknown,
   ): Promise<unknown> {
     const url = new URL(path, this.endpoint.base);
     const body = new URLSearchParams();
@@ -154,7 +158,7 @@ export class PrometheusClient {
         status = res.statusCode;
         const ra = res.headers['retry-after'];
         retryAfter = Array.isArray(ra) ? ra[0] : ra;
-        stream = new ResultStream(onElement ?? ((e) => collected.push(e)));
+        stream = new ResultStream(onElement ?? ((e) => collected.push(e)), readElement);
         const size = await this.read(res, what, stream);
         this.progress?.({ kind: 'requests', what: this.where, done: this.stats.requests, bytes: this.stats.bytes });
         this.conn.log?.(
@@ -244,26 +248,29 @@ export class PrometheusClient {
   }
 
   /**
-   * A range query: one value per step per series. With `each`, series are handed over as they
-   * arrive (and may be handed over twice if the request is retried) and none are returned.
+   * A range query: one value per step per series, as columns. With `each`, series are handed over
+   * as they arrive (and may be handed over twice if the request is retried) and none are returned.
    */
   async queryRange(
     query: string,
     startMs: number,
     endMs: number,
     stepMs: number,
-    each?: (series: MatrixSeries) => void,
-  ): Promise<MatrixSeries[]> {
+    each?: (series: RangeSeries) => void,
+  ): Promise<RangeSeries[]> {
     const what = `${this.where}/api/v1/query_range`;
     const form = { query, start: seconds(startMs), end: seconds(endMs), step: seconds(stepMs), partial_response: 'false', nocache: '1' };
-    const onElement = each
-      ? (e: unknown) => {
-          if (!isMatrixSeries(e)) throw sourceError(`${what}: malformed response (a result that is not a series)`);
-          each(e);
-        }
-      : undefined;
-    const data = (await this.call('api/v1/query_range', form, 'POST', onElement)) as { resultType?: string; result?: unknown };
-    return expectResult(data, 'matrix', what) as MatrixSeries[];
+    const columns = (e: unknown): RangeSeries => {
+      const s = (e as Partial<RangeSeries> | null)?.times instanceof Float64Array ? (e as RangeSeries) : toColumns(e);
+      if (!s) throw sourceError(`${what}: malformed response (a result that is not a series)`);
+      return s;
+    };
+    const onElement = each ? (e: unknown) => each(columns(e)) : undefined;
+    const data = (await this.call('api/v1/query_range', form, 'POST', onElement, seriesFromBytes)) as {
+      resultType?: string;
+      result?: unknown;
+    };
+    return expectResult(data, 'matrix', what).map(columns);
   }
 
   /** An instant query; a range selector returns raw samples (a matrix). */
@@ -315,15 +322,6 @@ export class PrometheusClient {
       throw e;
     }
   }
-}
-
-/** A series of a matrix: labels as strings and [time, "value"] pairs. */
-function isMatrixSeries(e: unknown): e is MatrixSeries {
-  if (e === null || typeof e !== 'object') return false;
-  const { metric, values } = e as { metric?: unknown; values?: unknown };
-  if (metric === null || typeof metric !== 'object' || Array.isArray(metric) || !Array.isArray(values)) return false;
-  for (const v of Object.values(metric)) if (typeof v !== 'string') return false;
-  return values.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'number' && typeof p[1] === 'string');
 }
 
 function seconds(ms: number): string {

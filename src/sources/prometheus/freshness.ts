@@ -186,7 +186,7 @@ async function lookFurther(
     const name = series.metric[N];
     if (name === undefined) continue;
     let t = Number.NaN;
-    for (const [ts, v] of series.values) if (Number(v) > 0) t = Math.round(ts * 1000);
+    for (let p = 0; p < series.times.length; p++) if ((series.values[p] as number) > 0) t = Math.round((series.times[p] as number) * 1000);
     if (Number.isNaN(t)) continue;
     const set = lastDay.get(t) ?? new Set<string>();
     set.add(name);

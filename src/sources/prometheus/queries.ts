@@ -153,12 +153,7 @@ export function stripOurs(metric: Record<string, string>): Labels {
   return labels;
 }
 
-/** Sample values arrive as strings because JSON has no NaN or infinities. */
-export function parseValue(v: string): number {
-  if (v === '+Inf') return Number.POSITIVE_INFINITY;
-  if (v === '-Inf') return Number.NEGATIVE_INFINITY;
-  return Number(v);
-}
+export { parseValue } from './series.js';
 
 /** The first look for an older sample; then, for series that still look born, the whole retention. */
 export const FIRST_LOOK_MS = 7 * 86_400_000;

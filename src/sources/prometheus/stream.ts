@@ -46,7 +46,14 @@ export class ResultStream {
   private expectKey = false;
   private elementDepth = 0;
 
-  constructor(private readonly onElement: (element: unknown) => void) {}
+  /**
+   * `read`, when given, reads an element from its bytes first (undefined: not its shape) and
+   * JSON.parse the rest.
+   */
+  constructor(
+    private readonly onElement: (element: unknown) => void,
+    private readonly read?: (bytes: Buffer) => unknown,
+  ) {}
 
   push(chunk: Buffer): void {
     let from = 0;
@@ -168,8 +175,8 @@ export class ResultStream {
   }
 
   private finishElement(): void {
-    const text = Buffer.concat(this.element).toString('utf8');
+    const bytes = this.element.length === 1 ? (this.element[0] as Buffer) : Buffer.concat(this.element);
     this.element = [];
-    this.onElement(JSON.parse(text));
+    this.onElement(this.read?.(bytes) ?? JSON.parse(bytes.toString('utf8')));
   }
 }
