@@ -19,8 +19,7 @@ export interface RangeSeries {
 export function toColumns(e: unknown): RangeSeries | undefined {
   if (e === null || typeof e !== 'object') return undefined;
   const { metric, values } = e as { metric?: unknown; values?: unknown };
-  if (metric === null || typeof metric !== 'object' || Array.isArray(metric) || !Array.isArray(values)) return undefined;
-  for (const v of Object.values(metric)) if (typeof v !== 'string') return undefined;
+  if (!isLabels(metric) || !Array.isArray(values)) return undefined;
   const times = new Float64Array(values.length);
   const nums = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
@@ -29,7 +28,14 @@ export function toColumns(e: unknown): RangeSeries | undefined {
     times[i] = p[0];
     nums[i] = parseValue(p[1]);
   }
-  return { metric: metric as Record<string, string>, times, values: nums };
+  return { metric, times, values: nums };
+}
+
+/** An object whose every value is a string. */
+function isLabels(x: unknown): x is Record<string, string> {
+  if (x === null || typeof x !== 'object' || Array.isArray(x)) return false;
+  for (const v of Object.values(x)) if (typeof v !== 'string') return false;
+  return true;
 }
 
 /** Sample values arrive as strings because JSON has no NaN or infinities. */
@@ -81,14 +87,13 @@ export function seriesFromBytes(b: Buffer): RangeSeries | undefined {
   } catch {
     return undefined;
   }
-  if (metric === null || typeof metric !== 'object' || Array.isArray(metric)) return undefined;
-  for (const v of Object.values(metric)) if (typeof v !== 'string') return undefined;
+  if (!isLabels(metric)) return undefined;
   i++;
   if (i + VALUES.length > b.length || b.compare(VALUES, 0, VALUES.length, i, i + VALUES.length) !== 0) return undefined;
   i += VALUES.length;
   const points = readPoints(b, i);
   if (!points) return undefined;
-  return { metric: metric as Record<string, string>, times: points.times, values: points.values };
+  return { metric, times: points.times, values: points.values };
 }
 
 /** `[t,"v"],…]}` to the end of the element, or undefined at the first byte out of that shape. */
