@@ -44,7 +44,7 @@ export const SOURCE_OPTIONS: readonly OptionSpec[] = [
     '--per-series',
     '--prometheus: ask for every series at every slice edge instead of sums per group (slower; the reference the sums agree with)',
   ),
-  opt('--concurrency <n>', '--prometheus: queries in flight at once (default 2)'),
+  opt('--concurrency <n>', '--prometheus: queries the server works on at once (default 2)'),
   QUIET_OPTION,
 ];
 

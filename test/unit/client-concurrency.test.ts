@@ -32,3 +32,50 @@ describe('requests in flight (--concurrency)', () => {
     expect(most).toBe(limit);
   });
 });
+
+// A body that takes its time after the answer began: nothing a real server does on demand.
+describe('a request slot is freed when the answer begins', () => {
+  let server: Awaited<ReturnType<typeof serve>>;
+  const order: string[] = [];
+  beforeAll(async () => {
+    server = await serve((req, res) => {
+      let form = '';
+      req.on('data', (c: Buffer) => (form += c.toString()));
+      req.on('end', () => {
+        const query = new URLSearchParams(form).get('query') ?? '';
+        res.setHeader('content-type', 'application/json');
+        const body = JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [1, query] }] } });
+        if (query !== 'slow') {
+          res.end(body);
+          return;
+        }
+        // Headers and half the body now, the rest after 300 ms.
+        res.write(body.slice(0, 20));
+        setTimeout(() => {
+          order.push('slow body ends');
+          res.end(body.slice(20));
+        }, 300);
+      });
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('lets the next request run while a body is read, and says when the answer began', async () => {
+    const client = new PrometheusClient({ url: server.url, headers: {}, timeoutMs: 5_000, retries: 0 }, { maxInFlight: 1 });
+    let began!: () => void;
+    const answered = new Promise<void>((resolve) => (began = resolve));
+    const slow = client.call('api/v1/query', { query: 'slow', time: '1' }, 'POST', undefined, undefined, () => {
+      order.push('slow answer begins');
+      began();
+    });
+    await answered;
+    const fast = await client.query('fast', 1_000);
+    order.push('fast done');
+    expect((fast.result[0] as { value: [number, string] }).value[1]).toBe('fast');
+    const data = (await slow) as { result: { value: [number, string] }[] };
+    expect(data.result[0]?.value[1]).toBe('slow');
+    expect(order).toEqual(['slow answer begins', 'fast done', 'slow body ends']);
+  });
+});

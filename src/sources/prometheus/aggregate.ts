@@ -66,8 +66,13 @@ export interface GroupAccountingInput {
   maxPoints?: number;
   /** Requests in flight at once. */
   concurrency?: number;
-  /** Called once the sums are in (the server has cores to spare for other questions from then on). */
-  onSums?: () => void;
+  /**
+   * Called once the server has answered every query of the sums (it has cores to spare for other
+   * questions from then on, while the answers are read).
+   */
+  onAnswered?: () => void;
+  /** Called once the sums are read, with the groups found (every group the result will hold). */
+  onSums?: (groups: readonly { name: string; labels: Labels }[]) => void;
 }
 
 export interface GroupUsage {
@@ -158,7 +163,7 @@ function finish(g: Group): void {
 
 async function settleScope(input: GroupAccountingInput, scope: Scope): Promise<Map<string, Group>> {
   const groups = await readGroups(input, scope);
-  if (scope.depth === 0) input.onSums?.();
+  if (scope.depth === 0) input.onSums?.([...groups.values()]);
   await readingsWhereStopped(input, scope, groups, markStopped(input, scope, groups));
   // Settled after every reading is in: a closer look settles a range of slices for all the groups
   // in it at once, so no slice may be left for later.
@@ -183,12 +188,17 @@ async function readGroups(input: GroupAccountingInput, scope: Scope): Promise<Ma
       for (const name of scope.names) work.push({ name, firstEdge: run.first + from, n, stepMs: run.stepMs });
     }
   }
+  // The server is done with the sums once every answer has begun (they are read after that).
+  let answered = 0;
+  const onAnswer = () => {
+    if (++answered === work.length && scope.depth === 0) input.onAnswered?.();
+  };
   await inPool(work, input.concurrency ?? 2, async ({ name, firstEdge, n, stepMs }) => {
     const start = edges[firstEdge] as number;
     const sel = selectorWith(name, scope.narrow.get(name) ?? []);
     const query = groupQuery(input, name, sel, stepMs, readingWindow(edges));
     const extra = fused(input, name) ? stopLabelsOf(input, name) : [];
-    await input.client.queryRange(query, start, start + n * stepMs, stepMs, (series) => {
+    const each = (series: RangeSeries) => {
       const labels = stripOurs(series.metric);
       // A stopped series' lag comes with its own labels' values, joined (the rest come summed by group).
       const joined = labels[ID];
@@ -196,8 +206,10 @@ async function readGroups(input: GroupAccountingInput, scope: Scope): Promise<Ma
       const id = extra.length > 0 && labels.rollup === 'lag' ? identity(labels, extra, joined) : undefined;
       const g = groupOf(input, groups, scope, name, labels);
       if (g) ingest(g, series, start, stepMs, firstEdge, n, id);
-    });
+    };
+    await input.client.queryRange(query, start, start + n * stepMs, stepMs, each, onAnswer);
   });
+  if (work.length === 0 && scope.depth === 0) input.onAnswered?.();
   return groups;
 }
 

@@ -70,7 +70,7 @@ export class PrometheusClient {
     options: {
       sleep?: ((ms: number) => Promise<void>) | undefined;
       progress?: ((event: ProgressEvent) => void) | undefined;
-      /** Most requests in flight at once (`--concurrency`), whoever asks. */
+      /** Most requests the server works on at once (`--concurrency`), whoever asks: until each answer begins. */
       maxInFlight?: number;
     } = {},
   ) {
@@ -86,17 +86,11 @@ export class PrometheusClient {
     return this.endpoint.display;
   }
 
-  /**
-   * POSTs a form to an API path and returns `data`, retrying what is worth retrying. With
-   * `onElement`, each object of `data.result` is handed over as it arrives and never kept (the
-   * returned `data.result` is then empty); a retried request hands its objects over again, so
-   * `onElement` must be idempotent.
-   */
   private readonly limit: number;
   private active = 0;
   private readonly waiting: (() => void)[] = [];
 
-  /** A request slot: now, or when one is handed over by a request that ends. */
+  /** A request slot: now, or when one is handed over by a request whose answer begins (or that fails). */
   private acquire(): Promise<void> {
     if (this.active < this.limit) {
       this.active++;
@@ -111,27 +105,20 @@ export class PrometheusClient {
     else this.active--;
   }
 
+  /**
+   * POSTs a form to an API path and returns `data`, retrying what is worth retrying. With
+   * `onElement`, each object of `data.result` is handed over as it arrives and never kept (the
+   * returned `data.result` is then empty); a retried request hands its objects over again, so
+   * `onElement` must be idempotent. A request slot is held until the answer begins (the server
+   * has done its work; the body is read without one), and `onAnswer` is called then.
+   */
   async call(
     path: string,
     form: Record<string, string | string[]>,
     method: 'GET' | 'POST' = 'POST',
     onElement?: (element: unknown) => void,
     readElement?: (bytes: Buffer) => unknown,
-  ): Promise<unknown> {
-    await this.acquire();
-    try {
-      return await this.callNow(path, form, method, onElement, readElement);
-    } finally {
-      this.release();
-    }
-  }
-
-  private async callNow(
-    path: string,
-    form: Record<string, string | string[]>,
-    method: 'GET' | 'POST',
-    onElement?: (element: unknown) => void,
-    readElement?: (bytes: Buffer) => unknown,
+    onAnswer?: () => void,
   ): Promise<unknown> {
     const url = new URL(path, this.endpoint.base);
     const body = new URLSearchParams();
@@ -146,14 +133,8 @@ export class PrometheusClient {
       const collected: unknown[] = [];
       try {
         this.stats.requests++;
-        const res = await this.endpoint.send(url, {
-          method,
-          headers:
-            method === 'POST'
-              ? { accept: 'application/json', 'accept-encoding': 'gzip', 'content-type': 'application/x-www-form-urlencoded' }
-              : { accept: 'application/json', 'accept-encoding': 'gzip' },
-          ...(method === 'POST' ? { body: body.toString() } : {}),
-        });
+        const res = await this.send(url, method, body);
+        onAnswer?.();
         this.endpoint.checkRedirect(res, what);
         status = res.statusCode;
         const ra = res.headers['retry-after'];
@@ -185,6 +166,26 @@ export class PrometheusClient {
         else if (result.length === 0) for (const e of collected) result.push(e);
       }
       return data;
+    }
+  }
+
+  /**
+   * Sends a request once a slot is free, and frees the slot when the answer begins (or the
+   * request fails): the server has done its work, and the body may be read while the next runs.
+   */
+  private async send(url: URL, method: 'GET' | 'POST', body: URLSearchParams): Promise<Dispatcher.ResponseData> {
+    await this.acquire();
+    try {
+      return await this.endpoint.send(url, {
+        method,
+        headers:
+          method === 'POST'
+            ? { accept: 'application/json', 'accept-encoding': 'gzip', 'content-type': 'application/x-www-form-urlencoded' }
+            : { accept: 'application/json', 'accept-encoding': 'gzip' },
+        ...(method === 'POST' ? { body: body.toString() } : {}),
+      });
+    } finally {
+      this.release();
     }
   }
 
@@ -250,6 +251,7 @@ export class PrometheusClient {
   /**
    * A range query: one value per step per series, as columns. With `each`, series are handed over
    * as they arrive (and may be handed over twice if the request is retried) and none are returned.
+   * `onAnswer`: called when the answer begins (the server is done with the query).
    */
   async queryRange(
     query: string,
@@ -257,6 +259,7 @@ export class PrometheusClient {
     endMs: number,
     stepMs: number,
     each?: (series: RangeSeries) => void,
+    onAnswer?: () => void,
   ): Promise<RangeSeries[]> {
     const what = `${this.where}/api/v1/query_range`;
     const form = { query, start: seconds(startMs), end: seconds(endMs), step: seconds(stepMs), partial_response: 'false', nocache: '1' };
@@ -266,7 +269,7 @@ export class PrometheusClient {
       return s;
     };
     const onElement = each ? (e: unknown) => each(columns(e)) : undefined;
-    const data = (await this.call('api/v1/query_range', form, 'POST', onElement, seriesFromBytes)) as {
+    const data = (await this.call('api/v1/query_range', form, 'POST', onElement, seriesFromBytes, onAnswer)) as {
       resultType?: string;
       result?: unknown;
     };

@@ -1,6 +1,7 @@
 import { CANONICAL_DIMENSIONS } from '../../ledger/census.js';
 import { DEFAULT_REPLICA_POLICY, REPLICA_LABELS } from '../../ledger/replicas.js';
 import { seriesKey } from '../../ledger/store.js';
+import type { Labels } from '../../model.js';
 import type { ReadRequest } from '../source.js';
 import type { SeriesUsage, ServerUsage } from './account.js';
 import { accountGroupsOnServer } from './aggregate.js';
@@ -84,8 +85,10 @@ export async function readByGroups(
   present: ReadonlySet<string> = new Set(),
 ): Promise<ServerUsage> {
   const edges = request.edges as readonly number[];
-  let sumsIn: () => void = () => undefined;
-  const afterSums = new Promise<void>((resolve) => (sumsIn = resolve));
+  let answeredNow: () => void = () => undefined;
+  const answered = new Promise<void>((resolve) => (answeredNow = resolve));
+  let found: (groups: readonly { name: string; labels: Labels }[]) => void = () => undefined;
+  const groupsFound = new Promise<readonly { name: string; labels: Labels }[]>((resolve) => (found = resolve));
   const accounted = accountGroupsOnServer({
     client,
     flavour,
@@ -96,12 +99,14 @@ export async function readByGroups(
     replicaLabels,
     stopLabels: stopLabels(labels, replicaLabels, present),
     concurrency,
-    onSums: () => sumsIn(),
+    onAnswered: () => answeredNow(),
+    onSums: (groups) => found(groups),
   });
   const at = edges[edges.length - 1] as number;
-  // The newest samples are asked once the sums are in, beside the closer looks (the groups are
-  // waited for only to look further back for those with none lately).
-  const asked = afterSums.then(() => newestSamples(client, flavour, names, at, accounted, FRESHNESS_WINDOWS_MS, labels));
+  // The newest samples are asked once the server has answered the sums, while the client reads
+  // them and beside the closer looks (the groups are waited for only to look further back for
+  // those with none lately; they are known once the sums are read).
+  const asked = answered.then(() => newestSamples(client, flavour, names, at, groupsFound, FRESHNESS_WINDOWS_MS, labels));
   asked.catch(() => undefined); // awaited below, after the accounting (whose errors come first)
   const groups = await accounted;
   const newest = await asked;
