@@ -17,24 +17,37 @@ export function* chunked(pieces: Iterable<string>, size = CHUNK_SIZE): Generator
   if (chunk !== '') yield chunk;
 }
 
+/** Items stringified at once by `jsonWithArray` (one native call per batch, not per item). */
+const BATCH = 256;
+
 /**
  * `JSON.stringify({ ...head, [key]: [...items], ...tail }, null, 2)` and a newline, item by item:
- * the same text, in chunks, without the whole array or the whole text in memory. (Each item is
- * stringified alone and indented two levels; JSON text has no raw newline inside a string, so
- * every newline in it is a line break of the layout.)
+ * the same text, in chunks, without the whole array or the whole text in memory. Items are
+ * stringified a batch at a time as `{ [key]: batch }`, whose text between the array's brackets is
+ * the batch laid out as it is in the whole document.
  */
 export function* jsonWithArray(head: object, key: string, items: Iterable<unknown>, tail: object, size = CHUNK_SIZE): Generator<string> {
   const open = JSON.stringify(head, null, 2);
+  const before = `{\n  ${JSON.stringify(key)}: [`;
   let chunk = `${open === '{}' ? '{' : `${open.slice(0, -2)},`}\n  ${JSON.stringify(key)}: [`;
   let first = true;
-  for (const item of items) {
-    chunk += `${first ? '' : ','}\n    ${JSON.stringify(item, null, 2).replaceAll('\n', '\n    ')}`;
+  let batch: unknown[] = [];
+  const flush = () => {
+    const text = JSON.stringify({ [key]: batch }, null, 2);
+    chunk += `${first ? '' : ','}${text.slice(before.length, text.length - 6)}`;
     first = false;
+    batch = [];
+  };
+  for (const item of items) {
+    batch.push(item);
+    if (batch.length < BATCH) continue;
+    flush();
     if (chunk.length >= size) {
       yield chunk;
       chunk = '';
     }
   }
+  if (batch.length > 0) flush();
   const close = JSON.stringify(tail, null, 2);
   yield `${chunk}${first ? ']' : '\n  ]'}${close === '{}' ? '\n}' : `,${close.slice(1)}`}\n`;
 }

@@ -31,6 +31,13 @@ describe('jsonWithArray gives the text of JSON.stringify(…, null, 2) piece by 
     ['empty head', {}, ITEMS, { b: 2 }],
     ['empty tail', { a: 1 }, ITEMS, {}],
     ['empty head and tail, no items', {}, [], {}],
+    // More than two batches, the last one short: each batch is stringified at once.
+    [
+      'many items',
+      { a: 1 },
+      Array.from({ length: 601 }, (_, i) => (i % 7 === 0 ? ITEMS[i % ITEMS.length] : { i, group: { k: `v${i}` }, list: [i, [i]] })),
+      { b: 2 },
+    ],
   ];
   for (const [name, head, items, tail] of cases) {
     it(name, () => {
