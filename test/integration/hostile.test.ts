@@ -6,9 +6,12 @@ import { type RunningServer, startPrometheusWith, startVictoriaMetricsWith } fro
 // "-Inf" and "NaN" and must be skipped like in a file — never a reset, never money.
 const T0 = Date.parse('2026-11-10T00:00:00Z') / 1000;
 const values = ['100', '+Inf', '110', 'NaN', '125', '-Inf', '130'];
+// Below zero, one of them the last sample before 01:00: 50, 60, 70, 75, 90 count (90 tokens).
+const negative = ['50', '60', '-3', '70', '75', '-5', '90'];
 const lines = [
   '# TYPE llm_tokens_in_total counter',
   ...values.map((v, i) => `llm_tokens_in_total{model="gpt-4o-mini"} ${v} ${T0 + 600 * (i + 1)}`),
+  ...negative.map((v, i) => `llm_tokens_in_total{model="gpt-4o"} ${v} ${T0 + 600 * (i + 1)}`),
   '# TYPE llm_tokens_out_total counter',
   ...values.map((_, i) => `llm_tokens_out_total{model="gpt-4o-mini"} ${10 * (i + 1)} ${T0 + 600 * (i + 1)}`),
   '# EOF',
@@ -27,15 +30,32 @@ describe.each([
     await server?.stop();
   });
 
-  it('bills the counter as a file would: 130 tokens (born at 100, then +10, +15, +5), no reset, an INVALID_SAMPLES error', async () => {
+  it('bills the counter as a file would: 130 tokens for gpt-4o-mini (born at 100, then +10, +15, +5), no reset, an INVALID_SAMPLES error', async () => {
     const r = await runMain(['report', '--prometheus', server.url, ...WINDOW, '--format', 'json']);
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
-    expect(json.totals.tokens.input).toBe(130);
+    // gpt-4o-mini's 130 and gpt-4o's 90 (below).
+    expect(json.totals.tokens.input).toBe(220);
     expect(json.totals.tokens.output).toBe(70);
     expect(json.coverage.resets).toBe(0);
     expect(json.warnings.map((w: any) => w.code)).toContain('INVALID_SAMPLES');
     const strict = await runMain(['report', '--prometheus', server.url, ...WINDOW, '--strict']);
     expect(strict.code).toBe(4);
+  });
+
+  it('skips values below zero on the summed path as series by series does, hour by hour (90 tokens for gpt-4o)', async () => {
+    const args = ['report', '--prometheus', server.url, ...WINDOW, '--step', '1h', '--by', 'model', '--format', 'json'];
+    const sums = JSON.parse((await runMain(args)).stdout);
+    const each = JSON.parse((await runMain([...args, '--per-series'])).stdout);
+    expect(sums.source[0].accounting).toBe('groups');
+    expect(each.source[0].accounting).toBe('series');
+    const hours = (json: any, model: string) =>
+      json.rows.filter((row: any) => row.group.model === model).map((row: any) => [row.start, row.tokens.input]);
+    expect(hours(sums, 'gpt-4o')).toEqual([
+      ['2026-11-10T00:00:00Z', 75],
+      ['2026-11-10T01:00:00Z', 15],
+    ]);
+    expect(hours(sums, 'gpt-4o')).toEqual(hours(each, 'gpt-4o'));
+    expect(hours(sums, 'gpt-4o-mini')).toEqual(hours(each, 'gpt-4o-mini'));
   });
 });
