@@ -107,13 +107,16 @@ function priceCells(usage: Usage, book: PriceBook, options: CostOptions): { rows
     const bucket = stepped ? sliceOf(options.bucketEdges, sliceEnd) : undefined;
     const price = priceOfCell(book, cell, priceTime);
     const priced: PricedType[] = [];
+    // The unpriced row of the cell's last unpriced type (the types of a cell share it, mostly).
+    let unpriced: RowAcc | undefined;
     for (const type of TOKEN_TYPES) {
       const tokens = cell.tokens[type];
       if (tokens === 0) continue;
       const c = price.cost(type, tokens);
       if ('cost' in c) priced.push({ type, tokens, cost: c.cost, high: c.high });
       else {
-        const acc = rowFor(rows, usage.by, cell.group, bucket, cell.model ?? '', c.reason);
+        if (unpriced?.row.unpricedReason !== c.reason) unpriced = rowFor(rows, usage.by, cell.group, bucket, cell.model ?? '', c.reason);
+        const acc = unpriced;
         acc.row.tokens[type] += tokens;
         notes.unpriced.set(unpricedKey(cell, c.reason, type), `${REASON_TEXT[c.reason]}${c.detail ? ` (${c.detail})` : ''}`);
       }
