@@ -33,6 +33,15 @@ describe('query planning', () => {
     expect(vm).toContain(`resets(x_total[${day + H}ms])`);
     expect(vm).toContain(`count_over_time(x_total[${day}ms])`);
   });
+
+  it('reads readings and resets in one rollup pass when asked to fuse, on VictoriaMetrics only, and not with sample counts', () => {
+    const day = 24 * H;
+    const fused = runQuery(['x_total'], day, H, 'victoriametrics', false, {}, true);
+    expect(fused).toContain(`aggr_over_time(("last_over_time", "lag", "resets"), x_total[${day + H}ms])`);
+    expect(fused).not.toContain('resets(x_total');
+    expect(runQuery(['x_total'], day, H, 'victoriametrics', true, {}, true)).toContain(`resets(x_total[${day + H}ms])`);
+    expect(runQuery(['x_total'], day, H, 'prometheus', false, {}, true)).not.toContain('aggr_over_time');
+  });
 });
 
 describe('label names for the sums', () => {

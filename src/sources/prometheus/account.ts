@@ -72,6 +72,12 @@ export interface ServerAccountingInput {
   selectors?: Readonly<Record<string, string>>;
   /** Also look for each series' newest sample (and for series quiet in the window); default true. */
   freshness?: boolean;
+  /**
+   * VictoriaMetrics: readings and resets in one rollup pass (`runQuery`'s `fuse`); only where no
+   * series has a `rollup` label of its own. The closer looks of the sums use it; `--per-series`
+   * does not (it stays the reference they are tested against).
+   */
+  fuse?: boolean;
 }
 
 export interface SeriesUsage {
@@ -199,12 +205,31 @@ async function readEdges(input: ServerAccountingInput): Promise<Reading[]> {
       const n = Math.min(maxPoints - 1, run.slices - from);
       const firstEdge = run.first + from;
       const start = edges[firstEdge] as number;
-      const query = runQuery(names, run.stepMs, readingWindow(edges), input.flavour, input.countSamples, input.selectors);
+      const r = readingWindow(edges);
+      const query = runQuery(names, run.stepMs, r, input.flavour, input.countSamples, input.selectors, input.fuse);
       const result = await client.queryRange(query, start, start + n * run.stepMs, run.stepMs);
-      for (const series of result) ingestRange(series, state, start, run.stepMs, firstEdge, n);
+      const fused: Fused = new Map();
+      for (const series of result) ingestRange(series, state, start, run.stepMs, firstEdge, n, fused);
+      // A fused answer's last sample is the reading when it came within the reading window.
+      for (const [s, f] of fused) {
+        for (let k = 0; k <= n; k++) if ((f.lag[k] as number) < r / 1000) readingAt(s, f.last[k] as number, firstEdge + k, k > 0);
+      }
     }
   }
   return [...states.values()];
+}
+
+/** Per series of a fused answer: its last samples and their lags, per point of the chunk (NaN: none). */
+type Fused = Map<Reading, { last: Float64Array; lag: Float64Array }>;
+
+/** A series' reading at an edge; a value no counter holds is none, and raw samples settle the slices around it. */
+function readingAt(s: Reading, value: number, edge: number, afterFirst: boolean): void {
+  if (isCounterValue(value) || Number.isNaN(value)) {
+    s.last[edge] = value;
+    return;
+  }
+  if (afterFirst) s.invalid.add(edge - 1);
+  if (edge < s.last.length - 1) s.invalid.add(edge);
 }
 
 function ingestRange(
@@ -214,25 +239,30 @@ function ingestRange(
   stepMs: number,
   firstEdge: number,
   n: number,
+  fused: Fused,
 ): void {
-  const q = series.metric[Q];
+  let q = series.metric[Q];
   const name = series.metric[N];
   if (q === undefined || name === undefined) return;
-  const s = state(name, stripOurs(series.metric));
+  const labels = stripOurs(series.metric);
+  let f: { last: Float64Array; lag: Float64Array } | undefined;
+  if (q === 'fused') {
+    q = labels.rollup === 'resets' ? 'resets' : labels.rollup === 'last_over_time' ? 'wide' : labels.rollup === 'lag' ? 'lag' : '';
+    delete labels.rollup;
+  }
+  const s = state(name, labels);
+  if (q === 'wide' || q === 'lag') {
+    f = fused.get(s);
+    if (!f) fused.set(s, (f = { last: new Float64Array(n + 1).fill(Number.NaN), lag: new Float64Array(n + 1).fill(Number.NaN) }));
+  }
   for (let p = 0; p < series.times.length; p++) {
     const k = Math.round(((series.times[p] as number) * 1000 - start) / stepMs);
     if (k < 0 || k > n) continue;
     const edge = firstEdge + k;
     const value = series.values[p] as number;
-    if (q === 'last') {
-      if (isCounterValue(value) || Number.isNaN(value)) {
-        s.last[edge] = value;
-      } else {
-        // No reading; raw samples settle both slices around it.
-        if (k > 0) s.invalid.add(edge - 1);
-        if (edge < s.last.length - 1) s.invalid.add(edge);
-      }
-    } else if (k > 0 && q === 'count') s.count[edge - 1] = value;
+    if (q === 'last') readingAt(s, value, edge, k > 0);
+    else if (f) (q === 'wide' ? f.last : f.lag)[k] = value;
+    else if (k > 0 && q === 'count') s.count[edge - 1] = value;
     else if (k > 0 && q === 'resets') {
       s.present.add(edge - 1);
       if (value > 0) s.resets.add(edge - 1);

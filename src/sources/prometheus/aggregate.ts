@@ -848,6 +848,7 @@ async function settleRange(
     replicas: input.replicaLabels.length > 0 ? { dedupe: true, labels: input.replicaLabels } : { dedupe: false },
     selectors: { [name]: selectorWith(name, narrow) },
     freshness: false,
+    fuse: fused(input, name),
   });
   const labels = input.groupLabels.get(name) ?? [];
   for (const s of usage.series) {

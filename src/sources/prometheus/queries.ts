@@ -101,7 +101,12 @@ export function readingWindow(edges: readonly number[]): number {
   return Math.min(longest, 3_600_000);
 }
 
-/** The one query of a run: readings, resets (and sample counts) of every named metric. */
+/**
+ * The one query of a run: readings, resets (and sample counts) of every named metric. With `fuse`
+ * on VictoriaMetrics (and no sample counts), one rollup pass per metric instead of two: over the
+ * slice and the reading window before it, the last sample, how long before the edge it came
+ * (`lag`: a reading when under the reading window) and the resets; `rollup` names each.
+ */
 export function runQuery(
   names: readonly string[],
   stepMs: number,
@@ -109,6 +114,7 @@ export function runQuery(
   flavour: ServerFlavour,
   countSamples = false,
   selectors: Readonly<Record<string, string>> = {},
+  fuse = false,
 ): string {
   // Prometheus 2.x range selectors are closed [t − r, t]; VictoriaMetrics' are (t − r, t].
   const open = flavour === 'victoriametrics' ? 0 : 1;
@@ -119,6 +125,10 @@ export function runQuery(
   const parts: string[] = [];
   for (const name of names) {
     const sel = Object.hasOwn(selectors, name) ? (selectors[name] as string) : selector(name);
+    if (fuse && flavour === 'victoriametrics' && !countSamples) {
+      parts.push(tag(tag(`aggr_over_time(("last_over_time", "lag", "resets"), ${sel}[${withStart}])`, Q, 'fused'), N, name));
+      continue;
+    }
     parts.push(tag(tag(`last_over_time(${sel}[${duration(reading)}])`, Q, 'last'), N, name));
     parts.push(tag(tag(`resets(${sel}[${withStart}])`, Q, 'resets'), N, name));
     if (countSamples) parts.push(tag(tag(`count_over_time(${sel}[${duration(stepMs - open)}])`, Q, 'count'), N, name));
