@@ -20,6 +20,26 @@ export interface ClassifierOptions {
 const NULLS = new Set(['', 'unknown', 'None', 'none', 'null', 'undefined']);
 
 /**
+ * `{a="1",le="5"}` → `{a="1"}`: label text without its `le` pair when that pair is the last and
+ * its value has no quote; anything else unchanged. (In label text a quote inside a value is
+ * escaped, so an unescaped `,le="` only starts a pair.)
+ */
+/** Where a raw line's final label pair starts when it is `le` (`,le="…"}`), else -1. */
+function finalLe(line: string): number {
+  const at = line.lastIndexOf(',le="');
+  if (at < 0) return -1;
+  const close = line.indexOf('"', at + 5);
+  return close > 0 && line.charCodeAt(close + 1) === 125 ? at : -1;
+}
+
+export function withoutFinalLe(labelText: string): string {
+  const at = labelText.lastIndexOf(',le="');
+  const start = at >= 0 ? at : labelText.startsWith('{le="') ? 0 : -1;
+  if (start < 0 || labelText.indexOf('"', start + 5) !== labelText.length - 2 || !labelText.endsWith('"}')) return labelText;
+  return start === 0 ? '{}' : `${labelText.slice(0, start)}}`;
+}
+
+/**
  * The model and provider of a raw exposition line, read as `firstLabel` reads parsed labels (the
  * first name of each list with a real value): one pass over the label pairs, no label object.
  * null when the line cannot be read this cheaply (quoted label names, escapes in a value).
@@ -129,18 +149,29 @@ export class Classifier {
 
   /**
    * False only when the raw line names a model and provider that `bucketModels` does not want.
-   * Lines of one series repeat their label text: the answer is kept per label text.
+   * The bucket lines of one histogram differ only in `le`, and a history repeats them: the answer
+   * is kept per metric and label text without a final `le` pair (the last one asked first: a
+   * histogram's lines come together).
    */
   private mayWant(name: string, line: string): boolean {
     const open = line.indexOf('{');
-    const labelText = open < 0 ? undefined : line.slice(open, line.lastIndexOf('}') + 1);
-    const known = labelText === undefined ? undefined : this.wantedByText.get(labelText);
-    if (known !== undefined) return known;
-    const wanted = this.wantedFromText(name, line);
-    // A copy, so that the key does not keep the whole input chunk alive.
-    if (labelText !== undefined && this.wantedByText.size < 100_000) this.wantedByText.set(`${labelText} `.slice(0, -1), wanted);
+    if (open < 0) return this.wantedFromText(name, line);
+    // The line before, of the same histogram, up to its final `le` pair: nothing built.
+    const le = finalLe(line);
+    const last = this.lastBucket;
+    if (last && le > 0 && le === last.le && name === last.name && line.startsWith(last.prefix)) return last.wanted;
+    const key = `${name}${withoutFinalLe(line.slice(open, line.lastIndexOf('}') + 1))}`;
+    let wanted = this.wantedByText.get(key);
+    if (wanted === undefined) {
+      wanted = this.wantedFromText(name, line);
+      // A copy, so that the key does not keep the whole input chunk alive.
+      if (this.wantedByText.size < 10_000) this.wantedByText.set(`${key} `.slice(0, -1), wanted);
+    }
+    this.lastBucket = le > 0 ? { name, le, prefix: line.slice(0, le), wanted } : undefined;
     return wanted;
   }
+
+  private lastBucket: { name: string; le: number; prefix: string; wanted: boolean } | undefined;
 
   private wantedFromText(name: string, line: string): boolean {
     const dialect = (this.byBucketName.get(name) as readonly DialectSpec[])[0] as DialectSpec;
@@ -172,7 +203,18 @@ export class Classifier {
   private lastBucketName: string | undefined;
   private lastIsBucket = false;
 
+  private lastAcceptName: string | undefined;
+  private lastAccepted = false;
+
   private acceptMetric = (name: string): boolean => {
+    // Lines in a row often share a name (a histogram's buckets, a history's series).
+    if (name === this.lastAcceptName) return this.lastAccepted;
+    this.lastAcceptName = name;
+    this.lastAccepted = this.acceptMetricOnce(name);
+    return this.lastAccepted;
+  };
+
+  private acceptMetricOnce(name: string): boolean {
     let found = this.byName.get(name);
     if (found === undefined) {
       found = this.dialects.filter((d) => Object.hasOwn(d.metrics, name));
@@ -182,7 +224,7 @@ export class Classifier {
       }
     }
     return found.length > 0;
-  };
+  }
 
   /** The dialect's reading of one series, or undefined when none claims it; `count: false` leaves the per-dialect tally alone. */
   classify(name: string, labels: Labels, count = true): Classified | undefined {
