@@ -19,11 +19,6 @@ export interface ClassifierOptions {
 
 const NULLS = new Set(['', 'unknown', 'None', 'none', 'null', 'undefined']);
 
-/**
- * `{a="1",le="5"}` → `{a="1"}`: label text without its `le` pair when that pair is the last and
- * its value has no quote; anything else unchanged. (In label text a quote inside a value is
- * escaped, so an unescaped `,le="` only starts a pair.)
- */
 /** Where a raw line's final label pair starts when it is `le` (`,le="…"}`), else -1. */
 function finalLe(line: string): number {
   const at = line.lastIndexOf(',le="');
@@ -32,6 +27,11 @@ function finalLe(line: string): number {
   return close > 0 && line.charCodeAt(close + 1) === 125 ? at : -1;
 }
 
+/**
+ * `{a="1",le="5"}` → `{a="1"}`: label text without its `le` pair when that pair is the last and
+ * its value has no quote; anything else unchanged. (In label text a quote inside a value is
+ * escaped, so an unescaped `,le="` only starts a pair.)
+ */
 export function withoutFinalLe(labelText: string): string {
   const at = labelText.lastIndexOf(',le="');
   const start = at >= 0 ? at : labelText.startsWith('{le="') ? 0 : -1;
