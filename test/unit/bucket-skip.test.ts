@@ -18,6 +18,10 @@ describe('bucket lines skipped by model', () => {
     expect(withoutFinalLe('{a="1",le="5",b="2"}')).toBe('{a="1",le="5",b="2"}');
     expect(withoutFinalLe('{a="x\\",le=\\"5"}')).toBe('{a="x\\",le=\\"5"}');
     expect(withoutFinalLe('{a="1"}')).toBe('{a="1"}');
+    // A value may end in ",le=": then no le pair ends the text.
+    expect(withoutFinalLe('{le="1",a=",le=",b="}"}')).toBe('{le="1",a=",le=",b="}"}');
+    expect(withoutFinalLe('{m="x",le="5\\"}')).toBe('{m="x",le="5\\"}');
+    expect(withoutFinalLe('{xle="5"}')).toBe('{xle="5"}');
   });
 
   it('decides each line by its own model, le first, last or in the middle', () => {
@@ -50,10 +54,20 @@ describe('bucket lines skipped by model', () => {
     expect(seen).toEqual([true, true, false, false, true, true, false, false, true, false, true]);
   });
 
+  it('is not fooled by a value ending in ",le=" followed by a value "}"', () => {
+    const c = classifier();
+    const tail = (model: string) => `${NAME}{le="1",a=",le=",b="}",gen_ai_request_model="${model}"} 7`;
+    expect([c.acceptName(NAME, tail('gpt-4o-mini')), c.acceptName(NAME, tail('gemini-2.5-pro'))]).toEqual([false, true]);
+    // An le value with an escaped quote, then a wanted response model: read as a fresh classifier reads it.
+    const escaped = `${NAME}{gen_ai_request_model="gpt-4o-mini",le="5\\"}",gen_ai_response_model="gemini-2.5-pro"} 7`;
+    c.acceptName(NAME, `${NAME}{gen_ai_request_model="gpt-4o-mini",le="5"} 7`);
+    expect(c.acceptName(NAME, escaped)).toBe(classifier().acceptName(NAME, escaped));
+  });
+
   it('gives a run of lines the answers a fresh classifier gives each line alone (property)', () => {
     const pair = fc.tuple(
       fc.constantFrom('gateway', 'team', 'gen_ai_request_model', 'gen_ai_response_model', 'le', 'x'),
-      fc.constantFrom('a', '1', 'gemini-2.5-pro', 'claude-haiku-4', 'gpt-4o-mini', ''),
+      fc.constantFrom('a', '1', 'gemini-2.5-pro', 'claude-haiku-4', 'gpt-4o-mini', '', ',le=', '}', '5\\"'),
     );
     const lines = fc.array(
       fc.array(pair, { minLength: 1, maxLength: 5 }).map((pairs) => line(pairs)),
