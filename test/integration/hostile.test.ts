@@ -12,6 +12,9 @@ const lines = [
   '# TYPE llm_tokens_in_total counter',
   ...values.map((v, i) => `llm_tokens_in_total{model="gpt-4o-mini"} ${v} ${T0 + 600 * (i + 1)}`),
   ...negative.map((v, i) => `llm_tokens_in_total{model="gpt-4o"} ${v} ${T0 + 600 * (i + 1)}`),
+  // Series with a label named like the one VictoriaMetrics' aggr_over_time sets: 30 + 200 tokens.
+  ...['10', '20', '30'].map((v, i) => `llm_tokens_in_total{model="o3",rollup="x"} ${v} ${T0 + 600 * (i + 1)}`),
+  ...['100', '150', '200'].map((v, i) => `llm_tokens_in_total{model="o3",rollup="y"} ${v} ${T0 + 600 * (i + 1)}`),
   '# TYPE llm_tokens_out_total counter',
   ...values.map((_, i) => `llm_tokens_out_total{model="gpt-4o-mini"} ${10 * (i + 1)} ${T0 + 600 * (i + 1)}`),
   '# EOF',
@@ -34,8 +37,8 @@ describe.each([
     const r = await runMain(['report', '--prometheus', server.url, ...WINDOW, '--format', 'json']);
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
-    // gpt-4o-mini's 130 and gpt-4o's 90 (below).
-    expect(json.totals.tokens.input).toBe(220);
+    // gpt-4o-mini's 130, gpt-4o's 90 and o3's 230 (below).
+    expect(json.totals.tokens.input).toBe(450);
     expect(json.totals.tokens.output).toBe(70);
     expect(json.coverage.resets).toBe(0);
     expect(json.warnings.map((w: any) => w.code)).toContain('INVALID_SAMPLES');
@@ -57,5 +60,14 @@ describe.each([
     ]);
     expect(hours(sums, 'gpt-4o')).toEqual(hours(each, 'gpt-4o'));
     expect(hours(sums, 'gpt-4o-mini')).toEqual(hours(each, 'gpt-4o-mini'));
+  });
+
+  it('sums series with a label of their own named "rollup" as series by series does (230 tokens for o3)', async () => {
+    const args = ['report', '--prometheus', server.url, ...WINDOW, '--by', 'model', '--format', 'json'];
+    const sums = JSON.parse((await runMain(args)).stdout);
+    const each = JSON.parse((await runMain([...args, '--per-series'])).stdout);
+    const o3 = (json: any) => json.rows.find((row: any) => row.group.model === 'o3')?.tokens.input;
+    expect(o3(sums)).toBe(230);
+    expect(o3(each)).toBe(230);
   });
 });

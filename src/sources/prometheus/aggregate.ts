@@ -62,6 +62,12 @@ export interface GroupAccountingInput {
    * leave out are looked up for those series alone. Empty or missing: for their whole groups.
    */
   stopLabels?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * VictoriaMetrics: false when some series has a `rollup` label of its own, which
+   * `aggr_over_time` would overwrite (its answer would merge such series); then the plain rollups
+   * are summed, as on Prometheus. Default true.
+   */
+  fuse?: boolean;
   /** Most points per series in one range query (Prometheus refuses more than 11,000). */
   maxPoints?: number;
   /** Requests in flight at once. */
@@ -236,7 +242,7 @@ function reading(sel: string, windowMs: number, offsetMs = 0): string {
 
 /** VictoriaMetrics' `aggr_over_time` computes several rollups in one pass (its output names them by a `rollup` label). */
 function fused(input: GroupAccountingInput, name: string): boolean {
-  return input.flavour === 'victoriametrics' && !(input.groupLabels.get(name) ?? []).includes('rollup');
+  return input.flavour === 'victoriametrics' && input.fuse !== false && !(input.groupLabels.get(name) ?? []).includes('rollup');
 }
 
 /**
@@ -672,7 +678,7 @@ function settleBySums(g: Group, i: number, extra: number): boolean {
 async function settlePending(input: GroupAccountingInput, scope: Scope, pending: Open[], anomalies: Open[]): Promise<void> {
   // Metrics side by side; each one's looks in turn (the second asks only what the first left).
   const byName = [...groupBy(pending, (p) => p.g.name)];
-  // At most --concurrency requests in flight: shared between the metrics and their batches.
+  // At most --concurrency queries at the server: shared between the metrics and their batches.
   const outer = Math.max(1, Math.min(byName.length, input.concurrency ?? 2));
   const inner = Math.max(1, Math.floor((input.concurrency ?? 2) / outer));
   await inPool(byName, outer, async ([name, list]) => {

@@ -88,7 +88,12 @@ export async function readByGroups(
   let answeredNow: () => void = () => undefined;
   const answered = new Promise<void>((resolve) => (answeredNow = resolve));
   let found: (groups: readonly { name: string; labels: Labels }[]) => void = () => undefined;
-  const groupsFound = new Promise<readonly { name: string; labels: Labels }[]>((resolve) => (found = resolve));
+  let lost: (e: unknown) => void = () => undefined;
+  const groupsFound = new Promise<readonly { name: string; labels: Labels }[]>((resolve, reject) => {
+    found = resolve;
+    lost = reject;
+  });
+  groupsFound.catch(() => undefined); // (the accounting's own error is the one reported)
   const accounted = accountGroupsOnServer({
     client,
     flavour,
@@ -98,10 +103,13 @@ export async function readByGroups(
     groupLabels: labels,
     replicaLabels,
     stopLabels: stopLabels(labels, replicaLabels, present),
+    fuse: !present.has('rollup'),
     concurrency,
     onAnswered: () => answeredNow(),
     onSums: (groups) => found(groups),
   });
+  // A failed accounting stops the freshness look where it waits for the groups.
+  accounted.catch(lost);
   const at = edges[edges.length - 1] as number;
   // The newest samples are asked once the server has answered the sums, while the client reads
   // them and beside the closer looks (the groups are waited for only to look further back for
