@@ -37,6 +37,7 @@ describe('requests in flight (--concurrency)', () => {
 describe('a request slot is freed when the answer begins', () => {
   let server: Awaited<ReturnType<typeof serve>>;
   const order: string[] = [];
+  let busy = 0;
   beforeAll(async () => {
     server = await serve((req, res) => {
       let form = '';
@@ -45,6 +46,11 @@ describe('a request slot is freed when the answer begins', () => {
         const query = new URLSearchParams(form).get('query') ?? '';
         res.setHeader('content-type', 'application/json');
         const body = JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [1, query] }] } });
+        if (query === 'busy' && busy++ === 0) {
+          res.statusCode = 503;
+          res.end('busy');
+          return;
+        }
         if (query !== 'slow') {
           res.end(body);
           return;
@@ -77,5 +83,19 @@ describe('a request slot is freed when the answer begins', () => {
     const data = (await slow) as { result: { value: [number, string] }[] };
     expect(data.result[0]?.value[1]).toBe('slow');
     expect(order).toEqual(['slow answer begins', 'fast done', 'slow body ends']);
+  });
+
+  it('says the answer began once per request, not for an answer it asks again (a 503)', async () => {
+    const client = new PrometheusClient(
+      { url: server.url, headers: {}, timeoutMs: 5_000, retries: 2 },
+      { maxInFlight: 1, sleep: async () => undefined },
+    );
+    let answers = 0;
+    const data = (await client.call('api/v1/query', { query: 'busy', time: '1' }, 'POST', undefined, undefined, () => answers++)) as {
+      result: { value: [number, string] }[];
+    };
+    expect(data.result[0]?.value[1]).toBe('busy');
+    expect(client.stats.requests).toBe(2);
+    expect(answers).toBe(1);
   });
 });

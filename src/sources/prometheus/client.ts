@@ -134,11 +134,12 @@ export class PrometheusClient {
       try {
         this.stats.requests++;
         const res = await this.send(url, method, body);
-        onAnswer?.();
         this.endpoint.checkRedirect(res, what);
         status = res.statusCode;
         const ra = res.headers['retry-after'];
         retryAfter = Array.isArray(ra) ? ra[0] : ra;
+        // (An answer that will be asked again is no answer yet.)
+        if (!(RETRY_STATUS.has(status) && attempt < this.conn.retries)) onAnswer?.();
         stream = new ResultStream(onElement ?? ((e) => collected.push(e)), readElement);
         const size = await this.read(res, what, stream);
         this.progress?.({ kind: 'requests', what: this.where, done: this.stats.requests, bytes: this.stats.bytes });
