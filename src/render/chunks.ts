@@ -28,13 +28,15 @@ const BATCH = 256;
  */
 export function* jsonWithArray(head: object, key: string, items: Iterable<unknown>, tail: object, size = CHUNK_SIZE): Generator<string> {
   const open = JSON.stringify(head, null, 2);
+  // `{ [key]: batch }` laid out: these around the batch's items.
   const before = `{\n  ${JSON.stringify(key)}: [`;
+  const after = '\n  ]\n}';
   let chunk = `${open === '{}' ? '{' : `${open.slice(0, -2)},`}\n  ${JSON.stringify(key)}: [`;
   let first = true;
   let batch: unknown[] = [];
   const flush = () => {
     const text = JSON.stringify({ [key]: batch }, null, 2);
-    chunk += `${first ? '' : ','}${text.slice(before.length, text.length - 6)}`;
+    chunk += `${first ? '' : ','}${text.slice(before.length, text.length - after.length)}`;
     first = false;
     batch = [];
   };

@@ -263,8 +263,8 @@ function groupQuery(input: GroupAccountingInput, name: string, sel: string, step
     // series has no reading there. The same filter leaves out last samples below zero and NaN
     // (the raw samples would count them as 0, which adds nothing to a sum; a group left with none
     // at an edge goes series by series); one above 2^53 makes the sum too big to be exact. (No
-    // clamp: at 50k series it cost VictoriaMetrics about a tenth of the query's CPU.) HA copies:
-    // the highest lag, so a group reads as whole only when every copy has a reading.
+    // clamp: it was one more pass over every series of the answer.) HA copies: the highest lag,
+    // so a group reads as whole only when every copy has a reading.
     const seen = logical(
       input,
       `aggr_over_time(("present_over_time", "resets", "last_over_time", "lag"), ${sel}[${duration(stepMs + r)}])`,
