@@ -37,6 +37,7 @@ export function hasRealDate(text: string): boolean {
 
 /** Validates an IANA time zone name; throws a usage error otherwise. */
 export function checkTimeZone(zone: string): string {
+  if (zone === 'UTC') return zone; // the default: no need to load the time-zone database (~7 MB of RSS)
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return zone;
@@ -77,6 +78,17 @@ function formatter(zone: string): Intl.DateTimeFormat {
 
 /** The wall-clock reading of `ms` in `zone`. */
 export function wallClock(ms: number, zone: string): WallClock {
+  if (zone === 'UTC') {
+    const d = new Date(ms);
+    return {
+      year: d.getUTCFullYear(),
+      month: d.getUTCMonth() + 1,
+      day: d.getUTCDate(),
+      hour: d.getUTCHours(),
+      minute: d.getUTCMinutes(),
+      second: d.getUTCSeconds(),
+    };
+  }
   const out: WallClock = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
   for (const p of formatter(zone).formatToParts(new Date(ms))) {
     if (p.type in out) out[p.type as keyof WallClock] = Number(p.value);

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addCalendar, parseDuration, startOf } from '../../src/ledger/time.js';
+import { addCalendar, type CalendarUnit, parseDuration, startOf, wallClock } from '../../src/ledger/time.js';
 import { bucketEdges, parseStep, resolveWindow } from '../../src/ledger/periods.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -11,6 +12,35 @@ describe('durations', () => {
     expect(parseDuration('7d')).toBe(7 * 86_400_000);
     expect(parseDuration('7x')).toBeUndefined();
     expect(parseDuration('')).toBeUndefined();
+  });
+});
+
+describe('UTC without the time-zone database', () => {
+  // `UTC` is read with Date's UTC fields; `Etc/UTC` still goes through Intl: they must agree.
+  it('reads the same wall clock and calendar edges as Intl does for Etc/UTC', () => {
+    const units: CalendarUnit[] = ['hour', 'day', 'week', 'month', 'quarter', 'year'];
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: Date.UTC(2200, 0, 1) }),
+        fc.constantFrom(...units),
+        fc.integer({ min: -30, max: 30 }),
+        (ms, unit, n) => {
+          expect(wallClock(ms, 'UTC')).toEqual(wallClock(ms, 'Etc/UTC'));
+          const start = startOf(ms, unit, 'UTC');
+          expect(start).toBe(startOf(ms, unit, 'Etc/UTC'));
+          expect(addCalendar(start, unit, n, 'UTC')).toBe(addCalendar(start, unit, n, 'Etc/UTC'));
+        },
+      ),
+      { numRuns: 500 },
+    );
+    expect(wallClock(Date.UTC(2028, 1, 29, 23, 59, 59, 999), 'UTC')).toEqual({
+      year: 2028,
+      month: 2,
+      day: 29,
+      hour: 23,
+      minute: 59,
+      second: 59,
+    });
   });
 });
 
