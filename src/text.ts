@@ -29,3 +29,11 @@ export function terminalText(text: string): string {
 export function terminalCell(text: string): string {
   return text.replace(UNSAFE_CELL, escape);
 }
+
+/**
+ * A count with thousands separators, rounded to a whole number: `toLocaleString('en-US')` without
+ * ICU (several times faster, and it does not map ~7 MB of locale data into the process).
+ */
+export function formatTokens(n: number): string {
+  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}

@@ -12,6 +12,7 @@ import { contextBound } from './long-context.js';
 import { type HistogramUsage, histogramKey } from '../ledger/histograms.js';
 import type { SourceInfo } from '../sources/source.js';
 import { describeFx } from '../pricing/fx.js';
+import { formatTokens } from '../text.js';
 
 export type { UnpricedReason } from './price.js';
 
@@ -216,7 +217,7 @@ export function buildCostReport(usage: Usage, book: PriceBook, options: CostOpti
       finding(
         'UNPRICED_USAGE',
         'warning',
-        `${totals.unpricedTokens.toLocaleString('en-US')} tokens have no price and are not in the cost total: ${names.join('; ')}`,
+        `${formatTokens(totals.unpricedTokens)} tokens have no price and are not in the cost total: ${names.join('; ')}`,
       ),
     );
   }

@@ -39,10 +39,7 @@ export function round6(x: number): number | null {
   return Number.isFinite(x) ? Math.round(x * 1e6) / 1e6 : null;
 }
 
-/** Tokens with thousands separators (as `toLocaleString('en-US')`, several times faster). */
-export function formatTokens(n: number): string {
-  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
+export { formatTokens } from '../text.js';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
