@@ -113,11 +113,12 @@ export class ExpositionParser {
       this.carryBytes = undefined;
     }
     const lastNewline = bytes.lastIndexOf(10);
+    // Kept bytes are copied: the caller may read the next chunk into the same buffer.
     if (lastNewline < 0) {
-      this.carryBytes = bytes;
+      this.carryBytes = bytes === chunk ? Buffer.from(bytes) : bytes;
       return;
     }
-    if (lastNewline < bytes.length - 1) this.carryBytes = bytes.subarray(lastNewline + 1);
+    if (lastNewline < bytes.length - 1) this.carryBytes = Buffer.from(bytes.subarray(lastNewline + 1));
     if (this.lastKeyBytes === undefined) {
       this.pushText(bytes.toString('utf8', 0, lastNewline + 1));
       return;
