@@ -37,3 +37,12 @@ export function terminalCell(text: string): string {
 export function formatTokens(n: number): string {
   return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
+
+/**
+ * Order of text in output: by UTF-16 code unit, as `sort` does with `LC_ALL=C`. `localeCompare`
+ * follows the user's locale (LANG=sv_SE puts `aa` after `z`), so the same data gave rows, rules
+ * and price lists in another order on another machine.
+ */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,5 +1,6 @@
 import { sumTokens, TOKEN_TYPES, type TokenType } from '../model.js';
 import type { CostReport, ReportRow } from './report.js';
+import { compareText } from '../text.js';
 
 /**
  * The report with its time steps added up: one row per group (and per unpriced model), exact,
@@ -27,7 +28,7 @@ export function withoutSteps(report: CostReport): CostReport {
       Number(b.priced) - Number(a.priced) ||
       (a.totalCost === b.totalCost ? 0 : (a.totalCost ?? 0n) > (b.totalCost ?? 0n) ? -1 : 1) ||
       sumTokens(b.tokens) - sumTokens(a.tokens) ||
-      JSON.stringify(a.group).localeCompare(JSON.stringify(b.group)),
+      compareText(JSON.stringify(a.group), JSON.stringify(b.group)),
   );
   return { ...report, rows: list, step: undefined };
 }

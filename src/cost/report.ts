@@ -12,7 +12,7 @@ import { contextBound } from './long-context.js';
 import { type HistogramUsage, histogramKey } from '../ledger/histograms.js';
 import type { SourceInfo } from '../sources/source.js';
 import { describeFx } from '../pricing/fx.js';
-import { formatTokens } from '../text.js';
+import { formatTokens, compareText } from '../text.js';
 
 export type { UnpricedReason } from './price.js';
 
@@ -322,7 +322,7 @@ function foldTop(list: RowAcc[], top: number, by: readonly string[]): RowAcc[] {
   for (const { row } of list) {
     if (row.priced) spend.set(rowGroup(row), (spend.get(rowGroup(row)) ?? 0n) + (row.totalCost as bigint));
   }
-  const ranked = [...spend.entries()].sort((a, b) => (a[1] === b[1] ? a[0].localeCompare(b[0]) : a[1] > b[1] ? -1 : 1));
+  const ranked = [...spend.entries()].sort((a, b) => (a[1] === b[1] ? compareText(a[0], b[0]) : a[1] > b[1] ? -1 : 1));
   if (ranked.length <= top) return list;
   const keep = new Set(ranked.slice(0, top).map(([k]) => k));
   const out: RowAcc[] = [];
@@ -365,5 +365,5 @@ function compareRows(a: RowAcc, b: RowAcc): number {
   const ta = sumTokens(a.row.tokens);
   const tb = sumTokens(b.row.tokens);
   if (ta !== tb) return tb - ta;
-  return JSON.stringify(a.row.group).localeCompare(JSON.stringify(b.row.group));
+  return compareText(JSON.stringify(a.row.group), JSON.stringify(b.row.group));
 }

@@ -1,5 +1,6 @@
 import { incompleteError, usageError } from '../errors.js';
 import type { Matcher } from './matchers.js';
+import { compareText } from '../text.js';
 
 /** Dimensions that come from the dialect rather than from a label of the same name. */
 export const CANONICAL_DIMENSIONS = ['model', 'provider', 'operation', 'gateway', 'dialect'] as const;
@@ -87,7 +88,7 @@ export function closest(name: string, candidates: readonly string[]): string[] {
   return candidates
     .map((c) => ({ c, d: editDistance(name.toLowerCase(), c.toLowerCase()) }))
     .filter((x) => x.d <= limit)
-    .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
+    .sort((a, b) => a.d - b.d || compareText(a.c, b.c))
     .slice(0, 3)
     .map((x) => x.c);
 }

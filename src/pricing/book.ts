@@ -6,6 +6,7 @@ import { type NameForm, nameForms } from './names.js';
 import { providerInfo, providerOfLabel, type ProviderInfo } from './providers.js';
 import type { FxTable } from './fx.js';
 import type { ModelData, PricingFileData, RateData } from './schema.js';
+import { compareText } from '../text.js';
 
 /** Billing tiers a source may label a request with; `standard` is the default rates. */
 export const SERVICE_TIERS = ['standard', 'batch', 'flex', 'priority'] as const;
@@ -362,7 +363,7 @@ export class PriceBook {
 
   /** Every model, sorted by provider and id. */
   list(): ModelPrice[] {
-    return [...this.models.values()].sort((a, b) => a.provider.localeCompare(b.provider) || a.id.localeCompare(b.id));
+    return [...this.models.values()].sort((a, b) => compareText(a.provider, b.provider) || compareText(a.id, b.id));
   }
 
   /** Every entry, of any provider and layer, that some form of the name reaches: what `pricing show` lists as not chosen. */

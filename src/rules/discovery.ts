@@ -7,6 +7,7 @@ import type { SampleSink } from '../ledger/sink.js';
 import type { Labels, Sample } from '../model.js';
 import type { PriceBook } from '../pricing/book.js';
 import { DEFAULT_PRICING } from '../pricing/load.js';
+import { compareText } from '../text.js';
 
 /** One dialect found in the data: its metrics, and the label names its series carry. */
 export interface DialectUse {
@@ -107,7 +108,7 @@ export class DiscoveryCollector implements SampleSink {
     return {
       source,
       dialects: [...this.uses.values()],
-      keys: [...this.keys.values()].sort((a, b) => keyOf(a).localeCompare(keyOf(b))),
+      keys: [...this.keys.values()].sort((a, b) => compareText(keyOf(a), keyOf(b))),
       providersKnown: true,
       census: this.census,
       replicaLabels,

@@ -80,3 +80,26 @@ describe('report --format jsonl', () => {
     expect(r.stdout).toBe('');
   });
 });
+
+describe('row order whatever the locale', () => {
+  it('orders tied rows by code unit, the same under LANG=C, en_US, sv_SE and da_DK', async () => {
+    // Four teams with the same tokens of one model: the same cost, so their order is by name.
+    // Collation would put `å` first in English, `aa` after `z` in Danish.
+    const text = ['aa', 'z', 'å', 'B']
+      .map((team) => `llm_tokens_in{model="gpt-4o-mini",team="${team}"} 1000\nllm_tokens_out{model="gpt-4o-mini",team="${team}"} 100\n`)
+      .join('');
+    const args = ['report', '--file', '-', '--by', 'team', '--format', 'csv'];
+    const runs = await Promise.all(
+      ['C', 'en_US.UTF-8', 'sv_SE.UTF-8', 'da_DK.UTF-8'].map((lang) => run(args, { stdin: text, env: { LANG: lang, LC_ALL: lang } })),
+    );
+    for (const r of runs) {
+      expect(r.code).toBe(0);
+      expect(
+        r.stdout
+          .split('\n')
+          .slice(1, 5)
+          .map((l) => l.split(',')[2]),
+      ).toEqual(['B', 'aa', 'z', 'å']);
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { usageError } from '../../errors.js';
 import { numberToDecimal, type ContextTierData, type ModelData, type PricingFileData, type RateData } from '../schema.js';
+import { compareText } from '../../text.js';
 
 /**
  * @pydantic/genai-prices data (the providers list its package embeds, or its data.json) in our
@@ -148,7 +149,7 @@ function rates(prices: unknown, where: string, dropped: Set<string>): RateData[]
     out[out.length - 1] = { ...byHour.rate, ...(last.from === undefined ? {} : { from: last.from }) };
     dropped.add('time-of-day prices (the price in force for most of the day is kept)');
   } else if (byHour) dropped.add('time-of-day prices (the price in force for most of the day is kept)');
-  return out.sort((a, b) => (a.from ?? '').localeCompare(b.from ?? ''));
+  return out.sort((a, b) => compareText(a.from ?? '', b.from ?? ''));
 }
 
 /** The providers list (or `{providers: […]}`) as our price file. */

@@ -1,6 +1,7 @@
 import type { BudgetResult } from '../../budget/evaluate.js';
 import type { SourceInfo } from '../../sources/source.js';
 import { estimateText, moneyText } from '../format.js';
+import { compareText } from '../../text.js';
 
 /** What `budget check` renders: every budget's result as of one instant. */
 export interface BudgetView {
@@ -49,5 +50,5 @@ const STATUS_ORDER: Record<BudgetResult['status'], number> = {
 
 /** Worst first, then by name. */
 export function byStatus(results: readonly BudgetResult[]): BudgetResult[] {
-  return [...results].sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || a.instance.localeCompare(b.instance));
+  return [...results].sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || compareText(a.instance, b.instance));
 }

@@ -8,7 +8,7 @@ import type { PriceBook } from '../../pricing/book.js';
 import { selector } from './queries.js';
 import type { PrometheusClient, ServerFlavour, VectorSample } from './client.js';
 import { newestSamples } from './freshness.js';
-import { formatTokens } from '../../text.js';
+import { formatTokens, compareText } from '../../text.js';
 
 /** Labels with more distinct values than this make `--by` tables (and Prometheus) suffer. */
 export const CARDINALITY_WARNING = 1000;
@@ -84,7 +84,7 @@ export async function inspectServer(
     result.freshness = await freshnessOf(client, info.flavour, classifier, names, { now, lookbackMs }, series);
     findings.push(...freshnessFindings(result.freshness, now));
   }
-  result.models.sort((a, b) => a.name.localeCompare(b.name));
+  result.models.sort((a, b) => compareText(a.name, b.name));
   for (const m of result.models) m.pricedAs = book.model(m.name)?.id ?? null;
   findings.push(...surveyFindings(result));
   result.retention = await probeRetention(client, names[0] as string, now);
@@ -152,7 +152,7 @@ async function surveySeries(
     }
     for (const [dialect, count] of dialects) result.metrics.push({ name, dialect, series: count });
   }
-  result.labels = [...labelValues.entries()].map(([name, v]) => ({ name, values: v.size })).sort((a, b) => a.name.localeCompare(b.name));
+  result.labels = [...labelValues.entries()].map(([name, v]) => ({ name, values: v.size })).sort((a, b) => compareText(a.name, b.name));
   result.models = [...models.entries()].map(([name, series]) => ({ name, series, pricedAs: null }));
   return { labelValues, series: seen };
 }
@@ -190,7 +190,7 @@ async function freshnessOf(
   const thresholdMs = stalenessThreshold(undefined, intervals[intervals.length >> 1]);
   const list = (m: Map<string, number>): Newest[] =>
     [...m.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
+      .sort(([a], [b]) => compareText(a, b))
       .map(([name, t]) => ({ name, newest: Number.isFinite(t) ? new Date(t).toISOString() : null, stale: !(t >= now - thresholdMs) }));
   return { dialect: list(byDialect), gateway: list(byGateway), thresholdMs };
 }
