@@ -55,7 +55,8 @@ export function detectReplicaLabels(series: Iterable<{ name: string; labels: Lab
  * before another's reads a stale value without it counting as a reset. A drop is a reset when the
  * replica that reports it saw its own counter go down, or when the value fell to half or less
  * (far more than any clock skew between replicas). After a reset, a replica's next sample belongs
- * to the new counter: it was taken after the reset.
+ * to the new counter: it was taken after the reset. At an instant several replicas report, the
+ * highest gives the reading; the result does not depend on the order of `replicas`.
  */
 export function mergeReplicas(replicas: readonly { times: ArrayLike<number>; values: ArrayLike<number> }[]): {
   times: number[];
@@ -66,10 +67,14 @@ export function mergeReplicas(replicas: readonly { times: ArrayLike<number>; val
     return { times: Array.from(only.times), values: Array.from(only.values) };
   }
   const order: [number, number, number][] = [];
-  replicas.forEach((r, k) => {
+  // Copies in an order of their own content, not the server's (which varies between answers).
+  [...replicas].sort(byContent).forEach((r, k) => {
     for (let i = 0; i < r.times.length; i++) order.push([r.times[i] as number, k, r.values[i] as number]);
   });
-  order.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  // At an instant several copies report, the lowest counter value first and invalid ones last
+  // (the highest copy then gives the reading, as `max without (replica)` does on a server): the
+  // order in which a server lists the copies must not change the readings.
+  order.sort((a, b) => a[0] - b[0] || byValue(a[2], b[2]) || a[1] - b[1]);
   const times: number[] = [];
   const values: number[] = [];
   let level = Number.NaN;
@@ -102,6 +107,26 @@ export function mergeReplicas(replicas: readonly { times: ArrayLike<number>; val
     }
   }
   return { times, values };
+}
+
+/** Copies by their samples, time and value in turn (then the shorter first). */
+function byContent(
+  a: { times: ArrayLike<number>; values: ArrayLike<number> },
+  b: { times: ArrayLike<number>; values: ArrayLike<number> },
+): number {
+  for (let i = 0; i < a.times.length && i < b.times.length; i++) {
+    const d = (a.times[i] as number) - (b.times[i] as number) || byValue(a.values[i] as number, b.values[i] as number);
+    if (d !== 0) return d;
+  }
+  return a.times.length - b.times.length;
+}
+
+/** Counter values ascending, then values no counter holds (NaN last): a total order. */
+function byValue(x: number, y: number): number {
+  const bad = Number(!isCounterValue(x)) - Number(!isCounterValue(y));
+  if (bad !== 0 || x === y) return bad;
+  if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) ? (Number.isNaN(y) ? 0 : 1) : -1;
+  return x < y ? -1 : 1;
 }
 
 /** The one-line notice that HA replica copies were counted once. */
