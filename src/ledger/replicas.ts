@@ -56,7 +56,9 @@ export function detectReplicaLabels(series: Iterable<{ name: string; labels: Lab
  * replica that reports it saw its own counter go down, or when the value fell to half or less
  * (far more than any clock skew between replicas). After a reset, a replica's next sample belongs
  * to the new counter: it was taken after the reset. At an instant several replicas report, the
- * highest gives the reading; the result does not depend on the order of `replicas`.
+ * highest gives the reading, unless one of them went down from its own last value (a reset: the
+ * others' old values at that instant are stale); the result does not depend on the order of
+ * `replicas`.
  */
 export function mergeReplicas(replicas: readonly { times: ArrayLike<number>; values: ArrayLike<number> }[]): {
   times: number[];
@@ -69,7 +71,8 @@ export function mergeReplicas(replicas: readonly { times: ArrayLike<number>; val
   const order: [number, number, number][] = [];
   // Copies in an order of their own content, not the server's (which varies between answers).
   [...replicas].sort(byContent).forEach((r, k) => {
-    for (let i = 0; i < r.times.length; i++) order.push([r.times[i] as number, k, r.values[i] as number]);
+    // (+ 0: -0 and 0 are one value, whichever copy comes first.)
+    for (let i = 0; i < r.times.length; i++) order.push([r.times[i] as number, k, (r.values[i] as number) + 0]);
   });
   // At an instant several copies report, the lowest counter value first and invalid ones last
   // (the highest copy then gives the reading, as `max without (replica)` does on a server): the
@@ -79,6 +82,8 @@ export function mergeReplicas(replicas: readonly { times: ArrayLike<number>; val
   const values: number[] = [];
   let level = Number.NaN;
   let epoch = 0;
+  /** When a replica last saw its own counter go down. */
+  let ownResetAt = Number.NaN;
   const epochOf = new Map<number, number>();
   const last = new Map<number, number>();
   for (const [t, k, v] of order) {
@@ -91,12 +96,15 @@ export function mergeReplicas(replicas: readonly { times: ArrayLike<number>; val
     if (Number.isNaN(level)) {
       level = v;
     } else if ((epochOf.get(k) ?? epoch) < epoch) {
-      level = Math.max(level, v); // the first sample since another replica saw a reset
+      // The first sample since another replica saw a reset: the new counter's, unless it was taken
+      // at the very instant a replica saw its own counter go down and does not go down itself.
+      if (t !== ownResetAt || (own !== undefined && v < own)) level = Math.max(level, v);
     } else if (v >= level) {
       level = v;
     } else if ((own !== undefined && v < own) || v <= level / 2) {
       epoch++;
       level = v; // a reset
+      if (own !== undefined && v < own) ownResetAt = t;
     } // else: a stale reading, a moment older than the level; it adds nothing
     epochOf.set(k, epoch);
     last.set(k, v);
