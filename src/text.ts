@@ -30,17 +30,40 @@ export function terminalCell(text: string): string {
   return text.replace(UNSAFE_CELL, escape);
 }
 
-/**
- * A count with thousands separators, rounded to a whole number: `toLocaleString('en-US')` without
- * ICU (several times faster, and it does not map ~7 MB of locale data into the process).
- */
+const grouped = (digits: string) => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
+/** Tokens for a table: a whole number with thousands separators. */
 export function formatTokens(n: number): string {
-  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return grouped(String(Math.round(n)));
+}
+
+/** `1.2345e+21` as `1234500000000000000000`. */
+function wholeDigits(abs: number): string {
+  const [mantissa = '', exponent = '0'] = String(abs).split('e+');
+  return mantissa.replace('.', '').padEnd(Number(exponent) + 1, '0');
 }
 
 /**
- * Order of text in output: by UTF-16 code unit, as `sort` does with `LC_ALL=C`. `localeCompare`
- * follows the user's locale (LANG=sv_SE puts `aa` after `z`), so the same data gave rows, rules
+ * A count in a message as `toLocaleString('en-US')` writes it (thousands separators, at most three
+ * decimals), without ICU: that call maps ~7 MB of locale data into the process.
+ */
+export function formatCount(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  const abs = Math.abs(n);
+  // From 1e21 on, toFixed writes an exponent: its shortest digits, then zeros (a whole number).
+  // Else the shortest digits that read back as this double when they have at most three decimals
+  // (1e15 + 0.1 is not "…000.125"), or three decimals rounded.
+  const shortest = String(abs);
+  const plain = !shortest.includes('e') && !/\.\d{4}/.test(shortest);
+  const [whole = '0', fraction = ''] = abs >= 1e21 ? [wholeDigits(abs)] : (plain ? shortest : abs.toFixed(3)).split('.');
+  const decimals = fraction.replace(/0+$/, '');
+  const text = grouped(whole) + (decimals === '' ? '' : `.${decimals}`);
+  return n < 0 && /[1-9]/.test(text) ? `-${text}` : text;
+}
+
+/**
+ * Order of text in output: by UTF-16 code unit (JavaScript's default sort order). `localeCompare`
+ * follows the user's locale (LANG=da_DK puts `aa` after `z`), so the same data gave rows, rules
  * and price lists in another order on another machine.
  */
 export function compareText(a: string, b: string): number {

@@ -9,7 +9,7 @@ import { staleness } from '../ledger/freshness.js';
 import { type Period, type PeriodPlan, periodBounds } from '../ledger/periods.js';
 import { decimalToFemto, femtoToNumber } from '../money.js';
 import type { Budget, Budgets } from './load.js';
-import { formatTokens } from '../text.js';
+import { formatCount } from '../text.js';
 
 /** `incomplete`: usage in scope has no price, so the spend is not known. */
 export type BudgetStatus = 'ok' | 'warn' | 'breached' | 'breached-by-forecast' | 'no-data' | 'incomplete' | 'stale';
@@ -218,7 +218,7 @@ function evaluateSpend(
       finding(
         'UNPRICED_IN_SCOPE',
         'error',
-        `${common.instance}: ${formatTokens(unpriced)} tokens in scope have no price, so the spend is not known`,
+        `${common.instance}: ${formatCount(unpriced)} tokens in scope have no price, so the spend is not known`,
       ),
     );
   }
@@ -300,7 +300,7 @@ function evaluateBurn(
   const findings: Finding[] = [];
   const unpriced = windows.length > 0 ? scope.unpricedBetween(options.at - Math.max(...burn.windowsMs), options.at) : 0;
   if (unpriced > 0)
-    findings.push(finding('UNPRICED_IN_SCOPE', 'error', `${common.instance}: ${formatTokens(unpriced)} tokens in scope have no price`));
+    findings.push(finding('UNPRICED_IN_SCOPE', 'error', `${common.instance}: ${formatCount(unpriced)} tokens in scope have no price`));
   if (breached) {
     findings.push(
       finding(

@@ -8,7 +8,7 @@ import { TOKEN_TYPES, type TokenType } from '../model.js';
 import type { PriceBook } from '../pricing/book.js';
 import { providerOfLabel } from '../pricing/providers.js';
 import type { Invoice } from './invoice.js';
-import { formatTokens } from '../text.js';
+import { formatCount } from '../text.js';
 
 /**
  * Our computed cost against what someone else says it cost — the gateway's own cost counter, or
@@ -194,7 +194,7 @@ function causes(c: Cell, kind: 'counter' | 'invoice', currency: string, setting:
   const t = c.theirs;
   if (o && o.unpricedTokens > 0)
     out.push(
-      `unpriced model: ${formatTokens(o.unpricedTokens)} tokens of ${[...o.unpricedModels].join(', ')} have no price, so ours leaves them out`,
+      `unpriced model: ${formatCount(o.unpricedTokens)} tokens of ${[...o.unpricedModels].join(', ')} have no price, so ours leaves them out`,
     );
   if (!o && kind === 'invoice' && c.values.length > 0 && c.values.every((v) => v === ''))
     out.push('a charge for no model: web search, code execution, or a line without a model');

@@ -12,7 +12,7 @@ import {
   type TypePrices,
 } from '../pricing/book.js';
 import { convertFemto, fxRateAt } from '../pricing/fx.js';
-import { formatTokens } from '../text.js';
+import { formatCount } from '../text.js';
 
 /** Why some tokens have no price. */
 export type UnpricedReason =
@@ -110,7 +110,7 @@ function rates(p: TypePrices): string {
 }
 
 function longContextNote(provider: string, id: string, rate: Rate, currency: string): { key: string; text: string } {
-  const tiers = rate.context.map((c) => `above ${formatTokens(c.above)} input tokens: ${rates(c)}`).join('; ');
+  const tiers = rate.context.map((c) => `above ${formatCount(c.above)} input tokens: ${rates(c)}`).join('; ');
   return {
     key: `${provider}/${id}`,
     text: `${id} (${provider}): base rate ${rates(rate)} ${currency} per 1M; a request ${tiers} per 1M for the whole request`,

@@ -12,7 +12,7 @@ import { contextBound } from './long-context.js';
 import { type HistogramUsage, histogramKey } from '../ledger/histograms.js';
 import type { SourceInfo } from '../sources/source.js';
 import { describeFx } from '../pricing/fx.js';
-import { formatTokens, compareText } from '../text.js';
+import { formatCount, compareText } from '../text.js';
 
 export type { UnpricedReason } from './price.js';
 
@@ -217,7 +217,7 @@ export function buildCostReport(usage: Usage, book: PriceBook, options: CostOpti
       finding(
         'UNPRICED_USAGE',
         'warning',
-        `${formatTokens(totals.unpricedTokens)} tokens have no price and are not in the cost total: ${names.join('; ')}`,
+        `${formatCount(totals.unpricedTokens)} tokens have no price and are not in the cost total: ${names.join('; ')}`,
       ),
     );
   }

@@ -2,7 +2,7 @@ import type { Classifier } from '../dialects/classifier.js';
 import type { Classified } from '../dialects/spec.js';
 import { incompleteError } from '../errors.js';
 import { type Finding, finding } from '../findings.js';
-import { terminalText, formatTokens } from '../text.js';
+import { terminalText, formatCount } from '../text.js';
 import { addTokens, type Labels, RAW_TOKEN_TYPES, type RawTokenType, type Sample, type TokenCounts, zeroTokens } from '../model.js';
 import {
   accountSeries,
@@ -597,7 +597,7 @@ function countingFindings(decided: { models: string[] }, repeated: number): Find
       finding(
         'REPEATED_METRIC',
         'info',
-        `${formatTokens(repeated)} cache tokens were reported twice (LiteLLM's provider cache counters repeat its cached and cache-creation counters); counted once`,
+        `${formatCount(repeated)} cache tokens were reported twice (LiteLLM's provider cache counters repeat its cached and cache-creation counters); counted once`,
       ),
     );
   }

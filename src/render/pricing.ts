@@ -6,7 +6,7 @@ import { formatMoney } from './format.js';
 import { hiddenNote, type LayoutColumn, renderTable } from './layout.js';
 import type { Renderer } from './options.js';
 import { painter, wrap } from './terminal.js';
-import { terminalCell as neutralise, formatTokens } from '../text.js';
+import { terminalCell as neutralise, formatCount } from '../text.js';
 
 const HEAD = ['Input', 'Cached in', 'Cache write', 'Output'];
 
@@ -21,7 +21,7 @@ function extras(r: RateText | null): string {
   if (r === null) return '';
   const short = (p: Partial<Record<(typeof TOKEN_TYPES)[number], string | null>>) => TOKEN_TYPES.map((t) => p[t] ?? '–').join('/');
   const parts = Object.entries(r.tiers ?? {}).map(([k, v]) => `${k} ${short(v)}`);
-  for (const c of r.context ?? []) parts.push(`>${formatTokens(c.above)} ${short(c)}`);
+  for (const c of r.context ?? []) parts.push(`>${formatCount(c.above)} ${short(c)}`);
   return parts.join(' · ');
 }
 

@@ -8,7 +8,7 @@ import type { PriceBook } from '../../pricing/book.js';
 import { selector } from './queries.js';
 import type { PrometheusClient, ServerFlavour, VectorSample } from './client.js';
 import { newestSamples } from './freshness.js';
-import { formatTokens, compareText } from '../../text.js';
+import { formatCount, compareText } from '../../text.js';
 
 /** Labels with more distinct values than this make `--by` tables (and Prometheus) suffer. */
 export const CARDINALITY_WARNING = 1000;
@@ -224,7 +224,7 @@ function surveyFindings(result: DoctorResult): Finding[] {
   for (const l of result.labels) {
     if (l.values > CARDINALITY_WARNING) {
       findings.push(
-        finding('HIGH_CARDINALITY', 'warning', `label ${l.name} has ${formatTokens(l.values)} values: fine for --match, heavy for --by`),
+        finding('HIGH_CARDINALITY', 'warning', `label ${l.name} has ${formatCount(l.values)} values: fine for --match, heavy for --by`),
       );
     }
   }
