@@ -79,6 +79,8 @@ function formatter(zone: string): Intl.DateTimeFormat {
 /** The wall-clock reading of `ms` in `zone`. */
 export function wallClock(ms: number, zone: string): WallClock {
   if (zone === 'UTC') {
+    // (Intl throws on a time that is no date; so does this.)
+    if (!Number.isFinite(ms)) throw new RangeError(`Invalid time value: ${ms}`);
     const d = new Date(ms);
     return {
       year: d.getUTCFullYear(),

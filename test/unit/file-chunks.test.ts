@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -93,5 +93,20 @@ describe('report --file on a file of many chunks', () => {
       expect(json.totals.tokens.input).toBe(3_000_000);
       expect(json.coverage.series).toBe(3000);
     }
+  });
+
+  it('closes the file when a line deep in it is malformed (exit 3, naming the file and line)', async () => {
+    const good = Array.from(
+      { length: 20_000 },
+      (_, i) => `${NAME}{gen_ai_token_type="input",gen_ai_request_model="gpt-4o",team="t${i}"} 1`,
+    );
+    const path = join(dir, 'broken.prom');
+    writeFileSync(path, [...good, `${NAME}{gen_ai_token_type="input" 1`, ...good.slice(0, 100)].join('\n') + '\n');
+    const open = () => readdirSync('/proc/self/fd').length;
+    const before = open();
+    const r = await runMain(['report', '--file', path, '--format', 'json']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('broken.prom:20001: expected');
+    expect(open()).toBe(before);
   });
 });

@@ -21,7 +21,7 @@ describe('UTC without the time-zone database', () => {
     const units: CalendarUnit[] = ['hour', 'day', 'week', 'month', 'quarter', 'year'];
     fc.assert(
       fc.property(
-        fc.integer({ min: 0, max: Date.UTC(2200, 0, 1) }),
+        fc.integer({ min: Date.UTC(1600, 0, 1), max: Date.UTC(9999, 11, 1) }),
         fc.constantFrom(...units),
         fc.integer({ min: -30, max: 30 }),
         (ms, unit, n) => {
@@ -41,6 +41,8 @@ describe('UTC without the time-zone database', () => {
       minute: 59,
       second: 59,
     });
+    expect(() => wallClock(Number.NaN, 'UTC')).toThrow(RangeError);
+    expect(() => wallClock(Number.NaN, 'Etc/UTC')).toThrow(RangeError);
   });
 });
 
