@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runMain } from '../helpers/inprocess.js';
-import { type RunningServer, startPrometheusWith, startVictoriaMetricsWith } from '../helpers/servers.js';
+import { startPrometheusWith, startVictoriaMetricsWith } from '../helpers/servers.js';
+import { useServer } from '../helpers/server-suite.js';
 
 // Hourly scrapes (a batch gateway, a slow exporter): the staleness threshold follows the scrape
 // interval the server shows (four intervals), as it does from a file, so a day that ends an hour
@@ -22,13 +23,7 @@ describe.each([
   ['Prometheus 2.42', () => startPrometheusWith(lines)],
   ['VictoriaMetrics', () => startVictoriaMetricsWith(lines, 2, (T0 + 37) * 1000)],
 ])('%s with hourly scrapes', (_name, startServer) => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer();
-  }, 120_000);
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const server = useServer(startServer);
 
   it.each([[[]], [['--per-series']]])('59 minutes after the last scrape is fresh, five hours is stale (%j)', async (extra) => {
     const fresh = await runMain(['report', '--prometheus', server.url, ...FRESH_DAY, ...extra]);

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runMain } from '../helpers/inprocess.js';
-import { type RunningServer, startPrometheusWith, startVictoriaMetricsWith } from '../helpers/servers.js';
+import { startPrometheusWith, startVictoriaMetricsWith } from '../helpers/servers.js';
+import { useServer } from '../helpers/server-suite.js';
 
 // Values no counter holds, stored in a real server: they arrive in the API's JSON as "+Inf",
 // "-Inf" and "NaN" and must be skipped like in a file — never a reset, never money.
@@ -25,13 +26,7 @@ describe.each([
   ['Prometheus 2.42', () => startPrometheusWith(lines)],
   ['VictoriaMetrics', () => startVictoriaMetricsWith(lines, 2, (T0 + 600) * 1000)],
 ])('%s holding ±Inf and NaN samples', (_name, startServer) => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer();
-  }, 120_000);
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const server = useServer(startServer);
 
   it('bills the counter as a file would: 130 tokens for gpt-4o-mini (born at 100, then +10, +15, +5), no reset, an INVALID_SAMPLES error', async () => {
     const r = await runMain(['report', '--prometheus', server.url, ...WINDOW, '--format', 'json']);

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStep } from '../../src/ledger/periods.js';
 import { reportAsJson } from '../helpers/report.js';
-import { type RunningServer, startPrometheusWith, startVictoriaMetricsWith } from '../helpers/servers.js';
+import { startPrometheusWith, startVictoriaMetricsWith } from '../helpers/servers.js';
+import { useServer } from '../helpers/server-suite.js';
 
 // gpt-5.4 through agentgateway: a whole request above 271,999 input tokens costs $5 / $0.50 /
 // $22.50 instead of $2.50 / $0.25 / $15 per 1M. Samples at 00:30 (all zero), 01:30 and, after a
@@ -186,13 +187,7 @@ describe('long-context tiers bounded by request-size histograms', () => {
     ['Prometheus 2.42', () => startPrometheusWith(lines(true))],
     ['VictoriaMetrics', () => startVictoriaMetricsWith(lines(true), 3 + 3 * 4, T0)],
   ])('on %s', (_name, start) => {
-    let server: RunningServer;
-    beforeAll(async () => {
-      server = await start();
-    }, 120_000);
-    afterAll(async () => {
-      await server?.stop();
-    });
+    const server = useServer(start);
 
     it('reads the buckets of that model with the same edge readings and gives the same bound', async () => {
       const json = await reportAsJson({

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseStep } from '../../src/ledger/periods.js';
 import { openMetricsOf, productionHistory, truthByDay } from '../generators/production.js';
 import { runMain } from '../helpers/inprocess.js';
 import { reportAsJson } from '../helpers/report.js';
-import { type RunningServer, startPrometheusWith, startVictoriaMetricsWith } from '../helpers/servers.js';
+import { startPrometheusWith, startVictoriaMetricsWith } from '../helpers/servers.js';
+import { useServer } from '../helpers/server-suite.js';
 import { byDay, differences } from '../helpers/days.js';
 
 // The production-shaped history (test/generators/production.ts) on real servers: pod churn with
@@ -23,13 +24,7 @@ describe.each([
   ['Prometheus 2.42', () => startPrometheusWith(openMetricsOf(history.series))],
   ['VictoriaMetrics', () => startVictoriaMetricsWith(openMetricsOf(history.series), history.series.length, first)],
 ])('%s with a production-shaped history', (_name, startServer) => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer();
-  }, 120_000);
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const server = useServer(startServer);
 
   it.each(['UTC', 'Europe/Berlin', 'Asia/Kolkata'])('every %s day and gateway|model is exact to the token', async (zone) => {
     const json = await reportAsJson({

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runMain } from '../helpers/inprocess.js';
-import { type RunningServer, startPrometheusWith, startVictoriaMetricsWith } from '../helpers/servers.js';
+import { startPrometheusWith, startVictoriaMetricsWith } from '../helpers/servers.js';
+import { useServer } from '../helpers/server-suite.js';
 
 // Two HA copies of each counter. One copy of gpt-4o-mini holds a 1e300 sample: VictoriaMetrics
 // then stores that copy's other samples as 0 (one decimal exponent per block), and lists the two
@@ -33,13 +34,7 @@ describe.each([
   ['Prometheus 2.42', () => startPrometheusWith(lines)],
   ['VictoriaMetrics', () => startVictoriaMetricsWith(lines, 2, (T0 + 600) * 1000)],
 ])('%s: HA copies listed in any order', (_name, startServer) => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer();
-  }, 120_000);
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const server = useServer(startServer);
 
   it('gives the same tokens on every run, summed and series by series', async () => {
     for (const extra of [[], ['--per-series']]) {

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseStep } from '../../src/ledger/periods.js';
 import { reportAsJson } from '../helpers/report.js';
-import { type RunningServer, startPrometheusWith, startVictoriaMetricsWith } from '../helpers/servers.js';
+import { startPrometheusWith, startVictoriaMetricsWith } from '../helpers/servers.js';
+import { useServer } from '../helpers/server-suite.js';
 
 // One group (one model) whose pods stop at different days, scraped hourly at :30. Summed on the
 // server, a day edge after a pod's last sample has no reading for it: the group's readings there
@@ -97,13 +98,7 @@ describe.each([
   ['Prometheus 2.42', () => startPrometheusWith(lines)],
   ['VictoriaMetrics', () => startVictoriaMetricsWith(lines, 17, (T2 - HOUR / 2) * 1000)],
 ])('%s: pods of one group that stop inside the window', (_name, startServer) => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer();
-  }, 120_000);
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const server = useServer(startServer);
   const prometheus = () => ({ url: server.url, headers: {}, timeoutMs: 30_000, retries: 1 });
 
   it('bills each day to the token, summed on the server and series by series (stops at three day edges)', async () => {
