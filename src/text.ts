@@ -2,6 +2,7 @@
  * Text from outside (label values, metric names, file contents, HTTP bodies) made safe for the
  * place it goes. A terminal must never receive an escape sequence, a bare carriage return, a
  * bell or a bidirectional override from a label; each is shown as a visible escape instead.
+ * Also how output writes counts and orders text, the same on every machine and without ICU.
  */
 
 /**

@@ -165,9 +165,9 @@ export class Classifier {
    * The bucket lines of one histogram differ only in `le`, and a history repeats them: the answer
    * is kept per metric and label text without a final `le` pair (the last one asked first: a
    * histogram's lines come together), for the first 1,000 histograms: a snapshot never asks
-   * twice, and 10,000 keys held ~3 MB that made V8 grow its young generation sooner (~5 MB of peak RSS
-   * on a 1M-line snapshot); a history of more histograms decides the rest from the text (~10%
-   * slower decisions at 8,000 interleaved histograms, measured on the classifier alone).
+   * twice, and 10,000 keys held ~3 MB that made V8 grow its young generation sooner (~5 MB of
+   * peak RSS on a 1M-line snapshot); a history of more histograms decides the rest from the text
+   * (~10% slower decisions at 8,000 interleaved histograms, measured on the classifier alone).
    */
   private mayWant(name: string, line: string): boolean {
     const open = line.indexOf('{');
