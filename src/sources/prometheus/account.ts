@@ -395,7 +395,9 @@ async function settleBirths(input: ServerAccountingInput, all: readonly Logical[
       if (baselines.has(s.key)) {
         s.anomalous.add(i); // an older baseline: the raw samples say how much is new
       } else {
-        s.perSlice[i] = s.last[i + 1] as number;
+        const used = s.last[i + 1] as number;
+        s.perSlice[i] = used;
+        if (used !== Math.floor(used)) s.coverage.fractionalIncrements++;
         s.born.add(i);
       }
     }

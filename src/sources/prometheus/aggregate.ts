@@ -187,7 +187,7 @@ async function readGroups(input: GroupAccountingInput, scope: Scope): Promise<Ma
   const { edges } = scope;
   const maxPoints = input.maxPoints ?? 11_000;
   const groups = new Map<string, Group>();
-  const work: { name: string; firstEdge: number; n: number; stepMs: number }[] = [];
+  const work: RunPart[] = [];
   for (const run of sliceRuns(edges)) {
     for (let from = 0; from < run.slices; from += maxPoints - 1) {
       const n = Math.min(maxPoints - 1, run.slices - from);
@@ -199,24 +199,128 @@ async function readGroups(input: GroupAccountingInput, scope: Scope): Promise<Ma
   const onAnswer = () => {
     if (++answered === work.length && scope.depth === 0) input.onAnswered?.();
   };
-  await inPool(work, input.concurrency ?? 2, async ({ name, firstEdge, n, stepMs }) => {
-    const start = edges[firstEdge] as number;
-    const sel = selectorWith(name, scope.narrow.get(name) ?? []);
-    const query = groupQuery(input, name, sel, stepMs, readingWindow(edges));
-    const extra = fused(input, name) ? stopLabelsOf(input, name) : [];
-    const each = (series: RangeSeries) => {
-      const labels = stripOurs(series.metric);
-      // A stopped series' lag comes with its own labels' values, joined (the rest come summed by group).
-      const joined = labels[ID];
-      delete labels[ID];
-      const id = extra.length > 0 && labels.rollup === 'lag' ? identity(labels, extra, joined) : undefined;
-      const g = groupOf(input, groups, scope, name, labels);
-      if (g) ingest(g, series, start, stepMs, firstEdge, n, id);
-    };
-    await input.client.queryRange(query, start, start + n * stepMs, stepMs, each, onAnswer);
-  });
+  await inPool(work, input.concurrency ?? 2, (item) =>
+    fused(input, item.name) ? readFusedRun(input, scope, groups, item, onAnswer) : readPlainRun(input, scope, groups, item, onAnswer),
+  );
   if (work.length === 0 && scope.depth === 0) input.onAnswered?.();
   return groups;
+}
+
+/** One run of slices of one metric, its points from `firstEdge`. */
+interface RunPart {
+  name: string;
+  firstEdge: number;
+  n: number;
+  stepMs: number;
+}
+
+/** VictoriaMetrics' run: every rollup in one pass. */
+async function readFusedRun(input: GroupAccountingInput, scope: Scope, groups: Map<string, Group>, run: RunPart, onAnswer: () => void) {
+  const { edges } = scope;
+  const { name, firstEdge, n, stepMs } = run;
+  const start = edges[firstEdge] as number;
+  const sel = selectorWith(name, scope.narrow.get(name) ?? []);
+  const query = fusedQuery(input, name, sel, stepMs, readingWindow(edges));
+  const extra = stopLabelsOf(input, name);
+  const each = (series: RangeSeries) => {
+    const labels = stripOurs(series.metric);
+    // A stopped series' lag comes with its own labels' values, joined (the rest come summed by group).
+    const joined = labels[ID];
+    delete labels[ID];
+    const id = extra.length > 0 && labels.rollup === 'lag' ? identity(labels, extra, joined) : undefined;
+    const g = groupOf(input, groups, scope, name, labels);
+    if (g) ingest(g, series, start, stepMs, firstEdge, n, id);
+  };
+  await input.client.queryRange(query, start, start + n * stepMs, stepMs, each, onAnswer);
+}
+
+/**
+ * Prometheus' run, in two queries: presence and resets (`x`) first, then the readings' sum and
+ * count in one sum (`sc`, see `readingsEncoded`), whose encoding needs the most series present.
+ * Prometheus reads the samples again for every selector of a query, and `x`'s pass over the slices
+ * is the one every answer needs: the readings take one pass more, not two. Where the encoding
+ * cannot carry a sum (a value that is no whole number, a sum too big to be exact), the run's
+ * readings are asked for again as a plain sum and count.
+ */
+async function readPlainRun(input: GroupAccountingInput, scope: Scope, groups: Map<string, Group>, run: RunPart, onAnswer: () => void) {
+  const { edges } = scope;
+  const { name, firstEdge, n, stepMs } = run;
+  const start = edges[firstEdge] as number;
+  const end = start + n * stepMs;
+  const sel = selectorWith(name, scope.narrow.get(name) ?? []);
+  const r = readingWindow(edges);
+  let most = 0;
+  const plain = (series: RangeSeries) => {
+    const g = groupOf(input, groups, scope, name, stripOurs(series.metric));
+    if (!g) return;
+    ingest(g, series, start, stepMs, firstEdge, n);
+    if (series.metric[Q] === 'x') for (const v of series.values) most = Math.max(most, v % FLAG);
+  };
+  await input.client.queryRange(plainQuery(input, name, sel, stepMs, r, ['x']), start, end, stepMs, plain);
+  const base = encodingBase(most);
+  let whole = true;
+  const encoded = (series: RangeSeries) => {
+    const g = groupOf(input, groups, scope, name, stripOurs(series.metric));
+    if (g && !readingsEncoded(g, series, start, stepMs, firstEdge, n, base)) whole = false;
+  };
+  const sc = tag(by('sum', input.groupLabels.get(name) ?? [], `(${logical(input, reading(sel, r))}) * ${base} + 1`), Q, 'sc');
+  await input.client.queryRange(sc, start, end, stepMs, encoded, onAnswer);
+  if (!whole) await input.client.queryRange(plainQuery(input, name, sel, stepMs, r, ['sl', 'cl']), start, end, stepMs, plain);
+}
+
+/**
+ * The base of the readings' encoding: each series with a reading adds `reading × base + 1`, so a
+ * group's sum is `sum × base + count` while the count is below the base (it is at most the series
+ * present, which `x` counted) and the whole below 2^53. An odd base: readings whose sum is no whole
+ * number leave a sum that is none either (with a base of 2^k, halves would carry into the count).
+ */
+export function encodingBase(mostPresent: number): number {
+  const m = Math.max(3, mostPresent + 1);
+  return m % 2 === 1 ? m : m + 1;
+}
+
+/**
+ * A run's `sc` answer for one group into its sums and counts of readings; false where the encoding
+ * does not hold (the run's readings are then asked for as they are).
+ */
+function readingsEncoded(
+  g: Group,
+  series: RangeSeries,
+  start: number,
+  stepMs: number,
+  firstEdge: number,
+  n: number,
+  base: number,
+): boolean {
+  let whole = true;
+  for (let p = 0; p < series.times.length; p++) {
+    const k = Math.round(((series.times[p] as number) * 1000 - start) / stepMs);
+    if (k < 0 || k > n) continue;
+    const edge = firstEdge + k;
+    // (Every reading is also a series present in the slice ending at its edge.)
+    const got = decodeReadings(series.values[p] as number, base, k > 0 ? (g.u[edge - 1] as number) : base - 1);
+    if (!got) {
+      whole = false;
+      continue;
+    }
+    g.sl[edge] = got.sum;
+    g.cl[edge] = got.count;
+  }
+  return whole;
+}
+
+/**
+ * One group's `sc` value at an edge (`reading × base + 1` summed over its series with a reading)
+ * as the sum and the count of those readings, when it carries them exactly: a whole number below
+ * 2^53 (every term then added exactly; a sum of readings that is no whole number leaves a value
+ * that is none either, the base being odd), and a count of 1 to `present`, the series present
+ * there (below the base). Undefined otherwise.
+ */
+export function decodeReadings(value: number, base: number, present: number): { sum: number; count: number } | undefined {
+  if (!Number.isSafeInteger(value) || value < 1) return undefined;
+  const count = value % base;
+  if (count < 1 || count > present) return undefined;
+  return { sum: (value - count) / base, count };
 }
 
 /** `sum by (labels)` and the like, or the plain aggregation when there are no labels. */
@@ -246,48 +350,59 @@ function fused(input: GroupAccountingInput, name: string): boolean {
 }
 
 /**
- * One run's query for one metric: per group and edge, the sum and count of readings; per slice,
- * the series present in it or in the reading window before it, and those with a reset there.
+ * VictoriaMetrics' run query for one metric: per group and edge, the sum of last samples and the
+ * series present; per slice, those with a reset; the series with no reading at an edge.
  */
-function groupQuery(input: GroupAccountingInput, name: string, sel: string, stepMs: number, r: number): string {
+function fusedQuery(input: GroupAccountingInput, name: string, sel: string, stepMs: number, r: number): string {
+  const labels = input.groupLabels.get(name) ?? [];
+  // VictoriaMetrics decodes every block of a series in the range for each rollup expression, so
+  // there is one: over the slice and the reading window before it, per series, presence, resets,
+  // the last sample and how long before the edge it came (`lag`). A series whose last sample is
+  // within the reading window has a reading at the edge, and when all of a group's series do,
+  // the sum of last samples is the sum of readings. Only lags of a reading window or more are
+  // kept (a filter per rollup, joined on its label): a group has a lag at an edge when one of its
+  // series has no reading there. The same filter leaves out last samples below zero and NaN
+  // (the raw samples would count them as 0, which adds nothing to a sum; a group left with none
+  // at an edge goes series by series); one above 2^53 makes the sum too big to be exact. (No
+  // clamp: it was one more pass over every series of the answer.) HA copies: the highest lag,
+  // so a group reads as whole only when every copy has a reading.
+  const seen = logical(input, `aggr_over_time(("present_over_time", "resets", "last_over_time", "lag"), ${sel}[${duration(stepMs + r)}])`);
+  let kept = `${seen} >= on(rollup) group_left() ${perRollup(r / 1000)}`;
+  // The lags name their series by their other labels' values, joined in one label (cleared from
+  // the other rollups): one pass over the answer, whatever the number of labels.
+  const extra = stopLabelsOf(input, name);
+  if (extra.length > 0) {
+    const names = extra.map((l) => JSON.stringify(l)).join(', ');
+    kept = `label_replace(label_join(${kept}, "${ID}", ${JSON.stringify(ID_SEPARATOR)}, ${names}), "${ID}", "", "rollup", "present_over_time|resets|last_over_time")`;
+  }
+  return tag(by('sum', extra.length > 0 ? [...labels, 'rollup', ID] : [...labels, 'rollup'], kept), Q, 'seen');
+}
+
+/**
+ * Parts of a run query without fused rollups: the readings' sum (`sl`) and count (`cl`); per slice,
+ * the series present in it or in the reading window before it, and those with a reset there (`x`).
+ */
+function plainQuery(
+  input: GroupAccountingInput,
+  name: string,
+  sel: string,
+  stepMs: number,
+  r: number,
+  which: readonly ('sl' | 'cl' | 'x')[],
+): string {
   const labels = input.groupLabels.get(name) ?? [];
   // Prometheus 2.x range selectors are closed [t − r, t]; VictoriaMetrics' are (t − r, t].
   const open = input.flavour === 'victoriametrics' ? 0 : 1;
-  if (fused(input, name)) {
-    // VictoriaMetrics decodes every block of a series in the range for each rollup expression, so
-    // there is one: over the slice and the reading window before it, per series, presence, resets,
-    // the last sample and how long before the edge it came (`lag`). A series whose last sample is
-    // within the reading window has a reading at the edge, and when all of a group's series do,
-    // the sum of last samples is the sum of readings. Only lags of a reading window or more are
-    // kept (a filter per rollup, joined on its label): a group has a lag at an edge when one of its
-    // series has no reading there. The same filter leaves out last samples below zero and NaN
-    // (the raw samples would count them as 0, which adds nothing to a sum; a group left with none
-    // at an edge goes series by series); one above 2^53 makes the sum too big to be exact. (No
-    // clamp: it was one more pass over every series of the answer.) HA copies: the highest lag,
-    // so a group reads as whole only when every copy has a reading.
-    const seen = logical(
-      input,
-      `aggr_over_time(("present_over_time", "resets", "last_over_time", "lag"), ${sel}[${duration(stepMs + r)}])`,
-    );
-    let kept = `${seen} >= on(rollup) group_left() ${perRollup(r / 1000)}`;
-    // The lags name their series by their other labels' values, joined in one label (cleared from
-    // the other rollups): one pass over the answer, whatever the number of labels.
-    const extra = stopLabelsOf(input, name);
-    if (extra.length > 0) {
-      const names = extra.map((l) => JSON.stringify(l)).join(', ');
-      kept = `label_replace(label_join(${kept}, "${ID}", ${JSON.stringify(ID_SEPARATOR)}, ${names}), "${ID}", "", "rollup", "present_over_time|resets|last_over_time")`;
-    }
-    return tag(by('sum', extra.length > 0 ? [...labels, 'rollup', ID] : [...labels, 'rollup'], kept), Q, 'seen');
-  }
   const read = logical(input, reading(sel, r));
   const resets = logical(input, `clamp_max(resets(${sel}[${duration(stepMs + r - open)}]), 1)`);
-  const parts = [
-    tag(by('sum', labels, read), Q, 'sl'),
-    tag(by('count', labels, read), Q, 'cl'),
-    tag(by('sum', labels, `${resets} * ${FLAG} + 1`), Q, 'x'),
-  ];
-  // Copies read apart: where two copies of a series have readings, one may be stale.
-  if (input.replicaLabels.length > 0) parts.push(tag(by('count', labels, reading(sel, r)), Q, 'cc'));
+  const parts: string[] = [];
+  if (which.includes('sl')) parts.push(tag(by('sum', labels, read), Q, 'sl'));
+  if (which.includes('cl')) parts.push(tag(by('count', labels, read), Q, 'cl'));
+  if (which.includes('x')) {
+    parts.push(tag(by('sum', labels, `${resets} * ${FLAG} + 1`), Q, 'x'));
+    // Copies read apart: where two copies of a series have readings, one may be stale.
+    if (input.replicaLabels.length > 0) parts.push(tag(by('count', labels, reading(sel, r)), Q, 'cc'));
+  }
   return parts.join(' or ');
 }
 
