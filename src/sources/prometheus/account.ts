@@ -78,6 +78,12 @@ export interface ServerAccountingInput {
    * does not (it stays the reference they are tested against).
    */
   fuse?: boolean;
+  /**
+   * Account every series from its raw samples, without asking for readings first: for a closer
+   * look where most series of the groups reset (a gateway's restart), whose readings would only
+   * send them all to raw samples one round trip later. Not with replica labels.
+   */
+  rawFirst?: boolean;
 }
 
 export interface SeriesUsage {
@@ -133,6 +139,7 @@ interface Logical {
 
 /** Runs the plan against the server and returns exact tokens per logical series and slice. */
 export async function accountOnServer(input: ServerAccountingInput): Promise<ServerUsage> {
+  if (input.rawFirst === true && input.replicas?.dedupe !== true) return accountFromRaw(input);
   const edgeReadings = await readEdges(input);
   const at = input.edges.at(-1) as number;
   const newest = input.freshness === false ? [] : await newestSamples(input.client, input.flavour, input.names, at, edgeReadings);
@@ -156,17 +163,7 @@ export async function accountOnServer(input: ServerAccountingInput): Promise<Ser
 /** Series the freshness query found that had no sample in the window: no readings, no usage. */
 function quietSeries(newest: readonly SeriesFreshness[], readings: readonly Reading[], edges: readonly number[]): Reading[] {
   const known = new Set(readings.map((r) => seriesKey(r.name, r.labels, undefined)));
-  return newest
-    .filter((f) => !known.has(seriesKey(f.name, f.labels, undefined)))
-    .map((f) => ({
-      name: f.name,
-      labels: f.labels,
-      last: new Float64Array(edges.length).fill(Number.NaN),
-      count: new Float64Array(edges.length - 1),
-      present: new Set(),
-      resets: new Set(),
-      invalid: new Set(),
-    }));
+  return newest.filter((f) => !known.has(seriesKey(f.name, f.labels, undefined))).map((f) => emptyReading(f.name, f.labels, edges));
 }
 
 /** The newest sample per logical series (the newest of its copies) and its scrape interval. */
@@ -455,17 +452,34 @@ async function settleRange(
   j: number,
   replicaLabels: readonly string[],
 ): Promise<void> {
-  const { client, edges } = input;
+  const name = (involved[0] as Logical).name;
+  const sel = selector(name, sharedLabels(involved.flatMap((s) => s.members)));
+  const raw = await rawSamples(input, sel, input.edges[i] as number, input.edges[j + 1] as number);
+  await settleFromRaw(input, involved, i, j, raw, replicaLabels);
+}
+
+/** The raw samples of a selector in (from, to] and the hour before (each copy's last value there is its baseline). */
+async function rawSamples(input: ServerAccountingInput, sel: string, from: number, to: number): Promise<MatrixSeries[]> {
+  const raw = await input.client.query(`${sel}[${duration(to - from + BASELINE_WINDOW_MS + 1000)}]`, to);
+  if (raw.resultType !== 'matrix') throw sourceError(`${input.client.where}: expected raw samples (a matrix) for ${sel}`);
+  return raw.result as MatrixSeries[];
+}
+
+/** Slices i…j of these series of one metric from their raw samples (`rawSamples` over those slices). */
+async function settleFromRaw(
+  input: ServerAccountingInput,
+  involved: Logical[],
+  i: number,
+  j: number,
+  raw: readonly MatrixSeries[],
+  replicaLabels: readonly string[],
+): Promise<void> {
+  const { edges } = input;
   const name = (involved[0] as Logical).name;
   const from = edges[i] as number;
   const to = edges[j + 1] as number;
   const before = BASELINE_WINDOW_MS;
-  const sel = selector(name, sharedLabels(involved.flatMap((s) => s.members)));
-  const raw = await client.query(`${sel}[${duration(to - from + before + 1000)}]`, to);
-  if (raw.resultType !== 'matrix') throw sourceError(`${client.where}: expected raw samples (a matrix) for ${sel}`);
-  const copies = groupBy(raw.result as MatrixSeries[], (r) =>
-    seriesKey(name, withoutLabels(stripOurs(r.metric), replicaLabels), undefined),
-  );
+  const copies = groupBy(raw, (r) => seriesKey(name, withoutLabels(stripOurs(r.metric), replicaLabels), undefined));
   const streams = new Map<string, { times: number[]; values: number[] }>();
   for (const s of involved) {
     const members = (copies.get(s.key) ?? []).map((r) => samplesOf(r, from - before, to));
@@ -492,6 +506,46 @@ async function settleRange(
     s.coverage.invalidSamples += coverage.invalidSamples;
     s.coverage.fractionalIncrements += coverage.fractionalIncrements;
   }
+}
+
+/**
+ * `rawFirst`: every series of each metric's selector from one raw fetch over the window (and the
+ * hour before): the series are those the samples name; one with no sample before the window is
+ * born, or has an older baseline, as in `settleFromRaw`.
+ */
+async function accountFromRaw(input: ServerAccountingInput): Promise<ServerUsage> {
+  const { edges } = input;
+  const series: SeriesUsage[] = [];
+  for (const name of input.names) {
+    const raw = await rawSamples(input, input.selectors?.[name] ?? selector(name), edges[0] as number, edges.at(-1) as number);
+    const readings = raw.map((r) => emptyReading(name, stripOurs(r.metric), edges));
+    const logical = combine(readings, [], edges);
+    if (logical.length > 0) await settleFromRaw(input, logical, 0, edges.length - 2, raw, []);
+    for (const s of logical) {
+      s.coverage.births += s.born.size;
+      series.push({
+        name,
+        labels: s.labels,
+        perSlice: s.perSlice,
+        coverage: s.coverage,
+        freshness: { newest: Number.NaN, intervalMs: undefined },
+      });
+    }
+  }
+  return { series, replicas: undefined };
+}
+
+/** A series known by its labels, with no readings. */
+function emptyReading(name: string, labels: Labels, edges: readonly number[]): Reading {
+  return {
+    name,
+    labels,
+    last: new Float64Array(edges.length).fill(Number.NaN),
+    count: new Float64Array(edges.length - 1),
+    present: new Set(),
+    resets: new Set(),
+    invalid: new Set(),
+  };
 }
 
 /** A series' raw samples in (from, to], in ms. */

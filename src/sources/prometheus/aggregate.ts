@@ -911,7 +911,7 @@ async function settleAnomalies(input: GroupAccountingInput, scope: Scope, groups
       ),
     ];
     const keys = new Set(members.map((g) => g.key));
-    const settled = await settleRange(input, scope, name, i, j, narrow, keys);
+    const settled = await settleRange(input, scope, name, i, j, narrow, keys, mostlyReset(members, i, j));
     for (const g of members) {
       const r = settled.get(g.key);
       for (let s = i; s <= j; s++) {
@@ -923,7 +923,23 @@ async function settleAnomalies(input: GroupAccountingInput, scope: Scope, groups
   });
 }
 
-/** Tokens per slice i…j of these groups of one metric: finer sums, or series by series. */
+/** Whether most of the series present in slices i…j of these groups reset there (a gateway's restart). */
+function mostlyReset(members: readonly Group[], i: number, j: number): boolean {
+  let resets = 0;
+  let present = 0;
+  for (const g of members) {
+    for (let s = i; s <= j; s++) {
+      resets += g.x[s] as number;
+      present += g.u[s] as number;
+    }
+  }
+  return present > 0 && 2 * resets >= present;
+}
+
+/**
+ * Tokens per slice i…j of these groups of one metric: finer sums, or series by series (from raw
+ * samples at once when most of them reset: their readings would not settle them).
+ */
 async function settleRange(
   input: GroupAccountingInput,
   scope: Scope,
@@ -932,6 +948,7 @@ async function settleRange(
   j: number,
   narrow: LabelMatch[],
   keys: ReadonlySet<string>,
+  rawFirst: boolean,
 ): Promise<Map<string, { perSlice: Float64Array; coverage: Coverage }>> {
   const edges = scope.edges.slice(i, j + 2);
   const out = new Map<string, { perSlice: Float64Array; coverage: Coverage }>();
@@ -970,6 +987,7 @@ async function settleRange(
     selectors: { [name]: selectorWith(name, narrow) },
     freshness: false,
     fuse: fused(input, name),
+    rawFirst,
   });
   const labels = input.groupLabels.get(name) ?? [];
   for (const s of usage.series) {
