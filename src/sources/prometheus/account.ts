@@ -1,4 +1,3 @@
-import { sourceError } from '../../errors.js';
 import { accountSeries, type Coverage, emptyCoverage, isCounterValue } from '../../ledger/accounting.js';
 import {
   DEFAULT_REPLICA_POLICY,
@@ -10,7 +9,7 @@ import {
 } from '../../ledger/replicas.js';
 import { seriesKey } from '../../ledger/store.js';
 import { emptyLabels, type Labels } from '../../model.js';
-import type { MatrixSeries, PrometheusClient, ServerFlavour } from './client.js';
+import type { PrometheusClient, ServerFlavour } from './client.js';
 import type { RangeSeries } from './series.js';
 import { newestSamples, type SeriesFreshness } from './freshness.js';
 import {
@@ -459,10 +458,8 @@ async function settleRange(
 }
 
 /** The raw samples of a selector in (from, to] and the hour before (each copy's last value there is its baseline). */
-async function rawSamples(input: ServerAccountingInput, sel: string, from: number, to: number): Promise<MatrixSeries[]> {
-  const raw = await input.client.query(`${sel}[${duration(to - from + BASELINE_WINDOW_MS + 1000)}]`, to);
-  if (raw.resultType !== 'matrix') throw sourceError(`${input.client.where}: expected raw samples (a matrix) for ${sel}`);
-  return raw.result as MatrixSeries[];
+async function rawSamples(input: ServerAccountingInput, sel: string, from: number, to: number): Promise<RangeSeries[]> {
+  return input.client.samples(`${sel}[${duration(to - from + BASELINE_WINDOW_MS + 1000)}]`, to);
 }
 
 /** Slices i…j of these series of one metric from their raw samples (`rawSamples` over those slices). */
@@ -471,7 +468,7 @@ async function settleFromRaw(
   involved: Logical[],
   i: number,
   j: number,
-  raw: readonly MatrixSeries[],
+  raw: readonly RangeSeries[],
   replicaLabels: readonly string[],
 ): Promise<void> {
   const { edges } = input;
@@ -549,14 +546,14 @@ function emptyReading(name: string, labels: Labels, edges: readonly number[]): R
 }
 
 /** A series' raw samples in (from, to], in ms. */
-function samplesOf(r: MatrixSeries, from: number, to: number): { times: number[]; values: number[] } {
+function samplesOf(r: RangeSeries, from: number, to: number): { times: number[]; values: number[] } {
   const times: number[] = [];
   const values: number[] = [];
-  for (const [t, v] of r.values) {
-    const ms = Math.round(t * 1000);
+  for (let i = 0; i < r.times.length; i++) {
+    const ms = Math.round((r.times[i] as number) * 1000);
     if (ms > from && ms <= to) {
       times.push(ms);
-      values.push(parseValue(v));
+      values.push(r.values[i] as number);
     }
   }
   return { times, values };

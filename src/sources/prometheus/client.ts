@@ -262,15 +262,30 @@ export class PrometheusClient {
     each?: (series: RangeSeries) => void,
     onAnswer?: () => void,
   ): Promise<RangeSeries[]> {
-    const what = `${this.where}/api/v1/query_range`;
     const form = { query, start: seconds(startMs), end: seconds(endMs), step: seconds(stepMs), partial_response: 'false', nocache: '1' };
+    return this.matrix('api/v1/query_range', form, each, onAnswer);
+  }
+
+  /** Raw samples: an instant query of a range selector, its series as columns (times in seconds). */
+  async samples(query: string, timeMs: number): Promise<RangeSeries[]> {
+    return this.matrix('api/v1/query', { query, time: seconds(timeMs), partial_response: 'false', nocache: '1' });
+  }
+
+  /** A matrix answer's series as columns, each handed to `each` as it is read (else returned). */
+  private async matrix(
+    path: string,
+    form: Record<string, string>,
+    each?: (series: RangeSeries) => void,
+    onAnswer?: () => void,
+  ): Promise<RangeSeries[]> {
+    const what = `${this.where}/${path}`;
     const columns = (e: unknown): RangeSeries => {
       const s = (e as Partial<RangeSeries> | null)?.times instanceof Float64Array ? (e as RangeSeries) : toColumns(e);
       if (!s) throw sourceError(`${what}: malformed response (a result that is not a series)`);
       return s;
     };
     const onElement = each ? (e: unknown) => each(columns(e)) : undefined;
-    const data = (await this.call('api/v1/query_range', form, 'POST', onElement, seriesFromBytes, onAnswer)) as {
+    const data = (await this.call(path, form, 'POST', onElement, seriesFromBytes, onAnswer)) as {
       resultType?: string;
       result?: unknown;
     };
