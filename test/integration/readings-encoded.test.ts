@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runMain } from '../helpers/inprocess.js';
 import { startPrometheusWith, startVictoriaMetricsWith } from '../helpers/servers.js';
@@ -31,6 +34,9 @@ const lines = [
   '# EOF',
 ];
 const WINDOW = ['--since', '2026-11-09T23:00:00Z', '--until', '2026-11-10T03:00:00Z'];
+const FILE = join(mkdtempSync(join(tmpdir(), 'tokenspend-encoded-')), 'history.om');
+writeFileSync(FILE, `${lines.join('\n')}\n`);
+const STEPS = [[[]], [['--step', '1h']], [['--step', '20m']]];
 const TRUTH = { frac: 93.5, big: 3_500_000_000_001_210, plain: 720, other: 12 };
 
 function byModel(json: any): Record<string, number> {
@@ -45,15 +51,18 @@ describe.each([
 ])('%s: readings the encoded sum cannot carry', (_name, startServer) => {
   const server = useServer(startServer);
 
-  it.each([[[]], [['--step', '1h']], [['--step', '20m']]])('agree with series by series and the truth (%j)', async (step) => {
-    const args = ['report', '--prometheus', server.url, ...WINDOW, ...step, '--by', 'model', '--format', 'json'];
-    const sums = JSON.parse((await runMain(args)).stdout);
-    const each = JSON.parse((await runMain([...args, '--per-series'])).stdout);
+  it.each(STEPS)('agree with series by series, the file and the truth (%j)', async (step) => {
+    const args = [...WINDOW, ...step, '--by', 'model', '--format', 'json'];
+    const sums = JSON.parse((await runMain(['report', '--prometheus', server.url, ...args])).stdout);
+    const each = JSON.parse((await runMain(['report', '--prometheus', server.url, ...args, '--per-series'])).stdout);
+    const file = JSON.parse((await runMain(['report', '--file', FILE, ...args])).stdout);
     expect(sums.source[0].accounting).toBe('groups');
     expect(byModel(sums)).toEqual(TRUTH);
     expect(byModel(each)).toEqual(TRUTH);
+    expect(byModel(file)).toEqual(TRUTH);
     const rows = (json: any) => json.rows.map((r: any) => [r.group.model, r.start, r.tokens.input, r.tokens.output]);
     expect(rows(sums)).toEqual(rows(each));
+    expect(rows(sums)).toEqual(rows(file));
     expect(sums.warnings.map((w: any) => w.code)).toEqual(each.warnings.map((w: any) => w.code));
   });
 });

@@ -923,7 +923,10 @@ async function settleAnomalies(input: GroupAccountingInput, scope: Scope, groups
   });
 }
 
-/** Whether most of the series present in slices i…j of these groups reset there (a gateway's restart). */
+/**
+ * Whether the resets in slices i…j of these groups are at least half the series present there (a
+ * gateway's restart; on VictoriaMetrics a series that reset twice counts twice).
+ */
 function mostlyReset(members: readonly Group[], i: number, j: number): boolean {
   let resets = 0;
   let present = 0;
