@@ -177,8 +177,12 @@ async function settleScope(input: GroupAccountingInput, scope: Scope): Promise<M
   const anomalies: Open[] = [];
   const replicated = input.replicaLabels.length > 0;
   for (const g of groups.values()) sortSlices(g, replicated, replicated && fused(input, g.name), pending, anomalies);
-  await settlePending(input, scope, pending, anomalies);
-  await settleAnomalies(input, scope, groups, anomalies);
+  // The looks at births and stops side by side with the closer looks at the anomalies already
+  // known (each settles slices of its own groups); what the looks leave unsettled is looked at
+  // closer after them.
+  const late: Open[] = [];
+  await Promise.all([settlePending(input, scope, pending, late), settleAnomalies(input, scope, groups, anomalies)]);
+  if (late.length > 0) await settleAnomalies(input, scope, groups, late);
   return groups;
 }
 
