@@ -68,11 +68,9 @@ describe.each([
     expect(byModel.totals.totalCost).toBe(whole.totals.totalCost);
     expect(byAll.totals.tokens).toEqual(whole.totals.tokens);
     expect(byAll.source[0].requests.requests).toBe(byModel.source[0].requests.requests);
-    // Daily steps over whole days: buildinfo, metric names, labels, the run's range queries (on
-    // Prometheus two: presence and resets, then the readings), the anomalies (a closer look at
-    // gw-eu's restart, two range queries more there), and the freshness lookups (a scan too here:
-    // the history ends minutes before the window).
-    expect(byModel.source[0].requests.requests).toBeLessThanOrEqual(13);
+    // Daily steps over whole days: buildinfo, metric names, one range query, the anomalies, and
+    // the freshness lookups (a scan too here: the history ends minutes before the window).
+    expect(byModel.source[0].requests.requests).toBeLessThanOrEqual(11);
   });
 
   it.each([

@@ -239,92 +239,22 @@ async function readFusedRun(input: GroupAccountingInput, scope: Scope, groups: M
 }
 
 /**
- * Prometheus' run, in two queries: presence and resets (`x`) first, then the readings' sum and
- * count in one sum (`sc`, see `readingsEncoded`), whose encoding needs the most series present.
- * Prometheus reads the samples again for every selector of a query, and `x`'s pass over the slices
- * is the one every answer needs: the readings take one pass more, not two. Where the encoding
- * cannot carry a sum (a value that is no whole number, a sum too big to be exact), the run's
- * readings are asked for again as a plain sum and count.
+ * Prometheus' run (and VictoriaMetrics' where its rollups cannot be fused): one query, the
+ * readings' sum and count, presence and resets. (Two queries would read different data on a live
+ * server; one sum carrying both the sum and the count of the readings cannot tell a fractional
+ * reading from a series: see BENCHMARKS.md, issue 14, eighth pass.)
  */
 async function readPlainRun(input: GroupAccountingInput, scope: Scope, groups: Map<string, Group>, run: RunPart, onAnswer: () => void) {
   const { edges } = scope;
   const { name, firstEdge, n, stepMs } = run;
   const start = edges[firstEdge] as number;
-  const end = start + n * stepMs;
   const sel = selectorWith(name, scope.narrow.get(name) ?? []);
-  const r = readingWindow(edges);
-  let most = 0;
-  const plain = (series: RangeSeries) => {
+  const each = (series: RangeSeries) => {
     const g = groupOf(input, groups, scope, name, stripOurs(series.metric));
-    if (!g) return;
-    ingest(g, series, start, stepMs, firstEdge, n);
-    if (series.metric[Q] === 'x') for (const v of series.values) most = Math.max(most, v % FLAG);
+    if (g) ingest(g, series, start, stepMs, firstEdge, n);
   };
-  await input.client.queryRange(plainQuery(input, name, sel, stepMs, r, ['x']), start, end, stepMs, plain);
-  const base = encodingBase(most);
-  let whole = true;
-  const encoded = (series: RangeSeries) => {
-    const g = groupOf(input, groups, scope, name, stripOurs(series.metric));
-    if (g && !readingsEncoded(g, series, start, stepMs, firstEdge, n, base)) whole = false;
-  };
-  const sc = tag(by('sum', input.groupLabels.get(name) ?? [], `(${logical(input, reading(sel, r))}) * ${base} + 1`), Q, 'sc');
-  await input.client.queryRange(sc, start, end, stepMs, encoded, onAnswer);
-  if (!whole) await input.client.queryRange(plainQuery(input, name, sel, stepMs, r, ['sl', 'cl']), start, end, stepMs, plain);
-}
-
-/**
- * The base of the readings' encoding: each series with a reading adds `reading × base + 1`, so a
- * group's sum is `sum × base + count` while the count is below the base (it is at most the series
- * present, which `x` counted) and the whole below 2^53. An odd base: readings whose sum is no whole
- * number leave a sum that is none either (with a base of 2^k, halves would carry into the count).
- */
-export function encodingBase(mostPresent: number): number {
-  const m = Math.max(3, mostPresent + 1);
-  return m % 2 === 1 ? m : m + 1;
-}
-
-/**
- * A run's `sc` answer for one group into its sums and counts of readings; false where the encoding
- * does not hold (the run's readings are then asked for as they are).
- */
-function readingsEncoded(
-  g: Group,
-  series: RangeSeries,
-  start: number,
-  stepMs: number,
-  firstEdge: number,
-  n: number,
-  base: number,
-): boolean {
-  let whole = true;
-  for (let p = 0; p < series.times.length; p++) {
-    const k = Math.round(((series.times[p] as number) * 1000 - start) / stepMs);
-    if (k < 0 || k > n) continue;
-    const edge = firstEdge + k;
-    // (Every reading is also a series present in the slice ending at its edge.)
-    const got = decodeReadings(series.values[p] as number, base, k > 0 ? (g.u[edge - 1] as number) : base - 1);
-    if (!got) {
-      whole = false;
-      continue;
-    }
-    g.sl[edge] = got.sum;
-    g.cl[edge] = got.count;
-  }
-  return whole;
-}
-
-/**
- * One group's `sc` value at an edge (`reading × base + 1` summed over its series with a reading)
- * as the sum and the count of those readings, when it carries them exactly: a whole number below
- * 2^53 (every term then added exactly; a sum of readings that is no whole number leaves a value
- * that is none either, the base being odd), and a count of 1 to `present`, the series present
- * there (below the base). Undefined otherwise.
- */
-export function decodeReadings(value: number, base: number, present: number): { sum: number; count: number } | undefined {
-  if (!Number.isSafeInteger(value) || value < 1) return undefined;
-  const count = value % base;
-  if (count < 1 || count > present) return undefined;
-  return { sum: (value - count) / base, count };
+  const query = plainQuery(input, name, sel, stepMs, readingWindow(edges));
+  await input.client.queryRange(query, start, start + n * stepMs, stepMs, each, onAnswer);
 }
 
 /** `sum by (labels)` and the like, or the plain aggregation when there are no labels. */
@@ -383,30 +313,22 @@ function fusedQuery(input: GroupAccountingInput, name: string, sel: string, step
 }
 
 /**
- * Parts of a run query without fused rollups: the readings' sum (`sl`) and count (`cl`); per slice,
- * the series present in it or in the reading window before it, and those with a reset there (`x`).
+ * A run query without fused rollups: the readings' sum (`sl`) and count (`cl`); per slice, the
+ * series present in it or in the reading window before it, and those with a reset there (`x`).
  */
-function plainQuery(
-  input: GroupAccountingInput,
-  name: string,
-  sel: string,
-  stepMs: number,
-  r: number,
-  which: readonly ('sl' | 'cl' | 'x')[],
-): string {
+function plainQuery(input: GroupAccountingInput, name: string, sel: string, stepMs: number, r: number): string {
   const labels = input.groupLabels.get(name) ?? [];
   // Prometheus 2.x range selectors are closed [t − r, t]; VictoriaMetrics' are (t − r, t].
   const open = input.flavour === 'victoriametrics' ? 0 : 1;
   const read = logical(input, reading(sel, r));
   const resets = logical(input, `clamp_max(resets(${sel}[${duration(stepMs + r - open)}]), 1)`);
-  const parts: string[] = [];
-  if (which.includes('sl')) parts.push(tag(by('sum', labels, read), Q, 'sl'));
-  if (which.includes('cl')) parts.push(tag(by('count', labels, read), Q, 'cl'));
-  if (which.includes('x')) {
-    parts.push(tag(by('sum', labels, `${resets} * ${FLAG} + 1`), Q, 'x'));
-    // Copies read apart: where two copies of a series have readings, one may be stale.
-    if (input.replicaLabels.length > 0) parts.push(tag(by('count', labels, reading(sel, r)), Q, 'cc'));
-  }
+  const parts = [
+    tag(by('sum', labels, read), Q, 'sl'),
+    tag(by('count', labels, read), Q, 'cl'),
+    tag(by('sum', labels, `${resets} * ${FLAG} + 1`), Q, 'x'),
+  ];
+  // Copies read apart: where two copies of a series have readings, one may be stale.
+  if (input.replicaLabels.length > 0) parts.push(tag(by('count', labels, reading(sel, r)), Q, 'cc'));
   return parts.join(' or ');
 }
 

@@ -6,11 +6,12 @@ import { runMain } from '../helpers/inprocess.js';
 import { startPrometheusWith, startVictoriaMetricsWith } from '../helpers/servers.js';
 import { useServer } from '../helpers/server-suite.js';
 
-// On Prometheus the summed path asks for each group's readings as one sum that carries their
-// count (`reading × base + 1` per series, the base odd and above the series present). Readings
-// that are no whole numbers or whose encoded sum would pass 2^53 cannot be carried so; they must
-// still come out exact, as series by series. VictoriaMetrics takes the same path when a series has
-// a label named `rollup` (its fused rollups would overwrite it): one such series is here.
+// Readings a sum of readings must not lose: fractions (a mapped rate, a cost counter), counters
+// whose sum is near 2^53, and a fraction beside a series with no reading at the window's start.
+// On Prometheus (and on VictoriaMetrics where a series has a label named `rollup`, which its fused
+// rollups would overwrite) the summed path must agree with series by series and with the file.
+// (A run query that carried the readings' sum and count in one sum of `reading × 5 + 1` took
+// 0.2 for a series here: 0.2 × 5 is exactly 1 in doubles.)
 const T0 = Date.parse('2026-11-10T00:00:00Z') / 1000;
 const at = (i: number) => T0 + 600 * (i + 1);
 const twelve = Array.from({ length: 12 }, (_, i) => i);
@@ -21,11 +22,24 @@ const lines = [
   ...twelve.map((i) => `llm_tokens_in_total{model="frac",feature="a"} ${10.25 + i} ${at(i)}`),
   ...twelve.map((i) => `llm_tokens_in_total{model="frac",feature="b"} ${20.25 + i} ${at(i)}`),
   ...twelve.map((i) => `llm_tokens_in_total{model="frac",feature="c"} ${30 + i} ${at(i)}`),
-  // Whole numbers, three series: 120 + 240 + 360 (the encoding carries these).
+  // Whole numbers, three series: 120 + 240 + 360.
   ...twelve.map((i) => `llm_tokens_in_total{model="plain",feature="a"} ${10 * (i + 1)} ${at(i)}`),
   ...twelve.map((i) => `llm_tokens_in_total{model="plain",feature="b"} ${20 * (i + 1)} ${at(i)}`),
   ...twelve.map((i) => `llm_tokens_in_total{model="plain",feature="c"} ${30 * (i + 1)} ${at(i)}`),
   ...twelve.map((i) => `llm_tokens_in_total{model="other",rollup="x"} ${i + 1} ${at(i)}`),
+  // A fraction beside a series with no reading at 00:00 (its last sample 90 minutes before),
+  // read over that hour (LATE_WINDOW): 4.8 + 10 + 20 + 10 = 44.8 tokens.
+  `llm_tokens_in_total{model="late",feature="d"} 1000 ${T0 - 5400}`,
+  `llm_tokens_in_total{model="late",feature="d"} 1010 ${T0 + 1800}`,
+  `llm_tokens_in_total{model="late",feature="d"} 1010 ${T0 + 3000}`,
+  ...[
+    ['a', 0.2, 5],
+    ['b', 10, 20],
+    ['c', 20, 40],
+  ].flatMap(([f, v0, v1]) => [
+    `llm_tokens_in_total{model="late",feature="${f}"} ${v0} ${T0 - 600}`,
+    `llm_tokens_in_total{model="late",feature="${f}"} ${v1} ${T0 + 3000}`,
+  ]),
   // Another metric (its own run): two series whose readings sum to 3.5e15, exact below 2^53 but
   // not times the base: 2,500,000,000,001,100 + 1,000,000,000,000,110 tokens.
   '# TYPE llm_tokens_out_total counter',
@@ -37,18 +51,37 @@ const WINDOW = ['--since', '2026-11-09T23:00:00Z', '--until', '2026-11-10T03:00:
 const FILE = join(mkdtempSync(join(tmpdir(), 'tokenspend-encoded-')), 'history.om');
 writeFileSync(FILE, `${lines.join('\n')}\n`);
 const STEPS = [[[]], [['--step', '1h']], [['--step', '20m']]];
-const TRUTH = { frac: 93.5, big: 3_500_000_000_001_210, plain: 720, other: 12 };
+const TRUTH = { frac: 93.5, big: 3_500_000_000_001_210, plain: 720, other: 12, late: 75 };
+const LATE_WINDOW = [
+  '--since',
+  '2026-11-10T00:00:00Z',
+  '--until',
+  '2026-11-10T01:00:00Z',
+  '--step',
+  '1h',
+  '--by',
+  'model',
+  '--format',
+  'json',
+];
 
+/** A fractional number of tokens to 9 decimals (sums of readings and readings one by one differ in the last bits). */
+function near(v: number): number {
+  return Number.isInteger(v) ? v : Math.round(v * 1e9) / 1e9;
+}
+
+/** Tokens per model over the rows (fractional totals to 9 decimals: the rows' sum is a sum of doubles). */
 function byModel(json: any): Record<string, number> {
   const out: Record<string, number> = {};
   for (const row of json.rows) out[row.group.model] = (out[row.group.model] ?? 0) + row.tokens.input + row.tokens.output;
+  for (const [k, v] of Object.entries(out)) out[k] = near(v);
   return out;
 }
 
 describe.each([
   ['Prometheus 2.42', () => startPrometheusWith(lines)],
-  ['VictoriaMetrics', () => startVictoriaMetricsWith(lines, 9, at(0) * 1000)],
-])('%s: readings the encoded sum cannot carry', (_name, startServer) => {
+  ['VictoriaMetrics', () => startVictoriaMetricsWith(lines, 13, (T0 - 5400) * 1000)],
+])('%s: unusual readings on the summed path', (_name, startServer) => {
   const server = useServer(startServer);
 
   it.each(STEPS)('agree with series by series, the file and the truth (%j)', async (step) => {
@@ -60,9 +93,19 @@ describe.each([
     expect(byModel(sums)).toEqual(TRUTH);
     expect(byModel(each)).toEqual(TRUTH);
     expect(byModel(file)).toEqual(TRUTH);
-    const rows = (json: any) => json.rows.map((r: any) => [r.group.model, r.start, r.tokens.input, r.tokens.output]);
+    const rows = (json: any) => json.rows.map((r: any) => [r.group.model, r.start, near(r.tokens.input), r.tokens.output]);
     expect(rows(sums)).toEqual(rows(each));
     expect(rows(sums)).toEqual(rows(file));
     expect(sums.warnings.map((w: any) => w.code)).toEqual(each.warnings.map((w: any) => w.code));
+  });
+
+  it('a fraction beside a series with no reading at the start: 44.8 tokens on every path', async () => {
+    const late = (json: any) => json.rows.filter((r: any) => r.group.model === 'late').map((r: any) => r.tokens.input);
+    const expected = [44.8];
+    expect(late(JSON.parse((await runMain(['report', '--prometheus', server.url, ...LATE_WINDOW])).stdout))).toEqual(expected);
+    expect(late(JSON.parse((await runMain(['report', '--prometheus', server.url, ...LATE_WINDOW, '--per-series'])).stdout))).toEqual(
+      expected,
+    );
+    expect(late(JSON.parse((await runMain(['report', '--file', FILE, ...LATE_WINDOW])).stdout))).toEqual(expected);
   });
 });
