@@ -99,6 +99,23 @@ describe.each([
     expect(sums.warnings.map((w: any) => w.code)).toEqual(each.warnings.map((w: any) => w.code));
   });
 
+  it.each(STEPS)(
+    'by every label (each group one series, no count asked for): agree with series by series and the file (%j)',
+    async (step) => {
+      const args = [...WINDOW, ...step, '--by', 'model,feature,rollup', '--format', 'json'];
+      const sums = JSON.parse((await runMain(['report', '--prometheus', server.url, ...args])).stdout);
+      const each = JSON.parse((await runMain(['report', '--prometheus', server.url, ...args, '--per-series'])).stdout);
+      const file = JSON.parse((await runMain(['report', '--file', FILE, ...args])).stdout);
+      expect(sums.source[0].accounting).toBe('groups');
+      expect(byModel(sums)).toEqual(TRUTH);
+      const rows = (json: any) =>
+        json.rows.map((r: any) => [r.group.model, r.group.feature, r.group.rollup, r.start, near(r.tokens.input), r.tokens.output]);
+      expect(rows(sums)).toEqual(rows(each));
+      expect(rows(sums)).toEqual(rows(file));
+      expect(sums.rows.length).toBeGreaterThan(10);
+    },
+  );
+
   it('a fraction beside a series with no reading at the start: 44.8 tokens on every path', async () => {
     const late = (json: any) => json.rows.filter((r: any) => r.group.model === 'late').map((r: any) => r.tokens.input);
     const expected = [44.8];

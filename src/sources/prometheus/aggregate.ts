@@ -63,6 +63,13 @@ export interface GroupAccountingInput {
    */
   stopLabels?: ReadonlyMap<string, readonly string[]>;
   /**
+   * Metrics whose every label is a group label or a replica label: each group is one series (or
+   * the HA copies of one), so the count of its readings is 1 where it has one. Their run query
+   * leaves the count out (on Prometheus one pass over the samples fewer); where the series
+   * present say otherwise, the edge is looked at closer.
+   */
+  singletons?: ReadonlySet<string>;
+  /**
    * VictoriaMetrics: false when some series has a `rollup` label of its own, which
    * `aggr_over_time` would overwrite (its answer would merge such series); then the plain rollups
    * are summed, as on Prometheus. Default true.
@@ -249,12 +256,30 @@ async function readPlainRun(input: GroupAccountingInput, scope: Scope, groups: M
   const { name, firstEdge, n, stepMs } = run;
   const start = edges[firstEdge] as number;
   const sel = selectorWith(name, scope.narrow.get(name) ?? []);
+  const single = input.singletons?.has(name) === true;
+  const touched = new Set<Group>();
   const each = (series: RangeSeries) => {
     const g = groupOf(input, groups, scope, name, stripOurs(series.metric));
-    if (g) ingest(g, series, start, stepMs, firstEdge, n);
+    if (!g) return;
+    ingest(g, series, start, stepMs, firstEdge, n);
+    if (single) touched.add(g);
   };
-  const query = plainQuery(input, name, sel, stepMs, readingWindow(edges));
+  const query = plainQuery(input, name, sel, stepMs, readingWindow(edges), !single);
   await input.client.queryRange(query, start, start + n * stepMs, stepMs, each, onAnswer);
+  for (const g of touched) countsOfSingles(g, firstEdge, firstEdge + n);
+}
+
+/**
+ * A group of one series: at each edge one reading where the sum has one, none elsewhere, when at
+ * most one series was present in the window ending there (which holds every reading at the edge).
+ * Where more were (a label the report's labels did not show), the count is unknown (NaN): the
+ * slices around the edge are looked at closer.
+ */
+function countsOfSingles(g: Group, from: number, to: number): void {
+  for (let e = from; e <= to; e++) {
+    if ((g.pe[e] as number) <= 1) g.cl[e] = Number.isNaN(g.sl[e] as number) ? 0 : 1;
+    else g.cl[e] = Number.NaN;
+  }
 }
 
 /** `sum by (labels)` and the like, or the plain aggregation when there are no labels. */
@@ -316,17 +341,14 @@ function fusedQuery(input: GroupAccountingInput, name: string, sel: string, step
  * A run query without fused rollups: the readings' sum (`sl`) and count (`cl`); per slice, the
  * series present in it or in the reading window before it, and those with a reset there (`x`).
  */
-function plainQuery(input: GroupAccountingInput, name: string, sel: string, stepMs: number, r: number): string {
+function plainQuery(input: GroupAccountingInput, name: string, sel: string, stepMs: number, r: number, withCount: boolean): string {
   const labels = input.groupLabels.get(name) ?? [];
   // Prometheus 2.x range selectors are closed [t − r, t]; VictoriaMetrics' are (t − r, t].
   const open = input.flavour === 'victoriametrics' ? 0 : 1;
   const read = logical(input, reading(sel, r));
   const resets = logical(input, `clamp_max(resets(${sel}[${duration(stepMs + r - open)}]), 1)`);
-  const parts = [
-    tag(by('sum', labels, read), Q, 'sl'),
-    tag(by('count', labels, read), Q, 'cl'),
-    tag(by('sum', labels, `${resets} * ${FLAG} + 1`), Q, 'x'),
-  ];
+  const parts = [tag(by('sum', labels, read), Q, 'sl'), tag(by('sum', labels, `${resets} * ${FLAG} + 1`), Q, 'x')];
+  if (withCount) parts.push(tag(by('count', labels, read), Q, 'cl'));
   // Copies read apart: where two copies of a series have readings, one may be stale.
   if (input.replicaLabels.length > 0) parts.push(tag(by('count', labels, reading(sel, r)), Q, 'cc'));
   return parts.join(' or ');
@@ -642,11 +664,14 @@ function ingest(g: Group, series: RangeSeries, start: number, stepMs: number, fi
     if (q === 'sl') g.sl[edge] = value;
     else if (q === 'cl') g.cl[edge] = value;
     else if (q === 'cc') g.cc[edge] = value;
-    else if (q === 'x' && k > 0) {
-      g.u[edge - 1] = value % FLAG;
-      g.x[edge - 1] = Math.floor(value / FLAG);
-    } else if (q === 'x' && edge === 0) g.xBefore = Math.floor(value / FLAG);
-    else if (q === 'resets' && k > 0) g.x[edge - 1] = value;
+    else if (q === 'x') {
+      // (The series present in the window ending at the edge: a bound on its readings.)
+      g.pe[edge] = value % FLAG;
+      if (k > 0) {
+        g.u[edge - 1] = value % FLAG;
+        g.x[edge - 1] = Math.floor(value / FLAG);
+      } else if (edge === 0) g.xBefore = Math.floor(value / FLAG);
+    } else if (q === 'resets' && k > 0) g.x[edge - 1] = value;
     else if (q === 'resets' && edge === 0) g.xBefore = value;
     // An edge's values come from the window of the slice that ends there (the first edge: the
     // window before it), all from one query, whichever run the edge also starts.

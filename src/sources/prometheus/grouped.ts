@@ -103,6 +103,7 @@ export async function readByGroups(
     groupLabels: labels,
     replicaLabels,
     stopLabels: stopLabels(labels, replicaLabels, present),
+    singletons: singletons(labels, replicaLabels, present),
     fuse: !present.has('rollup'),
     concurrency,
     onAnswered: () => answeredNow(),
@@ -145,6 +146,16 @@ function stopLabels(labels: Map<string, string[]>, replicaLabels: readonly strin
     const skip = new Set([...grouped, ...replicaLabels, 'rollup']);
     const rest = [...present].filter((l) => LABEL_NAME.test(l) && !l.startsWith('__') && !skip.has(l)).sort();
     out.set(name, rest.slice(0, MAX_STOP_LABELS));
+  }
+  return out;
+}
+
+/** The metrics whose every label (of any token metric) is summed by or a replica label. */
+function singletons(labels: Map<string, string[]>, replicaLabels: readonly string[], present: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  for (const [name, grouped] of labels) {
+    const known = new Set([...grouped, ...replicaLabels, '__name__']);
+    if ([...present].every((l) => known.has(l))) out.add(name);
   }
   return out;
 }
