@@ -83,12 +83,18 @@ describe.each([
   ['VictoriaMetrics', () => startVictoriaMetricsWith(lines, 13, (T0 - 5400) * 1000)],
 ])('%s: unusual readings on the summed path', (_name, startServer) => {
   const server = useServer(startServer);
+  /** The report summed on the server, series by series, and from the file. */
+  const threeWays = async (args: string[]) => {
+    const json = async (a: string[]) => JSON.parse((await runMain(['report', ...a, ...args])).stdout);
+    return {
+      sums: await json(['--prometheus', server.url]),
+      each: await json(['--prometheus', server.url, '--per-series']),
+      file: await json(['--file', FILE]),
+    };
+  };
 
   it.each(STEPS)('agree with series by series, the file and the truth (%j)', async (step) => {
-    const args = [...WINDOW, ...step, '--by', 'model', '--format', 'json'];
-    const sums = JSON.parse((await runMain(['report', '--prometheus', server.url, ...args])).stdout);
-    const each = JSON.parse((await runMain(['report', '--prometheus', server.url, ...args, '--per-series'])).stdout);
-    const file = JSON.parse((await runMain(['report', '--file', FILE, ...args])).stdout);
+    const { sums, each, file } = await threeWays([...WINDOW, ...step, '--by', 'model', '--format', 'json']);
     expect(sums.source[0].accounting).toBe('groups');
     expect(byModel(sums)).toEqual(TRUTH);
     expect(byModel(each)).toEqual(TRUTH);
@@ -102,10 +108,7 @@ describe.each([
   it.each(STEPS)(
     'by every label (each group one series, no count asked for): agree with series by series and the file (%j)',
     async (step) => {
-      const args = [...WINDOW, ...step, '--by', 'model,feature,rollup', '--format', 'json'];
-      const sums = JSON.parse((await runMain(['report', '--prometheus', server.url, ...args])).stdout);
-      const each = JSON.parse((await runMain(['report', '--prometheus', server.url, ...args, '--per-series'])).stdout);
-      const file = JSON.parse((await runMain(['report', '--file', FILE, ...args])).stdout);
+      const { sums, each, file } = await threeWays([...WINDOW, ...step, '--by', 'model,feature,rollup', '--format', 'json']);
       expect(sums.source[0].accounting).toBe('groups');
       expect(byModel(sums)).toEqual(TRUTH);
       const rows = (json: any) =>
@@ -118,11 +121,7 @@ describe.each([
 
   it('a fraction beside a series with no reading at the start: 44.8 tokens on every path', async () => {
     const late = (json: any) => json.rows.filter((r: any) => r.group.model === 'late').map((r: any) => r.tokens.input);
-    const expected = [44.8];
-    expect(late(JSON.parse((await runMain(['report', '--prometheus', server.url, ...LATE_WINDOW])).stdout))).toEqual(expected);
-    expect(late(JSON.parse((await runMain(['report', '--prometheus', server.url, ...LATE_WINDOW, '--per-series'])).stdout))).toEqual(
-      expected,
-    );
-    expect(late(JSON.parse((await runMain(['report', '--file', FILE, ...LATE_WINDOW])).stdout))).toEqual(expected);
+    const { sums, each, file } = await threeWays(LATE_WINDOW);
+    expect([late(sums), late(each), late(file)]).toEqual([[44.8], [44.8], [44.8]]);
   });
 });
