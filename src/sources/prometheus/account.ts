@@ -519,7 +519,6 @@ async function accountFromRaw(input: ServerAccountingInput): Promise<ServerUsage
     const logical = combine(readings, [], edges);
     if (logical.length > 0) await settleFromRaw(input, logical, 0, edges.length - 2, raw, []);
     for (const s of logical) {
-      s.coverage.births += s.born.size;
       series.push({
         name,
         labels: s.labels,

@@ -122,8 +122,8 @@ interface Group {
    */
   dl: Float64Array;
   /**
-   * Per edge (VictoriaMetrics): over the window of the slice ending there, the series present, and
-   * the sum of the lags of those with no reading at the edge (above 0 when there is one).
+   * Per edge: over the window of the slice ending there, the series present (on VictoriaMetrics
+   * also the sum of the lags of those with no reading at the edge, in `stale`).
    */
   pe: Float64Array;
   stale: Float64Array;
@@ -338,8 +338,9 @@ function fusedQuery(input: GroupAccountingInput, name: string, sel: string, step
 }
 
 /**
- * A run query without fused rollups: the readings' sum (`sl`) and count (`cl`); per slice, the
- * series present in it or in the reading window before it, and those with a reset there (`x`).
+ * A run query without fused rollups: the readings' sum (`sl`) and count (`cl`, `withCount`); per
+ * slice, the series present in it or in the reading window before it, and those with a reset
+ * there (`x`).
  */
 function plainQuery(input: GroupAccountingInput, name: string, sel: string, stepMs: number, r: number, withCount: boolean): string {
   const labels = input.groupLabels.get(name) ?? [];
