@@ -40,15 +40,16 @@ const lines = [
     `llm_tokens_in_total{model="late",feature="${f}"} ${v0} ${T0 - 600}`,
     `llm_tokens_in_total{model="late",feature="${f}"} ${v1} ${T0 + 3000}`,
   ]),
-  // Another metric (its own run): two series whose readings sum to 3.5e15, exact below 2^53 but
-  // not times the base: 2,500,000,000,001,100 + 1,000,000,000,000,110 tokens.
+  // Another metric (its own run): two series whose readings sum to 3.5e15, below 2^53 but near
+  // enough that any encoding of the count beside the sum would overflow it:
+  // 2,500,000,000,001,100 + 1,000,000,000,000,110 tokens.
   '# TYPE llm_tokens_out_total counter',
   ...twelve.map((i) => `llm_tokens_out_total{model="big",feature="a"} ${2_500_000_000_000_000 + 100 * i} ${at(i)}`),
   ...twelve.map((i) => `llm_tokens_out_total{model="big",feature="b"} ${1_000_000_000_000_000 + 10 * i} ${at(i)}`),
   '# EOF',
 ];
 const WINDOW = ['--since', '2026-11-09T23:00:00Z', '--until', '2026-11-10T03:00:00Z'];
-const FILE = join(mkdtempSync(join(tmpdir(), 'tokenspend-encoded-')), 'history.om');
+const FILE = join(mkdtempSync(join(tmpdir(), 'tokenspend-unusual-')), 'history.om');
 writeFileSync(FILE, `${lines.join('\n')}\n`);
 const STEPS = [[[]], [['--step', '1h']], [['--step', '20m']]];
 const TRUTH = { frac: 93.5, big: 3_500_000_000_001_210, plain: 720, other: 12, late: 75 };
