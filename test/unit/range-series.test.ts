@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { seriesFromBytes, toColumns } from '../../src/sources/prometheus/series.js';
+import { seriesAt, seriesFromBytes, toColumns, zeros } from '../../src/sources/prometheus/series.js';
 import { ResultStream } from '../../src/sources/prometheus/stream.js';
 
 /** What a series reads as, whichever way it was read: labels, times and values as plain arrays. */
@@ -103,6 +103,78 @@ describe('series read from their bytes', () => {
       expect((got[0] as { times: unknown }).times).toBeInstanceOf(Float64Array);
       expect((got[1] as { values: unknown }).values).toEqual([[1, '3']]);
     }
+  });
+});
+
+describe('series read where they begin, inside a longer piece', () => {
+  const one = '{"metric":{"m":"a}"},"values":[[1788220800,"12"],[1788307200.5,"7e2"]]}';
+
+  it('reads the series and says where its closing brace is, whatever follows', () => {
+    const piece = Buffer.from(`[${one},{"metric":{`);
+    const got = seriesAt(piece, 1);
+    expect(got?.end).toBe(one.length);
+    expect(plain(got?.series)).toEqual({ metric: { m: 'a}' }, times: [1788220800, 1788307200.5], values: [12, 700] });
+    expect(seriesAt(piece, 0)).toBeUndefined(); // not where a series begins
+  });
+
+  it('gives undefined where the piece ends inside the series', () => {
+    for (let cut = 1; cut < one.length; cut++) expect(seriesAt(Buffer.from(`,${one}`.slice(0, cut + 1)), 1), String(cut)).toBeUndefined();
+  });
+
+  it('gives every series columns of its own, however many are read', () => {
+    // More points than one shared block holds: a column cut twice would show the later values.
+    const count = 3000;
+    const read = [];
+    for (let j = 0; j < count; j++) {
+      const pairs = Array.from({ length: 31 }, (_, p) => `[${p},"${j * 100 + p}"]`).join(',');
+      read.push(seriesAt(Buffer.from(`{"metric":{"j":"${j}"},"values":[${pairs}]}`), 0)?.series);
+    }
+    // A column cut after them and written: were it to overlap one of theirs, their values would show it.
+    zeros(40).fill(-1);
+    for (let j = 0; j < count; j++) {
+      const s = read[j];
+      expect(s?.metric.j).toBe(String(j));
+      expect([...(s?.values ?? [])]).toEqual(Array.from({ length: 31 }, (_, p) => j * 100 + p));
+      expect([...(s?.times ?? [])]).toEqual(Array.from({ length: 31 }, (_, p) => p));
+    }
+    expect([...zeros(3)]).toEqual([0, 0, 0]);
+  });
+
+  it('lets the result scan read series where they begin, and the same as JSON.parse, for any pieces', () => {
+    const label = fc.string({ unit: 'binary', maxLength: 6 });
+    const number = fc.oneof(fc.integer({ min: -(2 ** 53), max: 2 ** 53 }).map(String), fc.constantFrom('NaN', '+Inf', '1.5', ''));
+    const time = fc.oneof(fc.integer({ min: 0, max: 2 ** 40 }), fc.double({ min: 0, max: 2 ** 40, noNaN: true }));
+    const series = fc.record({
+      metric: fc.dictionary(label, label, { maxKeys: 3 }),
+      values: fc.array(fc.tuple(time, number), { maxLength: 12 }),
+    });
+    let whole = 0;
+    fc.assert(
+      fc.property(fc.array(series, { maxLength: 8 }), fc.array(fc.nat(2000), { maxLength: 6 }), (list, cuts) => {
+        const body = Buffer.from(JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: list } }));
+        const got: unknown[] = [];
+        const s = new ResultStream(
+          (e) => got.push(e),
+          seriesFromBytes,
+          (chunk, at) => {
+            const r = seriesAt(chunk, at);
+            if (r) whole++;
+            return r;
+          },
+        );
+        let from = 0;
+        for (const cut of [...cuts].sort((a, b) => a - b)) {
+          const to = Math.max(from, Math.min(cut, body.length));
+          s.push(body.subarray(from, to));
+          from = to;
+        }
+        s.push(body.subarray(from));
+        expect(s.end()).toEqual({ status: 'success', data: { resultType: 'matrix', result: [] } });
+        expect(got.map((e) => plain(toColumnsOrSelf(e)))).toEqual(list.map((x) => plain(toColumns(JSON.parse(JSON.stringify(x))))));
+      }),
+      { numRuns: 300, seed: 31 },
+    );
+    expect(whole).toBeGreaterThan(200);
   });
 });
 

@@ -10,7 +10,7 @@ import {
 import { seriesKey } from '../../ledger/store.js';
 import { emptyLabels, type Labels } from '../../model.js';
 import type { PrometheusClient, ServerFlavour } from './client.js';
-import type { RangeSeries } from './series.js';
+import { type RangeSeries, zeros } from './series.js';
 import { newestSamples, type SeriesFreshness } from './freshness.js';
 import {
   baselineLooks,
@@ -190,8 +190,8 @@ async function readEdges(input: ServerAccountingInput): Promise<Reading[]> {
     const key = seriesKey(name, labels, undefined);
     let s = states.get(key);
     if (!s) {
-      const last = new Float64Array(edges.length).fill(Number.NaN);
-      s = { name, labels, last, count: new Float64Array(edges.length - 1), present: new Set(), resets: new Set(), invalid: new Set() };
+      const last = zeros(edges.length).fill(Number.NaN);
+      s = { name, labels, last, count: zeros(edges.length - 1), present: new Set(), resets: new Set(), invalid: new Set() };
       states.set(key, s);
     }
     return s;
@@ -249,7 +249,7 @@ function ingestRange(
   const s = state(name, labels);
   if (q === 'wide' || q === 'lag') {
     f = fused.get(s);
-    if (!f) fused.set(s, (f = { last: new Float64Array(n + 1).fill(Number.NaN), lag: new Float64Array(n + 1).fill(Number.NaN) }));
+    if (!f) fused.set(s, (f = { last: zeros(n + 1).fill(Number.NaN), lag: zeros(n + 1).fill(Number.NaN) }));
   }
   for (let p = 0; p < series.times.length; p++) {
     const k = Math.round(((series.times[p] as number) * 1000 - start) / stepMs);
@@ -292,13 +292,13 @@ function combine(readings: readonly Reading[], replicaLabels: readonly string[],
       name: first.name,
       labels: withoutLabels(first.labels, replicaLabels),
       members,
-      last: new Float64Array(edges.length).fill(Number.NaN),
-      count: new Float64Array(slices),
+      last: zeros(edges.length).fill(Number.NaN),
+      count: zeros(slices),
       present: new Set(),
       anomalous: new Set(),
       unbased: new Set(),
       born: new Set(),
-      perSlice: new Float64Array(slices),
+      perSlice: zeros(slices),
       coverage: emptyCoverage(),
     };
     s.coverage.series = 1;
@@ -536,8 +536,8 @@ function emptyReading(name: string, labels: Labels, edges: readonly number[]): R
   return {
     name,
     labels,
-    last: new Float64Array(edges.length).fill(Number.NaN),
-    count: new Float64Array(edges.length - 1),
+    last: zeros(edges.length).fill(Number.NaN),
+    count: zeros(edges.length - 1),
     present: new Set(),
     resets: new Set(),
     invalid: new Set(),

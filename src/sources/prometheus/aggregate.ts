@@ -3,7 +3,7 @@ import { seriesKey } from '../../ledger/store.js';
 import { emptyLabels, type Labels } from '../../model.js';
 import { accountOnServer } from './account.js';
 import type { PrometheusClient, ServerFlavour, VectorSample } from './client.js';
-import type { RangeSeries } from './series.js';
+import { type RangeSeries, zeros } from './series.js';
 import {
   baselineLooks,
   batches,
@@ -636,16 +636,16 @@ function groupOf(input: GroupAccountingInput, groups: Map<string, Group>, scope:
       key,
       name,
       labels,
-      sl: new Float64Array(n).fill(Number.NaN),
-      cl: new Float64Array(n),
-      cc: new Float64Array(n),
-      u: new Float64Array(n - 1),
-      x: new Float64Array(n - 1),
-      dl: new Float64Array(n - 1).fill(Number.NaN),
-      pe: new Float64Array(n),
-      stale: new Float64Array(n),
+      sl: zeros(n).fill(Number.NaN),
+      cl: zeros(n),
+      cc: zeros(n),
+      u: zeros(n - 1),
+      x: zeros(n - 1),
+      dl: zeros(n - 1).fill(Number.NaN),
+      pe: zeros(n),
+      stale: zeros(n),
       xBefore: 0,
-      perSlice: new Float64Array(n - 1),
+      perSlice: zeros(n - 1),
       coverage: emptyCoverage(),
       born: new Map(),
       stoppedAt: new Map(),

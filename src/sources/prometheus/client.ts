@@ -1,6 +1,6 @@
 import { sourceError } from '../../errors.js';
 import { ResultStream } from './stream.js';
-import { type RangeSeries, seriesFromBytes, toColumns } from './series.js';
+import { type RangeSeries, seriesAt, seriesFromBytes, toColumns } from './series.js';
 import type { Dispatcher } from 'undici';
 import { HttpEndpoint, type HttpSettings, isRetryableNetworkError, requestFailure } from '../http.js';
 import type { ProgressEvent } from '../source.js';
@@ -117,7 +117,7 @@ export class PrometheusClient {
     form: Record<string, string | string[]>,
     method: 'GET' | 'POST' = 'POST',
     onElement?: (element: unknown) => void,
-    readElement?: (bytes: Buffer) => unknown,
+    readElement?: { whole: (bytes: Buffer) => unknown; at: (chunk: Buffer, at: number) => { series: unknown; end: number } | undefined },
     onAnswer?: () => void,
   ): Promise<unknown> {
     const url = new URL(path, this.endpoint.base);
@@ -140,7 +140,7 @@ export class PrometheusClient {
         retryAfter = Array.isArray(ra) ? ra[0] : ra;
         // (An answer that will be asked again is no answer yet.)
         if (!(RETRY_STATUS.has(status) && attempt < this.conn.retries)) onAnswer?.();
-        stream = new ResultStream(onElement ?? ((e) => collected.push(e)), readElement);
+        stream = new ResultStream(onElement ?? ((e) => collected.push(e)), readElement?.whole, readElement?.at);
         const size = await this.read(res, what, stream);
         this.progress?.({ kind: 'requests', what: this.where, done: this.stats.requests, bytes: this.stats.bytes });
         this.conn.log?.(
@@ -285,7 +285,7 @@ export class PrometheusClient {
       return s;
     };
     const onElement = each ? (e: unknown) => each(columns(e)) : undefined;
-    const data = (await this.call(path, form, 'POST', onElement, seriesFromBytes, onAnswer)) as {
+    const data = (await this.call(path, form, 'POST', onElement, { whole: seriesFromBytes, at: seriesAt }, onAnswer)) as {
       resultType?: string;
       result?: unknown;
     };

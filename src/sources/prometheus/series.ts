@@ -67,9 +67,20 @@ const VALUES = Buffer.from(',"values":[');
  * parses it as JSON (then `toColumns`): the answer is the same either way, only slower.
  */
 export function seriesFromBytes(b: Buffer): RangeSeries | undefined {
-  if (b.length < HEAD.length + VALUES.length + 3 || b.compare(HEAD, 0, HEAD.length, 0, HEAD.length) !== 0) return undefined;
+  const read = seriesAt(b, 0);
+  return read && read.end === b.length - 1 ? read.series : undefined;
+}
+
+/**
+ * A series written as `seriesFromBytes` reads it, starting at `at` and ending (its closing brace)
+ * at `end`, inside a longer piece of an answer; undefined when the bytes from `at` are not that
+ * shape or the piece ends first. One pass over the bytes: the answer's scan skips what is read
+ * here, so most of a large answer is looked at once.
+ */
+export function seriesAt(b: Buffer, at: number): { series: RangeSeries; end: number } | undefined {
+  if (b.length - at < HEAD.length + VALUES.length + 3 || b.compare(HEAD, 0, HEAD.length, at, at + HEAD.length) !== 0) return undefined;
   // The labels: an object of strings (no nesting); its end is the first brace outside a string.
-  let i = HEAD.length;
+  let i = at + HEAD.length;
   let inString = false;
   for (; i < b.length; i++) {
     const c = b[i] as number;
@@ -81,60 +92,121 @@ export function seriesFromBytes(b: Buffer): RangeSeries | undefined {
     else if (c === OPEN_OBJECT || c === OPEN_ARRAY) return undefined;
   }
   if (i >= b.length) return undefined;
+  const labelsEnd = i + 1;
+  i = labelsEnd;
+  if (i + VALUES.length > b.length || b.compare(VALUES, 0, VALUES.length, i, i + VALUES.length) !== 0) return undefined;
+  const n = readPoints(b, i + VALUES.length);
+  if (n < 0) return undefined;
+  // (The labels are parsed once the shape is known to be whole: a piece cut short costs no parse.)
   let metric: unknown;
   try {
-    metric = JSON.parse(b.toString('utf8', HEAD.length - 1, i + 1));
+    metric = JSON.parse(b.toString('utf8', at + HEAD.length - 1, labelsEnd));
   } catch {
     return undefined;
   }
   if (!isLabels(metric)) return undefined;
-  i++;
-  if (i + VALUES.length > b.length || b.compare(VALUES, 0, VALUES.length, i, i + VALUES.length) !== 0) return undefined;
-  i += VALUES.length;
-  const points = readPoints(b, i);
-  if (!points) return undefined;
-  return { metric, times: points.times, values: points.values };
+  return { series: { metric, times: column(scratchTimes, points), values: column(scratchValues, points) }, end: n };
 }
 
-/** `[t,"v"],…]}` to the end of the element, or undefined at the first byte out of that shape. */
-function readPoints(b: Buffer, from: number): { times: Float64Array; values: Float64Array } | undefined {
-  let cap = 32;
-  let times = new Float64Array(cap);
-  let values = new Float64Array(cap);
+/** The points of the series being read, before they are copied out. */
+let scratchTimes = new Float64Array(1024);
+let scratchValues = new Float64Array(1024);
+let points = 0;
+
+/**
+ * Reads `[t,"v"],…]}` from `from` into the scratch columns (`points` of them): the index of the
+ * closing brace, or -1 at the first byte out of that shape (or past the end of `b`).
+ */
+function readPoints(b: Buffer, from: number): number {
   let n = 0;
   let i = from;
   if (b[i] === CLOSE_ARRAY) i++;
   else {
     for (;;) {
-      if (b[i] !== OPEN_ARRAY) return undefined;
-      const t0 = i + 1;
-      i = t0;
-      while (i < b.length && b[i] !== COMMA) i++;
-      const t = decimal(b, t0, i);
-      if (t === undefined || b[i + 1] !== QUOTE) return undefined;
-      const v0 = i + 2;
-      i = v0;
-      while (i < b.length && b[i] !== QUOTE) i++;
-      const v = sampleValue(b, v0, i);
-      if (v === undefined || b[i + 1] !== CLOSE_ARRAY) return undefined;
+      if (b[i] !== OPEN_ARRAY) return -1;
+      i = readTime(b, i + 1);
+      if (i < 0 || b[i + 1] !== QUOTE) return -1;
+      const t = numberRead;
+      i = readValue(b, i + 2);
+      if (i < 0 || b[i + 1] !== CLOSE_ARRAY) return -1;
       i += 2;
-      if (n === cap) {
-        cap *= 2;
-        times = grown(times, cap);
-        values = grown(values, cap);
+      if (n === scratchTimes.length) {
+        scratchTimes = grown(scratchTimes, n * 2);
+        scratchValues = grown(scratchValues, n * 2);
       }
-      times[n] = t;
-      values[n] = v;
+      scratchTimes[n] = t;
+      scratchValues[n] = numberRead;
       n++;
-      if (b[i] === COMMA) i++;
-      else if (b[i] === CLOSE_ARRAY) {
+      const c = b[i];
+      if (c === COMMA) i++;
+      else if (c === CLOSE_ARRAY) {
         i++;
         break;
-      } else return undefined;
+      } else return -1;
     }
   }
-  if (i !== b.length - 1 || b[i] !== CLOSE_OBJECT) return undefined;
-  return { times: times.slice(0, n), values: values.slice(0, n) };
+  if (b[i] !== CLOSE_OBJECT) return -1;
+  points = n;
+  return i;
+}
+
+/** The number `readTime` or `readValue` read last. */
+let numberRead = 0;
+
+/**
+ * A time from `t0`: -?(0|[1-9][0-9]*)(\.[0-9]+)? up to the comma after it (its index; -1 when
+ * it is not that); up to 15 digits and no fraction add up exactly.
+ */
+function readTime(b: Buffer, t0: number): number {
+  let i = t0;
+  let c = b[i];
+  if (c === MINUS) c = b[++i];
+  const d0 = i;
+  let t = 0;
+  while (c !== undefined && c >= ZERO && c <= NINE) {
+    t = t * 10 + (c - ZERO);
+    c = b[++i];
+  }
+  const digits = i - d0;
+  if (digits === 0 || (b[d0] === ZERO && digits > 1)) return -1;
+  if (c === DOT) {
+    const f0 = ++i;
+    c = b[i];
+    while (c !== undefined && c >= ZERO && c <= NINE) c = b[++i];
+    if (i === f0) return -1;
+    t = parseValue(b.toString('latin1', t0, i));
+  } else if (digits > 15) t = parseValue(b.toString('latin1', t0, i));
+  else if (d0 > t0) t = -t;
+  numberRead = t;
+  return c === COMMA ? i : -1;
+}
+
+/**
+ * A value string's text from `v0` up to its closing quote (its index; -1 when it is not
+ * printable ASCII without escapes), read as `parseValue` reads it; up to 15 digits, optionally
+ * signed, add up exactly.
+ */
+function readValue(b: Buffer, v0: number): number {
+  let i = v0;
+  let c = b[i];
+  if (c === MINUS) c = b[++i];
+  const w0 = i;
+  let v = 0;
+  while (c !== undefined && c >= ZERO && c <= NINE) {
+    v = v * 10 + (c - ZERO);
+    c = b[++i];
+  }
+  if (c === QUOTE && i > w0 && i - w0 <= 15) {
+    numberRead = w0 > v0 ? -v : v;
+    return i;
+  }
+  while (c !== undefined && c !== QUOTE) {
+    if (c <= 0x20 || c >= 0x7f || c === BACKSLASH) return -1;
+    c = b[++i];
+  }
+  if (c === undefined) return -1;
+  numberRead = parseValue(b.toString('latin1', v0, i));
+  return i;
 }
 
 function grown(a: Float64Array, cap: number): Float64Array<ArrayBuffer> {
@@ -143,48 +215,29 @@ function grown(a: Float64Array, cap: number): Float64Array<ArrayBuffer> {
   return out;
 }
 
-/** A JSON number of the form `-?(0|[1-9][0-9]*)(\.[0-9]+)?` between a and z, else undefined. */
-function decimal(b: Buffer, a: number, z: number): number | undefined {
-  let i = b[a] === MINUS ? a + 1 : a;
-  const digits = i;
-  while (i < z && isDigit(b[i] as number)) i++;
-  if (i === digits || (b[digits] === ZERO && i - digits > 1)) return undefined;
-  if (i < z) {
-    if (b[i] !== DOT) return undefined;
-    const frac = ++i;
-    while (i < z && isDigit(b[i] as number)) i++;
-    if (i === frac || i < z) return undefined;
+/**
+ * Columns are cut from shared blocks: a small typed array of its own costs an allocation outside
+ * the heap and its tracking by the collector, and an answer holds hundreds of thousands of them.
+ * A block lives as long as one of its columns does.
+ */
+const BLOCK = 65_536;
+let block = new Float64Array(BLOCK);
+let used = 0;
+
+/** A new column of `n` zeros, cut from a shared block. */
+export function zeros(n: number): Float64Array {
+  if (used + n > block.length) {
+    block = new Float64Array(Math.max(BLOCK, n));
+    used = 0;
   }
-  return integerOrNumber(b, a, z);
+  const out = block.subarray(used, used + n);
+  used += n;
+  return out;
 }
 
-/** A value string: printable ASCII without escapes, read as `parseValue` reads it; else undefined. */
-function sampleValue(b: Buffer, a: number, z: number): number | undefined {
-  if (z >= b.length) return undefined;
-  for (let i = a; i < z; i++) {
-    const c = b[i] as number;
-    if (c <= 0x20 || c >= 0x7f || c === BACKSLASH) return undefined;
-  }
-  return integerOrNumber(b, a, z);
-}
-
-/** Up to 15 digits (optionally signed) add up exactly; anything else is left to `parseValue`. */
-function integerOrNumber(b: Buffer, a: number, z: number): number {
-  const neg = b[a] === MINUS;
-  const from = neg ? a + 1 : a;
-  if (z > from && z - from <= 15) {
-    let n = 0;
-    let i = from;
-    for (; i < z; i++) {
-      const c = b[i] as number;
-      if (!isDigit(c)) break;
-      n = n * 10 + (c - ZERO);
-    }
-    if (i === z) return neg ? -n : n;
-  }
-  return parseValue(b.toString('latin1', a, z));
-}
-
-function isDigit(c: number): boolean {
-  return c >= ZERO && c <= NINE;
+/** A new column holding the first `n` values of `from`. */
+function column(from: Float64Array, n: number): Float64Array {
+  const out = zeros(n);
+  for (let k = 0; k < n; k++) out[k] = from[k] as number;
+  return out;
 }

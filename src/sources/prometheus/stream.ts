@@ -48,11 +48,14 @@ export class ResultStream {
 
   /**
    * `read`, when given, reads an element from its bytes first (undefined: not its shape) and
-   * JSON.parse the rest.
+   * JSON.parse the rest. `readAt`, when given, is tried first where an element begins: it reads
+   * one from the piece that arrived, when the whole element is in it, and says where it ends (its
+   * closing brace); the scan goes on from there without looking at its bytes again.
    */
   constructor(
     private readonly onElement: (element: unknown) => void,
     private readonly read?: (bytes: Buffer) => unknown,
+    private readonly readAt?: (chunk: Buffer, at: number) => { series: unknown; end: number } | undefined,
   ) {}
 
   push(chunk: Buffer): void {
@@ -80,6 +83,12 @@ export class ResultStream {
       }
       if (this.mode === Mode.ResultStart || this.mode === Mode.Between) {
         if (c === OPEN_OBJECT) {
+          const end = this.wholeAt(chunk, i);
+          if (end >= 0) {
+            i = end;
+            from = i + 1;
+            continue;
+          }
           this.mode = Mode.Element;
           this.elementDepth = 1;
           from = i;
@@ -112,6 +121,15 @@ export class ResultStream {
     }
     if (this.mode === Mode.Element) this.element.push(Buffer.from(chunk.subarray(from)));
     else if (this.mode === Mode.Skeleton) keep(chunk.length);
+  }
+
+  /** An element read whole where it begins (`readAt`) and handed over: the index of its last byte, else -1. */
+  private wholeAt(chunk: Buffer, i: number): number {
+    const whole = this.readAt?.(chunk, i);
+    if (!whole) return -1;
+    this.onElement(whole.series);
+    this.mode = Mode.Between;
+    return whole.end;
   }
 
   /** Everything but the result objects, parsed; throws SyntaxError when the body is not whole JSON. */
