@@ -207,7 +207,7 @@ export function buildCostReport(usage: Usage, book: PriceBook, options: CostOpti
   const { rows, notes } = priceCells(usage, book, options);
   let list = [...rows.values()];
   if (options.top !== undefined) list = foldTop(list, options.top, usage.by);
-  list.sort(compareRows);
+  list = sortRows(list);
   const totals = totalsOf(list.map((a) => a.row));
   const findings = [...usage.findings];
   findings.push(...priceFindings(notes, book));
@@ -353,17 +353,37 @@ function foldTop(list: RowAcc[], top: number, by: readonly string[]): RowAcc[] {
 }
 
 /** Bucket order, then priced before unpriced, `(other)` last, dearest first, then by name. */
-function compareRows(a: RowAcc, b: RowAcc): number {
-  const ba = a.row.bucket ?? -1;
-  const bb = b.row.bucket ?? -1;
-  if (ba !== bb) return ba - bb;
-  if (a.row.priced !== b.row.priced) return a.row.priced ? -1 : 1;
-  if (a.rank !== b.rank) return a.rank > b.rank ? -1 : 1;
-  const ca = a.row.totalCost ?? 0n;
-  const cb = b.row.totalCost ?? 0n;
-  if (ca !== cb) return ca > cb ? -1 : 1;
-  const ta = sumTokens(a.row.tokens);
-  const tb = sumTokens(b.row.tokens);
-  if (ta !== tb) return tb - ta;
-  return compareText(JSON.stringify(a.row.group), JSON.stringify(b.row.group));
+function sortRows(list: readonly RowAcc[]): RowAcc[] {
+  // What the order reads, taken once per row (a sort compares each row some log n times).
+  const keyed: SortKey[] = list.map((acc) => ({
+    acc,
+    bucket: acc.row.bucket ?? -1,
+    priced: acc.row.priced,
+    cost: acc.row.totalCost ?? 0n,
+    tokens: sumTokens(acc.row.tokens),
+    name: undefined,
+  }));
+  keyed.sort(compareRows);
+  return keyed.map((k) => k.acc);
+}
+
+interface SortKey {
+  acc: RowAcc;
+  bucket: number;
+  priced: boolean;
+  cost: bigint;
+  tokens: number;
+  /** The group as text, made when two rows tie on everything else. */
+  name: string | undefined;
+}
+
+function compareRows(a: SortKey, b: SortKey): number {
+  if (a.bucket !== b.bucket) return a.bucket - b.bucket;
+  if (a.priced !== b.priced) return a.priced ? -1 : 1;
+  if (a.acc.rank !== b.acc.rank) return a.acc.rank > b.acc.rank ? -1 : 1;
+  if (a.cost !== b.cost) return a.cost > b.cost ? -1 : 1;
+  if (a.tokens !== b.tokens) return b.tokens - a.tokens;
+  a.name ??= JSON.stringify(a.acc.row.group);
+  b.name ??= JSON.stringify(b.acc.row.group);
+  return compareText(a.name, b.name);
 }

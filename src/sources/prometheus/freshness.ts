@@ -1,3 +1,4 @@
+import { seriesKey } from '../../ledger/store.js';
 import type { Labels } from '../../model.js';
 import type { PrometheusClient, ServerFlavour, VectorSample } from './client.js';
 import { N, narrowTo, parseValue, Q, selector, selectorWith, stripOurs, tag } from './queries.js';
@@ -207,9 +208,9 @@ async function lookFurther(
   }
 }
 
-/** A series' identity in the answers: its name and sorted labels. */
+/** A series' identity in the answers: its name and sorted labels (as the accounting keys its groups). */
 function keyOf(name: string, labels: Labels): string {
-  return `${name}\u0000${JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))}`;
+  return seriesKey(name, labels, undefined);
 }
 
 function freshnessQuery(
