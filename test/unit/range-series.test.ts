@@ -129,15 +129,20 @@ describe('series read where they begin, inside a longer piece', () => {
       const pairs = Array.from({ length: 31 }, (_, p) => `[${p},"${j * 100 + p}"]`).join(',');
       read.push(seriesAt(Buffer.from(`{"metric":{"j":"${j}"},"values":[${pairs}]}`), 0)?.series);
     }
-    // A column cut after them and written: were it to overlap one of theirs, their values would show it.
-    zeros(40).fill(-1);
     for (let j = 0; j < count; j++) {
       const s = read[j];
       expect(s?.metric.j).toBe(String(j));
       expect([...(s?.values ?? [])]).toEqual(Array.from({ length: 31 }, (_, p) => j * 100 + p));
       expect([...(s?.times ?? [])]).toEqual(Array.from({ length: 31 }, (_, p) => p));
     }
+  });
+
+  it('cuts kept columns of zeros that no other column shares, and refuses a length that is none', () => {
+    const kept = Array.from({ length: 3000 }, (_, j) => zeros(31).fill(j));
+    expect(kept.every((c, j) => c.length === 31 && c.every((v) => v === j))).toBe(true);
     expect([...zeros(3)]).toEqual([0, 0, 0]);
+    expect(() => zeros(-1)).toThrow(RangeError);
+    expect(() => zeros(1.5)).toThrow(RangeError);
   });
 
   it('lets the result scan read series where they begin, and the same as JSON.parse, for any pieces', () => {

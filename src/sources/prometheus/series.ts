@@ -218,26 +218,39 @@ function grown(a: Float64Array, cap: number): Float64Array<ArrayBuffer> {
 /**
  * Columns are cut from shared blocks: a small typed array of its own costs an allocation outside
  * the heap and its tracking by the collector, and an answer holds hundreds of thousands of them.
- * A block lives as long as one of its columns does.
+ * A block lives as long as one of its columns does, so columns that live as long as the reading
+ * (a group's sums, a series' state) come from blocks of their own, apart from an answer's
+ * columns, which are mostly dropped as soon as they are read.
  */
-const BLOCK = 65_536;
-let block = new Float64Array(BLOCK);
-let used = 0;
+class Blocks {
+  private static readonly SIZE = 65_536;
+  private block = new Float64Array(Blocks.SIZE);
+  private used = 0;
 
-/** A new column of `n` zeros, cut from a shared block. */
-export function zeros(n: number): Float64Array {
-  if (used + n > block.length) {
-    block = new Float64Array(Math.max(BLOCK, n));
-    used = 0;
+  /** `n` zeros, in no other column's place. */
+  take(n: number): Float64Array {
+    if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`a column of ${n} numbers`);
+    if (this.used + n > this.block.length) {
+      this.block = new Float64Array(Math.max(Blocks.SIZE, n));
+      this.used = 0;
+    }
+    const out = this.block.subarray(this.used, this.used + n);
+    this.used += n;
+    return out;
   }
-  const out = block.subarray(used, used + n);
-  used += n;
-  return out;
+}
+
+const answerBlocks = new Blocks();
+const keptBlocks = new Blocks();
+
+/** A new column of `n` zeros, cut from a shared block, for state kept while the answers are read. */
+export function zeros(n: number): Float64Array {
+  return keptBlocks.take(n);
 }
 
 /** A new column holding the first `n` values of `from`. */
 function column(from: Float64Array, n: number): Float64Array {
-  const out = zeros(n);
+  const out = answerBlocks.take(n);
   for (let k = 0; k < n; k++) out[k] = from[k] as number;
   return out;
 }
