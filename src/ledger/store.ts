@@ -733,10 +733,17 @@ function priceKey(l: { provider?: string | undefined; serviceTier?: string | und
 
 /** Identity of a series: its source, name and sorted labels. */
 export function seriesKey(name: string, labels: Labels, source: string | undefined): string {
-  const keys = Object.keys(labels).sort();
+  const keys = Object.keys(labels);
+  // (Servers mostly write labels in order already: sorting is then left out.)
+  if (!inOrder(keys)) keys.sort();
   let key = `${source ?? ''}\u0000${name}`;
   for (const k of keys) key += `\u0000${k}\u0001${labels[k]}`;
   return key;
+}
+
+function inOrder(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if ((keys[i - 1] as string) > (keys[i] as string)) return false;
+  return true;
 }
 
 /** A series' name and labels, safe for a terminal. */
