@@ -3,7 +3,8 @@
  * `{"status":…,"data":{"resultType":…,"result":[…]},"warnings":[…]}` in some key order; the
  * `result` array is what grows with the data. Each object in it is handed over as soon as its
  * closing brace arrives (parsed on its own), and everything else is kept as a small skeleton in
- * which `result` is an empty array. Peak memory is one series plus the skeleton, never the body.
+ * which `result` is an empty array. Peak memory is a few series (their columns share
+ * blocks of 512 KiB, `series.ts`) plus the skeleton, never the body.
  *
  * The scan works on bytes: every character that shapes JSON is ASCII, and no byte of a multi-byte
  * UTF-8 character is ASCII, so chunks may split characters anywhere.
