@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import type { Dispatcher } from 'undici';
+import type { Agent, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { readUserFile } from '../files/read.js';
 import { sourceError, TokenspendError, usageError } from '../errors.js';
 
@@ -79,16 +79,8 @@ export function parseEndpoint(text: string, flag: string, example: string): { ur
 export function describeNetworkError(e: unknown, timeoutMs: number): string {
   const err = e as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = err.code ?? err.cause?.code;
-  if (
-    err.name === 'TimeoutError' ||
-    err.name === 'AbortError' ||
-    err.name === 'ConnectTimeoutError' ||
-    code === 'UND_ERR_HEADERS_TIMEOUT' ||
-    code === 'UND_ERR_BODY_TIMEOUT' ||
-    code === 'UND_ERR_CONNECT_TIMEOUT'
-  ) {
-    return `no answer within ${timeoutMs / 1000}s (--timeout)`;
-  }
+  // (The timeout's signal aborts the request, or the body being read, with an AbortError.)
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') return `no answer within ${timeoutMs / 1000}s (--timeout)`;
   switch (code) {
     case 'ECONNREFUSED':
       return 'connection refused (is the target running, and is the port right?)';
@@ -96,7 +88,7 @@ export function describeNetworkError(e: unknown, timeoutMs: number): string {
     case 'EAI_AGAIN':
       return 'host name not found';
     case 'ECONNRESET':
-    case 'UND_ERR_SOCKET':
+    case 'EPIPE':
       return 'connection closed before the response was complete';
     case 'CERT_HAS_EXPIRED':
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
@@ -118,13 +110,28 @@ export function isRetryableNetworkError(e: unknown): boolean {
   const err = e as { code?: string; name?: string; cause?: { code?: string } };
   const code = err.code ?? err.cause?.code;
   if (err.name === 'TimeoutError' || err.name === 'AbortError') return false;
-  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EAI_AGAIN' || code === 'EPIPE';
+  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EAI_AGAIN' || code === 'EPIPE';
 }
 
 export interface HttpRequest {
   method: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
+}
+
+/** An answer whose headers have come; its body is read from `body` (or discarded with `discard`). */
+export interface HttpResponse {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  body: IncomingMessage;
+  /** The request's timeout: once it has fired, a body that breaks off broke off because of it. */
+  deadline: AbortSignal;
+}
+
+/** Reads and drops the rest of a body nobody wants (the connection can then serve the next request). */
+export function discard(res: HttpResponse): void {
+  res.body.on('error', () => undefined);
+  res.body.resume();
 }
 
 /**
@@ -136,7 +143,7 @@ export class HttpEndpoint {
   /** The address without credentials, for messages. */
   readonly display: string;
   private readonly basicAuth: { user: string; password: string } | undefined;
-  private dispatcher: Promise<Dispatcher> | undefined;
+  private pool: Promise<Agent> | undefined;
 
   constructor(
     url: string,
@@ -151,15 +158,19 @@ export class HttpEndpoint {
     this.display = redactUrl(parsed.url.toString().replace(/\/$/, ''));
   }
 
-  /** One connection pool per endpoint: its connect (TCP and TLS) is bounded by the timeout too. */
-  private agent(): Promise<Dispatcher> {
-    const { caFile, insecureSkipVerify, timeoutMs } = this.settings;
-    this.dispatcher ??= (async () => {
-      const { Agent } = await import('undici');
+  /**
+   * One connection pool per endpoint (Node's own HTTP client: loading it costs a few
+   * milliseconds, a tenth of what a client library did at every command's first request). A
+   * `--ca-file` is read and checked whichever the scheme, so a wrong one is the same exit 2.
+   */
+  private agent(): Promise<Agent> {
+    const { caFile, insecureSkipVerify } = this.settings;
+    this.pool ??= (async () => {
       const ca = caFile ? await readCertificates(caFile) : undefined;
-      return new Agent({ connect: { timeout: timeoutMs, ...(ca ? { ca } : {}), rejectUnauthorized: !insecureSkipVerify } });
+      if (this.base.protocol !== 'https:') return new (await import('node:http')).Agent({ keepAlive: true });
+      return new (await import('node:https')).Agent({ keepAlive: true, ...(ca ? { ca } : {}), rejectUnauthorized: !insecureSkipVerify });
     })();
-    return this.dispatcher;
+    return this.pool;
   }
 
   private authorization(): string | undefined {
@@ -168,36 +179,39 @@ export class HttpEndpoint {
     return this.basicAuth ? basic(this.basicAuth) : undefined;
   }
 
-  /** Sends one request; network errors are thrown as they come (see `describeNetworkError`). */
-  async send(url: URL, request: HttpRequest): Promise<Dispatcher.ResponseData> {
-    const { request: send } = await import('undici');
+  /**
+   * Sends one request; network errors are thrown as they come (see `describeNetworkError`). The
+   * timeout bounds the whole exchange, connect to the body's last byte: past it, the request, or
+   * the body being read, fails as a timeout.
+   */
+  async send(url: URL, request: HttpRequest): Promise<HttpResponse> {
     const headers: Record<string, string> = { 'user-agent': 'tokenspend', ...request.headers, ...this.settings.headers };
     const auth = this.authorization();
     if (auth) headers.authorization = auth;
-    const dispatcher = await this.agent();
-    const timeout = this.settings.timeoutMs;
-    return send(url, {
-      method: request.method,
-      headers,
-      ...(request.body !== undefined ? { body: request.body } : {}),
-      signal: AbortSignal.timeout(timeout),
-      headersTimeout: timeout,
-      bodyTimeout: timeout,
-      dispatcher,
+    if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
+    const agent = await this.agent();
+    const { request: open } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+    const signal = AbortSignal.timeout(this.settings.timeoutMs);
+    return new Promise((resolve, reject) => {
+      const req = open(url, { method: request.method, headers, agent, signal }, (res) =>
+        resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body: res, deadline: signal }),
+      );
+      req.on('error', reject);
+      req.end(request.body);
     });
   }
 
   /** A redirect is not followed (credentials would go wherever it points): say where it went. */
-  checkRedirect(res: Dispatcher.ResponseData, where: string): void {
+  checkRedirect(res: HttpResponse, where: string): void {
     if (res.statusCode < 300 || res.statusCode >= 400 || res.statusCode === 304) return;
     const location = res.headers.location;
     const to = typeof location === 'string' ? redactUrl(location) : 'an unnamed location';
-    res.body.dump().catch(() => undefined);
+    discard(res);
     throw sourceError(`${where}: HTTP ${res.statusCode}: redirected to ${to}, not followed`, 'give the URL it redirects to');
   }
 
   /** Reads a whole body as text, refusing one larger than the cap before it fills memory. */
-  async text(res: Dispatcher.ResponseData, where: string): Promise<string> {
+  async text(res: HttpResponse, where: string): Promise<string> {
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of this.chunks(res, where)) {
@@ -208,19 +222,24 @@ export class HttpEndpoint {
   }
 
   /** The body's chunks, stopping with exit 3 once more than the cap has arrived. */
-  async *chunks(res: Dispatcher.ResponseData, where: string): AsyncGenerator<Buffer> {
+  async *chunks(res: HttpResponse, where: string): AsyncGenerator<Buffer> {
     const cap = this.settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     let size = 0;
-    for await (const chunk of res.body) {
-      size += (chunk as Buffer).length;
-      if (size > cap) {
-        res.body.destroy();
-        throw sourceError(
-          `${where}: the response is larger than ${formatBytes(cap)} (--max-response-size); refused before it fills memory`,
-          'narrow the query (--window, --match) or raise --max-response-size',
-        );
+    try {
+      for await (const chunk of res.body) {
+        size += (chunk as Buffer).length;
+        if (size > cap) {
+          res.body.destroy();
+          throw sourceError(
+            `${where}: the response is larger than ${formatBytes(cap)} (--max-response-size); refused before it fills memory`,
+            'narrow the query (--window, --match) or raise --max-response-size',
+          );
+        }
+        yield chunk as Buffer;
       }
-      yield chunk as Buffer;
+    } catch (e) {
+      // A body cut off by the timeout ends as a reset connection: it is the timeout that is said.
+      throw res.deadline.aborted && !(e instanceof TokenspendError) ? (res.deadline.reason as Error) : e;
     }
   }
 
@@ -228,7 +247,7 @@ export class HttpEndpoint {
    * The body's chunks as sent (gzip undone, where the server used it), each counted as it came
    * off the wire by `onWire`. The cap applies both to what came and to what it unpacked to.
    */
-  async *decoded(res: Dispatcher.ResponseData, where: string, onWire: (bytes: number) => void): AsyncGenerator<Buffer> {
+  async *decoded(res: HttpResponse, where: string, onWire: (bytes: number) => void): AsyncGenerator<Buffer> {
     const wire = this.chunks(res, where);
     const counted = async function* () {
       for await (const chunk of wire) {

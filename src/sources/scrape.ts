@@ -1,7 +1,7 @@
 import { sourceError } from '../errors.js';
 import type { SampleSink } from '../ledger/sink.js';
 import { ExpositionParser } from './exposition.js';
-import { HttpEndpoint, type HttpSettings, requestFailure } from './http.js';
+import { discard, HttpEndpoint, type HttpSettings, requestFailure } from './http.js';
 import type { ReadRequest, SourceContext, SourceInfo, SourceReading, UsageSource } from './source.js';
 import { SCRAPE_EXAMPLE, type SourceSpec } from './spec.js';
 
@@ -74,7 +74,7 @@ async function scrapeOne(spec: SourceSpec, endpoint: HttpEndpoint, sink: SampleS
   }
   endpoint.checkRedirect(res, where);
   if (res.statusCode < 200 || res.statusCode >= 300) {
-    await res.body.dump().catch(() => undefined);
+    discard(res);
     throw sourceError(
       `${where}: HTTP ${res.statusCode}`,
       res.statusCode === 401 || res.statusCode === 403 ? 'check --header or TOKENSPEND_BEARER_TOKEN' : undefined,

@@ -112,6 +112,36 @@ describe('--prometheus faults', () => {
     expect(r.stderr).toMatch(/^tokenspend: http:\/\/127\.0\.0\.1:\d+\/api\/v1\/query_range: no answer within 0\.3s \(--timeout\)\n$/);
   });
 
+  it('counts the body in --timeout: an answer that stalls after its headers is a timeout, not asked again', async () => {
+    let calls = 0;
+    const url = await api((_req, res) => {
+      calls++;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write(goodMatrix().slice(0, 40)); // then nothing more
+    });
+    const r = await run(['report', '--prometheus', url, ...WINDOW, '--timeout', '300ms', '--retries', '2']);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^tokenspend: http:\/\/127\.0\.0\.1:\d+\/api\/v1\/query_range: no answer within 0\.3s \(--timeout\)\n$/);
+    expect(calls).toBe(1);
+  });
+
+  it('asks again when the connection breaks mid-body, then says it broke', async () => {
+    let calls = 0;
+    const url = await api((_req, res) => {
+      calls++;
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '5000' });
+      res.write(goodMatrix().slice(0, 40));
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    const r = await run(['report', '--prometheus', url, ...WINDOW, '--retries', '1']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(
+      /^tokenspend: http:\/\/127\.0\.0\.1:\d+\/api\/v1\/query_range: connection closed before the response was complete\n$/,
+    );
+    expect(calls).toBe(2);
+  });
+
   it('exits 3 on a truncated body', async () => {
     const url = await api((_req, res) => res.end(goodMatrix().slice(0, 60)));
     const r = await run(['report', '--prometheus', url, ...WINDOW]);

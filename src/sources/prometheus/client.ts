@@ -1,8 +1,7 @@
 import { sourceError } from '../../errors.js';
 import { ResultStream } from './stream.js';
 import { type RangeSeries, seriesAt, seriesFromBytes, toColumns } from './series.js';
-import type { Dispatcher } from 'undici';
-import { HttpEndpoint, type HttpSettings, isRetryableNetworkError, requestFailure } from '../http.js';
+import { HttpEndpoint, type HttpResponse, type HttpSettings, isRetryableNetworkError, requestFailure } from '../http.js';
 import type { ProgressEvent } from '../source.js';
 
 /** How to reach a Prometheus-compatible HTTP API. */
@@ -174,7 +173,7 @@ export class PrometheusClient {
    * Sends a request once a slot is free, and frees the slot when the answer begins (or the
    * request fails): the server has done its work, and the body may be read while the next runs.
    */
-  private async send(url: URL, method: 'GET' | 'POST', body: URLSearchParams): Promise<Dispatcher.ResponseData> {
+  private async send(url: URL, method: 'GET' | 'POST', body: URLSearchParams): Promise<HttpResponse> {
     await this.acquire();
     try {
       return await this.endpoint.send(url, {
@@ -194,7 +193,7 @@ export class PrometheusClient {
    * Feeds the body to the scan as it arrives (gzip undone); returns its size unpacked. The stats
    * count the bytes received. A result object that is not JSON is a malformed response.
    */
-  private async read(res: Dispatcher.ResponseData, what: string, stream: ResultStream): Promise<number> {
+  private async read(res: HttpResponse, what: string, stream: ResultStream): Promise<number> {
     let size = 0;
     for await (const chunk of this.endpoint.decoded(res, what, (n) => (this.stats.bytes += n))) {
       size += chunk.length;
