@@ -79,7 +79,7 @@ export function parseEndpoint(text: string, flag: string, example: string): { ur
 export function describeNetworkError(e: unknown, timeoutMs: number): string {
   const err = e as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = err.code ?? err.cause?.code;
-  // (The timeout's signal aborts the request, or the body being read, with an AbortError.)
+  // (The timeout's signal fails a request with an AbortError, a body being read with its reason, a TimeoutError.)
   if (err.name === 'TimeoutError' || err.name === 'AbortError') return `no answer within ${timeoutMs / 1000}s (--timeout)`;
   switch (code) {
     case 'ECONNREFUSED':
