@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import type { Agent, IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { Agent, IncomingHttpHeaders, IncomingMessage, request as httpRequest } from 'node:http';
 import { readUserFile } from '../files/read.js';
 import { sourceError, TokenspendError, usageError } from '../errors.js';
 
@@ -143,7 +143,7 @@ export class HttpEndpoint {
   /** The address without credentials, for messages. */
   readonly display: string;
   private readonly basicAuth: { user: string; password: string } | undefined;
-  private pool: Promise<Agent> | undefined;
+  private pool: Promise<{ agent: Agent; open: typeof httpRequest }> | undefined;
 
   constructor(
     url: string,
@@ -163,12 +163,17 @@ export class HttpEndpoint {
    * milliseconds, a tenth of what a client library did at every command's first request). A
    * `--ca-file` is read and checked whichever the scheme, so a wrong one is the same exit 2.
    */
-  private agent(): Promise<Agent> {
+  private agent(): Promise<{ agent: Agent; open: typeof httpRequest }> {
     const { caFile, insecureSkipVerify } = this.settings;
     this.pool ??= (async () => {
       const ca = caFile ? await readCertificates(caFile) : undefined;
-      if (this.base.protocol !== 'https:') return new (await import('node:http')).Agent({ keepAlive: true });
-      return new (await import('node:https')).Agent({ keepAlive: true, ...(ca ? { ca } : {}), rejectUnauthorized: !insecureSkipVerify });
+      if (this.base.protocol !== 'https:') {
+        const http = await import('node:http');
+        return { agent: new http.Agent({ keepAlive: true }), open: http.request };
+      }
+      const https = await import('node:https');
+      const agent = new https.Agent({ keepAlive: true, ...(ca ? { ca } : {}), rejectUnauthorized: !insecureSkipVerify });
+      return { agent, open: https.request };
     })();
     return this.pool;
   }
@@ -189,8 +194,7 @@ export class HttpEndpoint {
     const auth = this.authorization();
     if (auth) headers.authorization = auth;
     if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
-    const agent = await this.agent();
-    const { request: open } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+    const { agent, open } = await this.agent();
     const signal = AbortSignal.timeout(this.settings.timeoutMs);
     return new Promise((resolve, reject) => {
       const req = open(url, { method: request.method, headers, agent, signal }, (res) =>
