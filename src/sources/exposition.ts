@@ -109,16 +109,26 @@ export class ExpositionParser {
     // so no character is ever cut in half.
     let bytes = chunk;
     if (this.carryBytes) {
-      bytes = Buffer.concat([this.carryBytes, chunk]);
+      // The line the last chunk ended in is finished by this one's first newline: that line alone
+      // is joined, not the whole chunk copied behind it.
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        this.carryBytes = Buffer.concat([this.carryBytes, chunk]);
+        return;
+      }
+      const line = Buffer.concat([this.carryBytes, chunk.subarray(0, nl + 1)]);
       this.carryBytes = undefined;
+      this.pushLines(line, line.length - 1);
+      bytes = chunk.subarray(nl + 1);
     }
     const lastNewline = bytes.lastIndexOf(10);
     // Kept bytes are copied: the caller may read the next chunk into the same buffer.
-    if (lastNewline < 0) {
-      this.carryBytes = bytes === chunk ? Buffer.from(bytes) : bytes;
-      return;
-    }
     if (lastNewline < bytes.length - 1) this.carryBytes = Buffer.from(bytes.subarray(lastNewline + 1));
+    if (lastNewline >= 0) this.pushLines(bytes, lastNewline);
+  }
+
+  /** Whole lines, `bytes` up to `lastNewline` (a newline). */
+  private pushLines(bytes: Buffer, lastNewline: number): void {
     if (this.lastKeyBytes === undefined) {
       this.pushText(bytes.toString('utf8', 0, lastNewline + 1));
       return;
