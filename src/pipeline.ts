@@ -3,7 +3,7 @@ import { Classifier } from './dialects/classifier.js';
 import { type CustomMapping, customDialects } from './dialects/mappings.js';
 import type { DialectSettings } from './dialects/spec.js';
 import { DIALECT_IDS } from './dialects/table.js';
-import { incompleteError, usageError } from './errors.js';
+import { incompleteError, sourceError, usageError } from './errors.js';
 import { finding } from './findings.js';
 import { stalenessThreshold, staleness } from './ledger/freshness.js';
 import type { Matcher } from './ledger/matchers.js';
@@ -22,7 +22,7 @@ import { type Usage, UsageStore } from './ledger/store.js';
 import { BucketStore, splitSink } from './ledger/histograms.js';
 import type { SampleSink } from './ledger/sink.js';
 import type { PriceBook } from './pricing/book.js';
-import type { SourceContext, SourceReading, UsageSource } from './sources/source.js';
+import type { ReadRequest, SourceContext, SourceReading, UsageSource } from './sources/source.js';
 
 /** How series become groups: the `--by` dimensions, `--match` selectors and `--top`. */
 export interface Grouping {
@@ -71,7 +71,16 @@ export interface ReportRequest {
   replicas?: ReplicaPolicy | undefined;
   /** `--max-staleness`; undefined: four scrape intervals, at least 15 minutes. */
   maxStalenessMs?: number | undefined;
+  /** Files read twice for a window anchored to their data from this size on (`PRESCAN_FROM_BYTES`; tests lower it). */
+  prescanFromBytes?: number | undefined;
 }
+
+/**
+ * Files this large or larger (their text; gzip counted at a typical ratio) are read twice when
+ * the window is anchored to their last sample, so that memory stays flat in samples; smaller ones
+ * are read once and their samples kept (at most a few MB), which is faster.
+ */
+export const PRESCAN_FROM_BYTES = 32 * 1024 * 1024;
 
 /** Where the report sits in time once the anchor is known. */
 interface Placement {
@@ -102,18 +111,12 @@ export async function computeUsageReport(request: ReportRequest, book: PriceBook
   if (sources.length === 0) {
     throw usageError('no data source', 'give --prometheus URL, --file PATH (or - for stdin) or --scrape URL; see tokenspend report --help');
   }
-  const { classifier, replicas, store, buckets, sink, wanted, lookbackMs } = stores(request, book);
-  const read = (s: UsageSource, edges?: readonly number[]) =>
-    s.read(sink, {
-      ...(wanted ? { bucketModels: wanted } : {}),
-      classifier,
-      lookbackMs,
-      lookbackGiven: request.lookbackMs,
-      ctx,
-      replicas,
-      grouping: request.grouping,
-      ...(edges ? { edges } : {}),
-    });
+  const stored = stores(request, book);
+  const { classifier, store, buckets, lookbackMs } = stored;
+  const read = (s: UsageSource, edges?: readonly number[]) => s.read(stored.sink, readRequest(request, stored, ctx, edges));
+  // Anchored to the data's last sample: files read twice, first for that sample alone (`prescan`).
+  const streamed = await prescan(request, book, ctx);
+  if (streamed) store.stream(streamed.placement.edges, lookbackMs);
 
   // Sources of raw samples first: a file's last sample may be the anchor of the time plan.
   const readings: SourceReading[] = [];
@@ -123,7 +126,8 @@ export async function computeUsageReport(request: ReportRequest, book: PriceBook
     checkMatched(classifier, dialects.forced);
     checkGrouping(request.grouping, store);
   }
-  const placed = place(request, store, readings, book, ctx);
+  const placed = place(request, store.dataRange, readings, book, ctx);
+  if (streamed) checkUnchanged(streamed, placed, store.dataRange);
   for (const s of late) readings.push(await read(s, placed.edges));
   if (late.length > 0) {
     checkMatched(classifier, dialects.forced);
@@ -197,9 +201,8 @@ function longContextModels(book: PriceBook): ((model: string | undefined, provid
  * Resolves the time plan: the anchor (`--now`, else the last sample of timestamped data for
  * relative windows and periods, else the clock), the window, its buckets and slice edges.
  */
-function place(request: ReportRequest, store: UsageStore, readings: SourceReading[], book: PriceBook, ctx: SourceContext): Placement {
+function place(request: ReportRequest, range: Span | undefined, readings: SourceReading[], book: PriceBook, ctx: SourceContext): Placement {
   const { plan, timezone, sources } = request;
-  const range = store.dataRange;
   const server = sources.some((s) => s.reads === 'slices');
   const fallback: WindowSpec = sources.find((s) => s.reads === 'slices')?.defaults.window ?? { kind: 'all', label: 'all' };
   const relative = plan.kind === 'periods' || (plan.window !== undefined && isRelative(plan.window));
@@ -235,6 +238,81 @@ function streamingEdges(request: ReportRequest, book: PriceBook): number[] | und
   } catch {
     return undefined; // the same plan fails again after reading, where the message belongs
   }
+}
+
+type Stores = ReturnType<typeof stores>;
+
+/** What every source is told when asked to read. */
+function readRequest(request: ReportRequest, stored: Stores, ctx: SourceContext, edges?: readonly number[]): ReadRequest {
+  const { wanted, classifier, lookbackMs, replicas } = stored;
+  return {
+    ...(wanted ? { bucketModels: wanted } : {}),
+    classifier,
+    lookbackMs,
+    lookbackGiven: request.lookbackMs,
+    ctx,
+    replicas,
+    grouping: request.grouping,
+    ...(edges ? { edges } : {}),
+  };
+}
+
+type Span = { first: number; last: number };
+interface Scanned {
+  range: Span;
+  placement: Placement;
+}
+
+/**
+ * A plan anchored to the data's last sample (a relative window or budget periods, no --now) over
+ * large files that can be read twice: a first pass finds the span of the samples the report
+ * counts, keeping none, and the placement it gives; the second pass then streams each series into
+ * the final slices (memory per series, not per sample), as with a window given by dates.
+ * Undefined otherwise (standard input, a pipe, a server, small files), or when some series'
+ * samples came out of time order by more than the streaming window (they are then kept and
+ * sorted, as before).
+ */
+async function prescan(request: ReportRequest, book: PriceBook, ctx: SourceContext): Promise<Scanned | undefined> {
+  const { plan, sources } = request;
+  const relative = plan.kind === 'periods' || (plan.window !== undefined && isRelative(plan.window));
+  if (!relative || request.now !== undefined || !sources.every((s) => s.kind === 'file')) return undefined;
+  let bytes = 0;
+  for (const s of sources) {
+    const b = await s.rereadableBytes?.();
+    if (b === undefined) return undefined;
+    bytes += b;
+  }
+  if (bytes < (request.prescanFromBytes ?? PRESCAN_FROM_BYTES)) return undefined;
+  const scan = stores(request, book);
+  scan.store.scan();
+  // The usage store's samples only: request-size buckets go to their own store and never set the span.
+  const sink: SampleSink = {
+    addTimed: (sample, time, source) => {
+      if (!(scan.buckets && scan.classifier.isBucket(sample.name))) scan.store.addTimed(sample, time, source);
+    },
+    addSnapshot: () => undefined,
+    addAccounted: () => undefined,
+  };
+  const progress = ctx.progress;
+  const marked: SourceContext = {
+    ...ctx,
+    progress: progress && ((e) => progress(e.kind === 'read' ? { ...e, what: `${e.what} (first pass: where the data ends)` } : e)),
+  };
+  for (const s of sources) await s.read(sink, readRequest(request, scan, marked));
+  const range = scan.store.dataRange;
+  if (range === undefined || !scan.store.scannedInOrder) return undefined;
+  return { range, placement: place(request, range, [], book, ctx) };
+}
+
+/** The second pass read the data the first found: else its slices would not be the report's. */
+function checkUnchanged(first: Scanned, placed: Placement, range: Span | undefined): void {
+  const { edges } = first.placement;
+  if (edges.length === placed.edges.length && edges.every((e, i) => e === placed.edges[i])) return;
+  const span = (r: Span | undefined) => (r ? `${new Date(r.first).toISOString()} to ${new Date(r.last).toISOString()}` : 'no samples');
+  throw sourceError(
+    `the data changed while it was read: its samples ran from ${span(first.range)} on the first pass, from ${span(range)} on the second`,
+    'read a file that is not being written to, or give --now to anchor the window',
+  );
 }
 
 /** A server answers for a bounded window, and for nothing after now. */

@@ -102,6 +102,8 @@ interface Series extends PriceLabels {
   sorted: boolean;
   /** Set when the series is accounted as it streams (then `times` and `values` stay empty). */
   stream?: StreamedSeries;
+  /** While the store only scans (`scan`): the series' latest sample time so far. */
+  latest?: number;
 }
 
 /** Tokens of one slice of a `CellRow`, before cache is taken out of input. */
@@ -157,6 +159,8 @@ export class UsageStore implements SampleSink {
   readonly census: Census;
   private first = Number.POSITIVE_INFINITY;
   private last = Number.NEGATIVE_INFINITY;
+  /** Set by `scan`: samples only mark where the data begins and ends, and whether each series' come in order. */
+  private scanning: { ordered: boolean } | undefined;
   /** Set by `stream`: timestamped series are accounted as they arrive, for these edges. */
   private streaming: { edges: readonly number[]; lookbackMs: number; replicaLabels: readonly string[] } | undefined;
 
@@ -187,10 +191,37 @@ export class UsageStore implements SampleSink {
     this.streaming = { edges, lookbackMs, replicaLabels };
   }
 
+  /**
+   * Keeps no sample: the store only finds the span of the timestamped samples it would count
+   * (`dataRange`), and whether streaming them would refuse one as late (`scannedInOrder`). A first
+   * pass over files that can be read twice, when the window is anchored to the data's last sample.
+   */
+  scan(): void {
+    if (this.series.size > 0 || this.streaming) throw new Error('scan() must come before the first sample, instead of stream()');
+    this.scanning = { ordered: true };
+  }
+
+  /**
+   * After `scan`: false when some series had a sample more than the out-of-order window before
+   * its latest one (streaming might refuse it; such data is kept sample by sample and sorted).
+   */
+  get scannedInOrder(): boolean {
+    return this.scanning?.ordered ?? false;
+  }
+
   /** Adds one sample with a time; `source` names the target (the gateway when no label says). */
   addTimed(sample: Sample, time: number, source: string | undefined): void {
     const s = this.timedSeries(sample, source);
     if (s === null) return;
+    const scanning = this.scanning;
+    if (scanning) {
+      const latest = s.latest ?? Number.NEGATIVE_INFINITY;
+      if (time > latest) s.latest = time;
+      else if (time < latest - OUT_OF_ORDER_WINDOW_MS) scanning.ordered = false;
+      if (time < this.first) this.first = time;
+      if (time > this.last) this.last = time;
+      return;
+    }
     if (s.stream) {
       const late = s.stream.add(time, sample.value);
       if (late) throw lateSampleError(s, late);

@@ -16,6 +16,9 @@ function formatOf(path: string): ExpositionFormat {
 
 const CHUNK = 1 << 16;
 
+/** How much larger an exposition is than its gzip, about (they compress 8–20×). */
+const GZIP_RATIO = 8;
+
 /**
  * A plain file's bytes, 64 KiB at a time into two buffers in turn: the next chunk is read while
  * the parser works on this one, and the parser has finished with a chunk before its buffer is
@@ -93,6 +96,14 @@ export class FileSource implements UsageSource {
   readonly defaults = { window: { kind: 'all', label: 'all' }, lookbackMs: Number.POSITIVE_INFINITY } as const;
 
   constructor(private readonly spec: SourceSpec) {}
+
+  async rereadableBytes(): Promise<number | undefined> {
+    const path = this.spec.location;
+    if (path === '-') return undefined;
+    const st = await stat(path).catch(() => undefined);
+    if (!st?.isFile()) return undefined;
+    return path.endsWith('.gz') ? st.size * GZIP_RATIO : st.size;
+  }
 
   async read(sink: SampleSink, request: ReadRequest): Promise<SourceReading> {
     const path = this.spec.location;

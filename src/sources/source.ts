@@ -79,4 +79,10 @@ export interface UsageSource {
   /** The window when none is given, and the look-back when none is given. */
   readonly defaults: { window: WindowSpec; lookbackMs: number };
   read(sink: SampleSink, request: ReadRequest): Promise<SourceReading>;
+  /**
+   * Where `read` can be called twice and give the same samples (a regular file, not a pipe): about
+   * how many bytes of text a read goes through (a compressed file counted at a typical ratio).
+   * Undefined otherwise.
+   */
+  rereadableBytes?(): Promise<number | undefined>;
 }
