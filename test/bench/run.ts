@@ -320,7 +320,11 @@ async function main(): Promise<void> {
   if (want('parser') || want('report') || want('startup')) await fileBench(row);
   if (want('table')) await tableBench(work, row);
   if (want('deps')) depsBench(row);
-  if (want('file')) await fileHistoryBench(row);
+  if (want('file')) {
+    await fileHistoryBench(row, []);
+    // Anchored to the data's last sample (no --now): read twice, streamed on the second pass.
+    await fileHistoryBench(row, ['--window', '7d']);
+  }
   if (want('forecast')) await forecastBench(row);
   if (want('prometheus')) await prometheusBench(row);
   if (want('scale')) await scaleBench(row, work, bin);
@@ -338,9 +342,13 @@ async function main(): Promise<void> {
  * `npm run bench -- file`: a report over a timestamped OpenMetrics history (1,000 series × 28
  * days by default; BENCH_FILE_SERIES, BENCH_FILE_DAYS), this build against a baseline build
  * (BENCH_BASELINE: a checkout of main with its dist built), in turn, BENCH_ROUNDS rounds (3):
- * throughput and peak RSS of each, and whether they report the same usage.
+ * throughput and peak RSS of each, and whether they report the same usage. Twice: over all the
+ * data, and over `--window 7d` anchored to the data's last sample (read twice since this pass).
  */
-async function fileHistoryBench(row: (what: string, value: string, baseline: string, ratio: string) => void): Promise<void> {
+async function fileHistoryBench(
+  row: (what: string, value: string, baseline: string, ratio: string) => void,
+  window: string[],
+): Promise<void> {
   const count = Number(process.env.BENCH_FILE_SERIES ?? 1000);
   const days = Number(process.env.BENCH_FILE_DAYS ?? 28);
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -350,7 +358,7 @@ async function fileHistoryBench(row: (what: string, value: string, baseline: str
     await writeFileHistory(path, count, days);
   }
   const mb = statSync(path).size / 1e6;
-  const args = ['report', '--file', path, '--by', 'model', '--format', 'json'];
+  const args = ['report', '--file', path, ...window, '--by', 'model', '--format', 'json'];
   const run = (binPath: string) => measureChild(`process.argv.splice(1, 0, 'tokenspend'); await import(${JSON.stringify(binPath)});`, args);
   const baseline = process.env.BENCH_BASELINE ? join(process.env.BENCH_BASELINE, 'bin', 'tokenspend.js') : undefined;
   type Run = { ms: number; cpuMs: number; rssMb: number };
@@ -375,7 +383,7 @@ async function fileHistoryBench(row: (what: string, value: string, baseline: str
   const rss = (xs: Run[]) => xs.map((x) => x.rssMb.toFixed(0)).join(', ');
   const med = (xs: Run[]) => median(xs.map((x) => x.cpuMs));
   row(
-    `\`report --file\` on a ${mb.toFixed(0)} MB timestamped OpenMetrics history (${count.toLocaleString('en-US')} series × ${days} days, 5-minute samples), MB/s per round`,
+    `\`report --file${window.length > 0 ? ` ${window.join(' ')}` : ''}\` on a ${mb.toFixed(0)} MB timestamped OpenMetrics history (${count.toLocaleString('en-US')} series × ${days} days, 5-minute samples), MB/s per round`,
     `${speed(ours)}; peak RSS ${rss(ours)} MB`,
     theirs.length > 0 ? `baseline: ${speed(theirs)}; peak RSS ${rss(theirs)} MB` : 'no BENCH_BASELINE',
     theirs.length > 0 ? `${(med(theirs) / med(ours)).toFixed(2)}× less CPU (medians); ${same ? 'same usage' : 'USAGE DIFFERS'}` : '',
