@@ -205,7 +205,7 @@ function place(request: ReportRequest, range: Span | undefined, readings: Source
   const { plan, timezone, sources } = request;
   const server = sources.some((s) => s.reads === 'slices');
   const fallback: WindowSpec = sources.find((s) => s.reads === 'slices')?.defaults.window ?? { kind: 'all', label: 'all' };
-  const relative = plan.kind === 'periods' || (plan.window !== undefined && isRelative(plan.window));
+  const relative = hangsOnAnchor(plan);
   const anchoredToData = request.now === undefined && range !== undefined && relative;
   const anchor = request.now ?? (anchoredToData ? range.last : ctx.clock());
   const resolved = resolvePlan(plan, anchor, timezone, fallback);
@@ -226,7 +226,7 @@ function place(request: ReportRequest, range: Span | undefined, readings: Source
 function streamingEdges(request: ReportRequest, book: PriceBook): number[] | undefined {
   const { plan, timezone } = request;
   if (!request.sources.every((s) => s.kind === 'file')) return undefined;
-  const relative = plan.kind === 'periods' || (plan.window !== undefined && isRelative(plan.window));
+  const relative = hangsOnAnchor(plan);
   const clockEnd = plan.kind === 'window' && plan.window?.kind === 'range' && plan.window.end === undefined;
   if ((relative || clockEnd) && request.now === undefined) return undefined;
   try {
@@ -274,7 +274,7 @@ interface Scanned {
  */
 async function prescan(request: ReportRequest, book: PriceBook, ctx: SourceContext): Promise<Scanned | undefined> {
   const { plan, sources } = request;
-  const relative = plan.kind === 'periods' || (plan.window !== undefined && isRelative(plan.window));
+  const relative = hangsOnAnchor(plan);
   if (!relative || request.now !== undefined || !sources.every((s) => s.kind === 'file')) return undefined;
   let bytes = 0;
   for (const s of sources) {
@@ -313,6 +313,11 @@ function checkUnchanged(first: Scanned, placed: Placement, range: Span | undefin
     `the data changed while it was read: its samples ran from ${span(first.range)} on the first pass, from ${span(range)} on the second`,
     'read a file that is not being written to, or give --now to anchor the window',
   );
+}
+
+/** A plan placed from its anchor (a relative window or budget periods): without --now, the data's last sample. */
+function hangsOnAnchor(plan: TimePlan): boolean {
+  return plan.kind === 'periods' || (plan.window !== undefined && isRelative(plan.window));
 }
 
 /** A server answers for a bounded window, and for nothing after now. */

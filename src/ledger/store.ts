@@ -218,15 +218,13 @@ export class UsageStore implements SampleSink {
       const latest = s.latest ?? Number.NEGATIVE_INFINITY;
       if (time > latest) s.latest = time;
       else if (time < latest - OUT_OF_ORDER_WINDOW_MS) scanning.ordered = false;
-      if (time < this.first) this.first = time;
-      if (time > this.last) this.last = time;
+      this.widen(time);
       return;
     }
     if (s.stream) {
       const late = s.stream.add(time, sample.value);
       if (late) throw lateSampleError(s, late);
-      if (time < this.first) this.first = time;
-      if (time > this.last) this.last = time;
+      this.widen(time);
       return;
     }
     const n = s.times.length;
@@ -239,6 +237,11 @@ export class UsageStore implements SampleSink {
     }
     s.times.push(time);
     s.values.push(sample.value);
+    this.widen(time);
+  }
+
+  /** `dataRange` takes in a counted sample's time. */
+  private widen(time: number): void {
     if (time < this.first) this.first = time;
     if (time > this.last) this.last = time;
   }
