@@ -17,9 +17,15 @@ export function costOf(tokens: number, priceNano: bigint): bigint {
   return BigInt(Math.round(tokens)) * priceNano;
 }
 
+/** 10^(15 − decimals) femto-units: one unit of the last printed digit. */
+const UNIT_OF: bigint[] = [];
+function unitOf(decimals: number): bigint {
+  return (UNIT_OF[decimals] ??= 10n ** BigInt(FEMTO_DECIMALS - decimals));
+}
+
 /** Rounds a femto amount to `decimals` digits, half away from zero, as a count of 10^-decimals units. */
 export function roundToUnits(femto: bigint, decimals: number): bigint {
-  const unit = 10n ** BigInt(FEMTO_DECIMALS - decimals);
+  const unit = unitOf(decimals);
   const q = femto / unit;
   const r = femto % unit;
   if (r * 2n >= unit) return q + 1n;
@@ -40,27 +46,67 @@ export function formatUnits(units: bigint, decimals: number): string {
 /**
  * Rounds `amounts` (femto) to `decimals` digits so that the rounded parts add up exactly to
  * `targetUnits` (largest-remainder method). This is what makes a printed total equal the sum of
- * its printed rows, to the last digit.
+ * its printed rows, to the last digit. Each part is its floor; the units left over go one each
+ * to the largest remainders (ties: the earlier part), round and round while any are left (or are
+ * taken back from the smallest remainders when the floors already exceed the target).
  */
 export function allocate(amounts: readonly bigint[], decimals: number, targetUnits: bigint): bigint[] {
-  const unit = 10n ** BigInt(FEMTO_DECIMALS - decimals);
-  const floors = amounts.map((a) => (a >= 0n ? a / unit : -((-a + unit - 1n) / unit)));
-  let remaining = targetUnits - floors.reduce((s, x) => s + x, 0n);
-  const order = amounts
-    .map((a, i) => ({ i, rem: a - (floors[i] as bigint) * unit }))
-    .sort((x, y) => (x.rem === y.rem ? x.i - y.i : x.rem > y.rem ? -1 : 1));
-  const out = [...floors];
-  for (let k = 0; remaining > 0n && order.length > 0; k = (k + 1) % order.length) {
-    const idx = (order[k] as { i: number }).i;
-    out[idx] = (out[idx] as bigint) + 1n;
-    remaining--;
-  }
-  for (let k = order.length - 1; remaining < 0n && order.length > 0; k = (k - 1 + order.length) % order.length) {
-    const idx = (order[k] as { i: number }).i;
-    out[idx] = (out[idx] as bigint) - 1n;
-    remaining++;
-  }
+  const out = new Array<bigint>(amounts.length);
+  allocateInto(amounts, decimals, targetUnits, out, []);
   return out;
+}
+
+/** `allocate`, the parts written into `out`, `rems` a scratch array (for callers that round many small sets). */
+export function allocateInto(amounts: readonly bigint[], decimals: number, targetUnits: bigint, out: bigint[], rems: number[]): void {
+  const unit = unitOf(decimals);
+  const n = amounts.length;
+  let sum = 0n;
+  for (let i = 0; i < n; i++) {
+    const a = amounts[i] as bigint;
+    let q = a / unit;
+    let r = a % unit;
+    if (r < 0n) {
+      q -= 1n;
+      r += unit;
+    }
+    out[i] = q;
+    // Below the unit (at most 10^15): a double holds it exactly.
+    rems[i] = Number(r);
+    sum += q;
+  }
+  const remaining = targetUnits - sum;
+  if (remaining === 0n || n === 0) return;
+  const give = remaining > 0n ? remaining : -remaining;
+  const each = give / BigInt(n);
+  const sign = remaining > 0n ? 1n : -1n;
+  if (each !== 0n) for (let i = 0; i < n; i++) out[i] = (out[i] as bigint) + sign * each;
+  const extra = Number(give % BigInt(n));
+  if (extra > 0) for (const i of chosen(rems, n, extra, remaining > 0n)) out[i] = (out[i] as bigint) + sign;
+}
+
+/**
+ * The `extra` parts that get one more unit (`top`: the largest remainders, the earlier part first
+ * among equals) or one less (the smallest remainders, the later part first among equals): the
+ * ends of the remainders' order, found from the remainder at the cut (no sort of the parts).
+ */
+function chosen(rems: readonly number[], n: number, extra: number, top: boolean): number[] {
+  const sorted = Float64Array.from(rems.slice(0, n)).sort();
+  const cut = sorted[top ? n - extra : extra - 1] as number;
+  const picked: number[] = [];
+  // Those past the cut, then those at it: from the start (giving) or the end (taking back).
+  for (let i = 0; i < n; i++) if (top ? (rems[i] as number) > cut : (rems[i] as number) < cut) picked.push(i);
+  for (let k = 0; k < n && picked.length < extra; k++) {
+    const i = top ? k : n - 1 - k;
+    if (rems[i] === cut) picked.push(i);
+  }
+  return picked;
+}
+
+/** `formatUnits` of a safe integer. */
+export function formatSafeUnits(units: number, decimals: number): string {
+  const s = String(Math.abs(units)).padStart(decimals + 1, '0');
+  const sign = units < 0 ? '-' : '';
+  return decimals > 0 ? `${sign}${s.slice(0, s.length - decimals)}.${s.slice(s.length - decimals)}` : `${sign}${s}`;
 }
 
 /** An exact decimal amount in currency units ("12.5") as femto-units. */

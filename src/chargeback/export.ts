@@ -149,7 +149,7 @@ export function ledgerRows(report: CostReport, periods: readonly ExportPeriod[],
       const group: Record<string, string> = {};
       for (const d of report.by) group[d] = r.group[d] ?? '';
       const unpricedModel = r.priced ? undefined : (r.group.model ?? '');
-      const cost = display.rows[i] ?? null;
+      const cost = display.row(i);
       out.push({
         period,
         rowId: rowId([

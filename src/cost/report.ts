@@ -96,8 +96,8 @@ export interface RowAcc {
 }
 
 /** Tokens × the rate in force in each slice, folded into rows per group (and bucket); unpriced tokens get rows of their own. */
-function priceCells(usage: Usage, book: PriceBook, options: CostOptions): { rows: Map<string, RowAcc>; notes: PriceNotes } {
-  const rows = new Map<string, RowAcc>();
+function priceCells(usage: Usage, book: PriceBook, options: CostOptions): { rows: RowIndex; notes: PriceNotes } {
+  const rows = new RowIndex(usage.by);
   const notes: PriceNotes = { unpriced: new Map(), longContext: new Map(), bounded: new Map() };
   const { edges } = usage;
   const stepped = options.bucketEdges.length > 2;
@@ -116,7 +116,7 @@ function priceCells(usage: Usage, book: PriceBook, options: CostOptions): { rows
       const c = price.cost(type, tokens);
       if ('cost' in c) priced.push({ type, tokens, cost: c.cost, high: c.high });
       else {
-        if (unpriced?.row.unpricedReason !== c.reason) unpriced = rowFor(rows, usage.by, cell.group, bucket, cell.model ?? '', c.reason);
+        if (unpriced?.row.unpricedReason !== c.reason) unpriced = rows.unpriced(cell.group, bucket, cell.model ?? '', c.reason);
         const acc = unpriced;
         acc.row.tokens[type] += tokens;
         notes.unpriced.set(unpricedKey(cell, c.reason, type), `${REASON_TEXT[c.reason]}${c.detail ? ` (${c.detail})` : ''}`);
@@ -124,7 +124,7 @@ function priceCells(usage: Usage, book: PriceBook, options: CostOptions): { rows
     }
     if (priced.length === 0) continue;
     const bounded = longContext(cell, price, options.histograms, priced, notes);
-    addCell(rowFor(rows, usage.by, cell.group, bucket, undefined, undefined).row, priced, bounded);
+    addCell(rows.priced(cell.group, bucket).row, priced, bounded);
   }
   return { rows, notes };
 }
@@ -188,24 +188,45 @@ function addCell(row: ReportRow, priced: PricedType[], bound: { low: Partial<Rec
 }
 
 function totalsOf(rows: readonly ReportRow[]): ReportTotals {
-  const totals: ReportTotals = { tokens: zeroTokens(), cost: zeroCost(), totalCost: 0n, unpricedTokens: 0 };
+  const tokens = zeroTokens();
+  // Named, not looped over the types: this runs over every row.
+  let input = 0n;
+  let cachedInput = 0n;
+  let cacheWrite = 0n;
+  let output = 0n;
+  let totalCost = 0n;
+  let unpricedTokens = 0;
+  let highOver: bigint | undefined;
   for (const row of rows) {
-    for (const t of TOKEN_TYPES) {
-      totals.tokens[t] += row.tokens[t];
-      if (row.cost) totals.cost[t] += row.cost[t];
-      else totals.unpricedTokens += row.tokens[t];
-    }
-    if (row.totalCost !== null) totals.totalCost += row.totalCost;
-    if (row.costHigh !== undefined) totals.costHigh = (totals.costHigh ?? 0n) + row.costHigh - (row.totalCost ?? 0n);
+    const t = row.tokens;
+    tokens.input += t.input;
+    tokens.cached_input += t.cached_input;
+    tokens.cache_write += t.cache_write;
+    tokens.output += t.output;
+    const c = row.cost;
+    if (c) {
+      input += c.input;
+      cachedInput += c.cached_input;
+      cacheWrite += c.cache_write;
+      output += c.output;
+    } else unpricedTokens += sumTokens(t);
+    if (row.totalCost !== null) totalCost += row.totalCost;
+    if (row.costHigh !== undefined) highOver = (highOver ?? 0n) + row.costHigh - (row.totalCost ?? 0n);
   }
-  if (totals.costHigh !== undefined) totals.costHigh += totals.totalCost;
+  const totals: ReportTotals = {
+    tokens,
+    cost: { input, cached_input: cachedInput, cache_write: cacheWrite, output },
+    totalCost,
+    unpricedTokens,
+  };
+  if (highOver !== undefined) totals.costHigh = highOver + totalCost;
   return totals;
 }
 
 /** Joins exact usage with the prices in force in each slice, and folds it into report rows. */
 export function buildCostReport(usage: Usage, book: PriceBook, options: CostOptions): CostReport {
   const { rows, notes } = priceCells(usage, book, options);
-  let list = [...rows.values()];
+  let list = rows.list;
   if (options.top !== undefined) list = foldTop(list, options.top, usage.by);
   list = sortRows(list);
   const totals = totalsOf(list.map((a) => a.row));
@@ -288,29 +309,48 @@ const REASON_TEXT: Record<UnpricedReason, string> = {
   'no-fx-rate': 'used before the first exchange rate of the FX file',
 };
 
-function rowFor(
-  rows: Map<string, RowAcc>,
-  by: readonly string[],
-  values: readonly string[],
-  bucket: number | undefined,
-  unpricedModel: string | undefined,
-  reason: UnpricedReason | undefined,
-): RowAcc {
-  const key = `${groupKey(values)}\u0001${bucket ?? ''}\u0001${unpricedModel ?? '\u0002'}\u0001${reason ?? ''}`;
-  let acc = rows.get(key);
-  if (!acc) {
+/** The report's rows by group and bucket, in the order they were first met. */
+class RowIndex {
+  readonly list: RowAcc[] = [];
+  /** Priced rows: group key → rows by bucket (an index of one where the report has no buckets). */
+  private readonly pricedRows = new Map<string, (RowAcc | undefined)[]>();
+  /** Unpriced rows (few), by group, bucket, model and reason. */
+  private readonly unpricedRows = new Map<string, RowAcc>();
+
+  constructor(private readonly by: readonly string[]) {}
+
+  priced(values: readonly string[], bucket: number | undefined): RowAcc {
+    const key = groupKey(values);
+    let byBucket = this.pricedRows.get(key);
+    if (!byBucket) this.pricedRows.set(key, (byBucket = []));
+    return (byBucket[bucket ?? 0] ??= this.add(values, bucket, undefined, undefined));
+  }
+
+  unpriced(values: readonly string[], bucket: number | undefined, model: string, reason: UnpricedReason): RowAcc {
+    const key = `${groupKey(values)}\u0001${bucket ?? ''}\u0001${model}\u0001${reason}`;
+    let acc = this.unpricedRows.get(key);
+    if (!acc) this.unpricedRows.set(key, (acc = this.add(values, bucket, model, reason)));
+    return acc;
+  }
+
+  private add(
+    values: readonly string[],
+    bucket: number | undefined,
+    unpricedModel: string | undefined,
+    reason: UnpricedReason | undefined,
+  ): RowAcc {
     const group: Record<string, string> = {};
-    by.forEach((d, i) => {
+    this.by.forEach((d, i) => {
       group[d] = values[i] as string;
     });
     if (unpricedModel !== undefined) group.model = unpricedModel;
     const priced = reason === undefined;
     const row: ReportRow = { group, bucket, priced, tokens: zeroTokens(), cost: priced ? zeroCost() : null, totalCost: priced ? 0n : null };
     if (reason !== undefined) row.unpricedReason = reason;
-    acc = { row, rank: 0n };
-    rows.set(key, acc);
+    const acc = { row, rank: 0n };
+    this.list.push(acc);
+    return acc;
   }
-  return acc;
 }
 
 export const OTHER = '(other)';

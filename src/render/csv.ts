@@ -22,6 +22,22 @@ function csvCell(c: CsvCell): string {
 }
 
 /**
+ * `csvCell` for text that repeats from record to record (a group's labels, a bucket's times),
+ * remembered: each distinct value is made safe once. Forgets all past `limit` values.
+ */
+export function repeatedCells(limit = 100_000): (s: string) => string {
+  const seen = new Map<string, string>();
+  return (s) => {
+    let cell = seen.get(s);
+    if (cell === undefined) {
+      if (seen.size >= limit) seen.clear();
+      seen.set(s, (cell = csvCell(s)));
+    }
+    return cell;
+  };
+}
+
+/**
  * One CSV record with its `\n`. Every text cell is neutralised, and a cell with a CR or LF in it
  * is quoted, so no value can start a row of its own.
  */

@@ -90,7 +90,7 @@ export function tabulate(report: CostReport, decimals: number): { rows: Record<s
   const times = bucketTimes(report);
   const rows = report.rows.map((r, i) => {
     const values: Record<string, CellValue> = {};
-    for (const c of cols) values[c.key] = cellValue(c, r, display.rows[i] ?? null, times);
+    for (const c of cols) values[c.key] = cellValue(c, r, display.row(i), times);
     return values;
   });
   const totals: Record<string, CellValue> = {};

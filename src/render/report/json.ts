@@ -1,4 +1,4 @@
-import { type DisplayCost, type DisplayCosts, displayCosts } from '../../cost/display.js';
+import { type DisplayAmounts, type DisplayCosts, displayCosts } from '../../cost/display.js';
 import type { CostReport, ReportRow, UnpricedReason } from '../../cost/report.js';
 import type { Finding } from '../../findings.js';
 import type { Coverage } from '../../ledger/accounting.js';
@@ -76,7 +76,7 @@ export function reportJson(report: CostReport, decimals = 6): ReportJson {
   const times = bucketTimes(report);
   return {
     ...jsonHead(report),
-    rows: report.rows.map((row, i) => rowJson(row, display.rows[i] ?? null, times, decimals)),
+    rows: report.rows.map((row, i) => rowJson(row, display.amounts(i), times, decimals)),
     ...jsonTail(report, display),
   };
 }
@@ -116,7 +116,7 @@ function jsonHead(report: CostReport): JsonHead {
 }
 
 /** One row of `rows[]` (also one line of `--format jsonl`, which adds to it). */
-export function rowJson(row: ReportRow, cost: DisplayCost | null, times: readonly BucketTimes[], decimals: number): ReportRowJson {
+export function rowJson(row: ReportRow, cost: DisplayAmounts | null, times: readonly BucketTimes[], decimals: number): ReportRowJson {
   const period = row.bucket === undefined ? undefined : (times[row.bucket] as BucketTimes);
   return {
     group: row.group,
@@ -124,9 +124,9 @@ export function rowJson(row: ReportRow, cost: DisplayCost | null, times: readonl
     priced: row.priced,
     ...(row.unpricedReason ? { unpricedReason: row.unpricedReason } : {}),
     tokens: typed((t) => row.tokens[t]),
-    cost: cost ? typed((t) => money(cost.byType[t])) : null,
-    totalCost: cost ? money(cost.total) : null,
-    ...(row.costHigh !== undefined && cost ? { costLow: money(cost.total), costHigh: femtoMoney(row.costHigh, decimals) } : {}),
+    cost: cost ? cost.byType : null,
+    totalCost: cost ? cost.total : null,
+    ...(row.costHigh !== undefined && cost ? { costLow: cost.total, costHigh: femtoMoney(row.costHigh, decimals) } : {}),
   };
 }
 
@@ -161,7 +161,7 @@ export function renderReportJson(report: CostReport, options: RenderOptions): It
   const display = displayCosts(report, decimals);
   const times = bucketTimes(report);
   const rows = (function* () {
-    for (let i = 0; i < report.rows.length; i++) yield rowJson(report.rows[i] as ReportRow, display.rows[i] ?? null, times, decimals);
+    for (let i = 0; i < report.rows.length; i++) yield rowJson(report.rows[i] as ReportRow, display.amounts(i), times, decimals);
   })();
   return jsonWithArray(jsonHead(report), 'rows', rows, jsonTail(report, display));
 }

@@ -39,7 +39,7 @@ function* jsonLines(report: CostReport, decimals: number): Generator<string> {
   const version = pricingVersion(report);
   for (let i = 0; i < report.rows.length; i++) {
     const row = report.rows[i] as ReportRow;
-    const r = rowJson(row, display.rows[i] ?? null, times, decimals);
+    const r = rowJson(row, display.amounts(i), times, decimals);
     const line: ReportLineJson = {
       start: r.start === undefined ? window.start : r.start,
       end: r.end === undefined ? window.end : r.end,
