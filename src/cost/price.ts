@@ -83,15 +83,22 @@ export function priceOfCell(book: PriceBook, cell: UsageCell, t: number): CellPr
   if (!('model' in found)) return unpriced(found.reason, found.detail);
   const { model, rate, tier, prices, fx } = found;
   const tiers = tier === 'standard' ? rate.context : [];
+  // Per type, the highest rate of any long-context tier (the base rate where none is higher).
+  const highest: Partial<Record<TokenType, bigint>> = {};
+  for (const [type, p] of Object.entries(prices.prices) as [TokenType, bigint | undefined][]) {
+    if (p !== undefined)
+      highest[type] = tiers.reduce(
+        (m, c) => (c.prices[type] !== undefined && (c.prices[type] as bigint) > m ? (c.prices[type] as bigint) : m),
+        p,
+      );
+  }
   return {
     cost(type, tokens) {
       const p = prices.prices[type];
       if (p === undefined) return { reason: 'no-rate' };
-      const highest = tiers.reduce(
-        (m, c) => (c.prices[type] !== undefined && (c.prices[type] as bigint) > m ? (c.prices[type] as bigint) : m),
-        p,
-      );
-      return { cost: costAt(tokens, p, fx), high: costAt(tokens, highest, fx) };
+      const cost = costAt(tokens, p, fx);
+      const high = highest[type] as bigint;
+      return { cost, high: high === p ? cost : costAt(tokens, high, fx) };
     },
     ...(tiers.length > 0
       ? {

@@ -101,12 +101,13 @@ function priceCells(usage: Usage, book: PriceBook, options: CostOptions): { rows
   const notes: PriceNotes = { unpriced: new Map(), longContext: new Map(), bounded: new Map() };
   const { edges } = usage;
   const stepped = options.bucketEdges.length > 2;
+  const rates = new RatesOnce(book);
   for (const cell of usage.cells) {
     const sliceStart = edges[cell.slice] as number;
     const sliceEnd = edges[cell.slice + 1] as number;
     const priceTime = Number.isFinite(sliceStart) ? sliceStart : Number.isFinite(sliceEnd) ? sliceEnd : options.now;
     const bucket = stepped ? sliceOf(options.bucketEdges, sliceEnd) : undefined;
-    const price = priceOfCell(book, cell, priceTime);
+    const price = rates.of(cell, priceTime);
     const priced: PricedType[] = [];
     // The unpriced row of the cell's last unpriced type (the types of a cell share it, mostly).
     let unpriced: RowAcc | undefined;
@@ -127,6 +128,23 @@ function priceCells(usage: Usage, book: PriceBook, options: CostOptions): { rows
     addCell(rows.priced(cell.group, bucket).row, priced, bounded);
   }
   return { rows, notes };
+}
+
+/** `priceOfCell`, once per model, provider, service tier and slice: its cells share the rates. */
+class RatesOnce {
+  private readonly found = new Map<string | undefined, Map<string | undefined, Map<string | undefined, CellPrice[]>>>();
+
+  constructor(private readonly book: PriceBook) {}
+
+  of(cell: Usage['cells'][number], t: number): CellPrice {
+    let byProvider = this.found.get(cell.model);
+    if (!byProvider) this.found.set(cell.model, (byProvider = new Map()));
+    let byTier = byProvider.get(cell.provider);
+    if (!byTier) byProvider.set(cell.provider, (byTier = new Map()));
+    let bySlice = byTier.get(cell.serviceTier);
+    if (!bySlice) byTier.set(cell.serviceTier, (bySlice = []));
+    return (bySlice[cell.slice] ??= priceOfCell(this.book, cell, t));
+  }
 }
 
 interface PricedType {
@@ -314,8 +332,8 @@ class RowIndex {
   readonly list: RowAcc[] = [];
   /** Priced rows: group key → rows by bucket (an index of one where the report has no buckets). */
   private readonly pricedRows = new Map<string, (RowAcc | undefined)[]>();
-  /** Unpriced rows (few), by group, bucket, model and reason. */
-  private readonly unpricedRows = new Map<string, RowAcc>();
+  /** Unpriced rows: group key → by bucket, those of each model and reason. */
+  private readonly unpricedRows = new Map<string, (RowAcc[] | undefined)[]>();
 
   constructor(private readonly by: readonly string[]) {}
 
@@ -327,9 +345,12 @@ class RowIndex {
   }
 
   unpriced(values: readonly string[], bucket: number | undefined, model: string, reason: UnpricedReason): RowAcc {
-    const key = `${groupKey(values)}\u0001${bucket ?? ''}\u0001${model}\u0001${reason}`;
-    let acc = this.unpricedRows.get(key);
-    if (!acc) this.unpricedRows.set(key, (acc = this.add(values, bucket, model, reason)));
+    const key = groupKey(values);
+    let byBucket = this.unpricedRows.get(key);
+    if (!byBucket) this.unpricedRows.set(key, (byBucket = []));
+    const same = (byBucket[bucket ?? 0] ??= []);
+    let acc = same.find((a) => a.row.group.model === model && a.row.unpricedReason === reason);
+    if (!acc) same.push((acc = this.add(values, bucket, model, reason)));
     return acc;
   }
 
