@@ -86,8 +86,16 @@ function measure(root: string, impl: string, format: string, out: string, groups
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
+/** The baseline's name in the table: its commit (a `BENCH_BASELINE` checkout's own, where git can tell). */
+function baselineName(dir: string): string {
+  if (!process.env.BENCH_BASELINE) return BASELINE_COMMIT.slice(0, 7);
+  const r = spawnSync('git', ['-C', dir, 'rev-parse', '--short=7', 'HEAD'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : dir;
+}
+
 export async function outputBench(root: string, work: string, row: Row): Promise<void> {
   const base = baselineCheckout(root, work);
+  const name = baselineName(base);
   // A tenth of the size too: time per row that stays flat from 30k to 300k rows is linear.
   for (const groups of [GROUPS / 10, GROUPS]) {
     for (const format of ['json', 'csv']) {
@@ -97,12 +105,12 @@ export async function outputBench(root: string, work: string, row: Row): Promise
         old.push(await measure(root, base, format, join(work, `output-old.${format}`), groups));
         ours.push(await measure(root, root, format, join(work, `output-new.${format}`), groups));
       }
-      outputRow(row, format, groups, ours, old);
+      outputRow(row, format, groups, ours, old, name);
     }
   }
 }
 
-function outputRow(row: Row, format: string, groups: number, ours: Run[], old: Run[]): void {
+function outputRow(row: Row, format: string, groups: number, ours: Run[], old: Run[], name: string): void {
   const o = ours[0] as Run;
   for (const r of [...ours, ...old]) {
     if (r.sha !== o.sha || r.rows !== o.rows) throw new Error(`${format}: the output differs from the baseline's`);
@@ -114,7 +122,7 @@ function outputRow(row: Row, format: string, groups: number, ours: Run[], old: R
   row(
     `\`report --format ${format} --output\`, ${o.rows.toLocaleString('en-US')} rows (${groups.toLocaleString('en-US')} groups × ${DAYS} days, ${(o.bytes / 1e6).toFixed(0)} MB, same bytes as the baseline)`,
     `${s(total(ours))} (${part(ours)}; ${perRow(ours)}), peak RSS ${rss(ours)} MB`,
-    `${BASELINE_COMMIT.slice(0, 7)}: ${s(total(old))} (${part(old)}; ${perRow(old)}), peak RSS ${rss(old)} MB`,
+    `${name}: ${s(total(old))} (${part(old)}; ${perRow(old)}), peak RSS ${rss(old)} MB`,
     `${(total(old) / total(ours)).toFixed(2)}× faster, ${(Number(rss(old)) / Number(rss(ours))).toFixed(2)}× less memory`,
   );
 }
