@@ -72,18 +72,20 @@ export function displayCosts(report: CostReport, decimals: number): DisplayCosts
   // A safe integer over a power of ten that is itself exact (up to 10^22): the division rounds
   // once, to the double nearest the decimal, which is what parsing the decimal gives.
   const scale = 10 ** decimals;
+  // (NaN: an unpriced row; undefined: no such row.)
+  const priced = (i: number) => !Number.isNaN(units[i * PARTS] ?? Number.NaN);
   return {
     decimals,
     row(i) {
       const b = big.get(i);
       if (b) return text((j) => formatUnits(b[j] as bigint, decimals));
-      if (Number.isNaN(units[i * PARTS])) return null;
+      if (!priced(i)) return null;
       return text((j) => formatSafeUnits(units[i * PARTS + j] as number, decimals));
     },
     amounts(i) {
       const b = big.get(i);
       if (b) return text((j) => Number(formatUnits(b[j] as bigint, decimals)));
-      if (Number.isNaN(units[i * PARTS])) return null;
+      if (!priced(i)) return null;
       return text((j) => (units[i * PARTS + j] as number) / scale);
     },
     totals: text((j) => formatUnits(j < PARTS - 1 ? (column[j] as bigint) : totalUnits, decimals)),
