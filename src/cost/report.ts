@@ -227,7 +227,13 @@ function totalsOf(rows: readonly ReportRow[]): ReportTotals {
       cachedInput += c.cached_input;
       cacheWrite += c.cache_write;
       output += c.output;
-    } else unpricedTokens += sumTokens(t);
+    } else {
+      // Type by type, as they are summed everywhere (tokens can be fractional: order matters).
+      unpricedTokens += t.input;
+      unpricedTokens += t.cached_input;
+      unpricedTokens += t.cache_write;
+      unpricedTokens += t.output;
+    }
     if (row.totalCost !== null) totalCost += row.totalCost;
     if (row.costHigh !== undefined) highOver = (highOver ?? 0n) + row.costHigh - (row.totalCost ?? 0n);
   }

@@ -32,7 +32,7 @@ function* csvRecords(report: CostReport, decimals: number): Generator<string> {
   for (let i = 0; i < report.rows.length; i++) {
     const row = report.rows[i] as CostReport['rows'][number];
     const cost = display.row(i);
-    let line = row.bucket === undefined ? window : (periods[row.bucket] as string);
+    let line = (row.bucket === undefined ? undefined : periods[row.bucket]) ?? window;
     for (const c of cols) {
       if (c.kind === 'dimension') line += `,${text(row.group[c.csv] ?? '')}`;
       else if (c.kind === 'tokens') line += `,${row.tokens[c.tokenType as TokenType]}`;
