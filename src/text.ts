@@ -70,3 +70,24 @@ export function formatCount(n: number): string {
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** What the ledger's keys use between their parts (U+0000–U+0003), and the escape (U+0004). */
+const KEY_CONTROLS = /[\u0000-\u0004]/;
+
+/**
+ * A value from outside (a label value, a model name) as one part of a key whose parts are joined
+ * by U+0000–U+0003: those characters and the escape U+0004 are written as U+0004 and a digit, so
+ * no value can look like two parts (`team="a\0b"` is not `team="a"` beside a `b`). An absent value
+ * is U+0002, which no value's part is.
+ */
+export function keyPart(value: string | undefined): string {
+  if (value === undefined) return '\u0002';
+  return KEY_CONTROLS.test(value) ? value.replace(/[\u0000-\u0004]/g, (c) => `\u0004${c.charCodeAt(0)}`) : value;
+}
+
+/** Values as one key, each a `keyPart`, joined by U+0000. */
+export function joinKey(values: readonly string[]): string {
+  let key = '';
+  for (let i = 0; i < values.length; i++) key += i === 0 ? keyPart(values[i] as string) : `\u0000${keyPart(values[i] as string)}`;
+  return key;
+}

@@ -12,7 +12,7 @@ import { contextBound } from './long-context.js';
 import { type HistogramUsage, histogramKey } from '../ledger/histograms.js';
 import type { SourceInfo } from '../sources/source.js';
 import { describeFx } from '../pricing/fx.js';
-import { formatCount, compareText } from '../text.js';
+import { formatCount, compareText, joinKey } from '../text.js';
 
 export type { UnpricedReason } from './price.js';
 
@@ -384,7 +384,7 @@ export const OTHER = '(other)';
 
 /** Keeps the `top` groups by window cost; the rest of the priced rows fold into `(other)`. */
 function foldTop(list: RowAcc[], top: number, by: readonly string[]): RowAcc[] {
-  const rowGroup = (r: ReportRow) => by.map((d) => r.group[d]).join('\u0000');
+  const rowGroup = (r: ReportRow) => joinKey(by.map((d) => r.group[d] ?? ''));
   const spend = new Map<string, bigint>();
   for (const { row } of list) {
     if (row.priced) spend.set(rowGroup(row), (spend.get(rowGroup(row)) ?? 0n) + (row.totalCost as bigint));

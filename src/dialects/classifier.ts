@@ -1,4 +1,5 @@
 import { usageError } from '../errors.js';
+import { keyPart } from '../text.js';
 import { emptyLabels, type Labels } from '../model.js';
 import { type Classified, classifyingLabels, classifyWith, type DialectSettings, type DialectSpec, matchesSignature } from './spec.js';
 import { DIALECTS } from './table.js';
@@ -194,7 +195,7 @@ export class Classifier {
     const dialect = (this.byBucketName.get(name) as readonly DialectSpec[])[0] as DialectSpec;
     const read = rawModelAndProvider(line, dialect.labels.model, dialect.labels.provider ?? []);
     if (read === null || read.model === undefined) return true;
-    const key = `${read.model}\u0000${read.provider ?? ''}`;
+    const key = `${keyPart(read.model)}\u0000${keyPart(read.provider)}`;
     let wanted = this.wantedCache.get(key);
     if (wanted === undefined) {
       wanted = (this.bucketModels as (m: string, p: string | undefined) => boolean)(read.model, read.provider);

@@ -3,6 +3,7 @@
  * An idle target is still scraped (its counter stays flat but its samples keep coming); a stale
  * one has no recent samples at all, and a gate must not pass on it.
  */
+import { joinKey } from '../text.js';
 
 export interface Freshness {
   /** The staleness threshold in force: `--max-staleness`, or the default from the scrape interval. */
@@ -17,11 +18,11 @@ export interface Freshness {
 
 const groupKeys = new WeakMap<readonly string[], string>();
 
-/** A group's `--by` values joined by NUL; remembered per array (the ledger shares one array per group). */
+/** A group's `--by` values joined by NUL (`joinKey`); remembered per array (the ledger shares one array per group). */
 export function groupKey(group: readonly string[]): string {
   let key = groupKeys.get(group);
   if (key === undefined) {
-    key = group.join('\u0000');
+    key = joinKey(group);
     groupKeys.set(group, key);
   }
   return key;

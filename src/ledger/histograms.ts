@@ -13,6 +13,7 @@ import {
   withoutLabels,
 } from './replicas.js';
 import type { SampleSink } from './sink.js';
+import { joinKey, keyPart } from '../text.js';
 import { dimension, seriesKey } from './store.js';
 
 /**
@@ -38,7 +39,7 @@ export function histogramKey(
   serviceTier: string | undefined,
   slice: number,
 ): string {
-  return `${group.join('\u0000')}\u0001${model ?? '\u0002'}\u0001${provider ?? '\u0002'}\u0001${serviceTier ?? '\u0002'}\u0001${slice}`;
+  return `${joinKey(group)}\u0001${keyPart(model)}\u0001${keyPart(provider)}\u0001${keyPart(serviceTier)}\u0001${slice}`;
 }
 
 interface BucketSeries {

@@ -2,7 +2,7 @@ import type { Classifier } from '../dialects/classifier.js';
 import type { Classified } from '../dialects/spec.js';
 import { incompleteError } from '../errors.js';
 import { type Finding, finding } from '../findings.js';
-import { terminalText, formatCount } from '../text.js';
+import { terminalText, formatCount, joinKey, keyPart } from '../text.js';
 import { addTokens, type Labels, RAW_TOKEN_TYPES, type RawTokenType, type Sample, type TokenCounts, zeroTokens } from '../model.js';
 import {
   accountSeries,
@@ -348,7 +348,7 @@ export class UsageStore implements SampleSink {
 
   /** Remembers that a (non-repeating) metric reports this dialect, model and token type. */
   private notePrimary(c: Classified): void {
-    if (c.alternateOf === undefined && c.type !== undefined) this.primaries.add(`${c.dialect}\u0000${c.model ?? ''}\u0000${c.type}`);
+    if (c.alternateOf === undefined && c.type !== undefined) this.primaries.add(`${modelKey(c.dialect, c.model)}\u0000${c.type}`);
   }
 
   private newSeries(sample: Sample, source: string | undefined): Series | null {
@@ -386,7 +386,7 @@ export class UsageStore implements SampleSink {
     const value = (d: string) => dimension(d, c, labels, source);
     if (!this.census.observe(Object.keys(labels), value)) return undefined;
     const group = this.options.by.map(value);
-    const key = group.join('\u0000');
+    const key = joinKey(group);
     // One array per group, shared by its series and cells (keys are remembered per array).
     const seen = this.groupsSeen.get(key);
     if (seen) return seen;
@@ -492,7 +492,7 @@ export class UsageStore implements SampleSink {
     let clamped = 0;
     for (const row of cells.rows()) {
       const inclusive = inclusiveOf(row, decided.excluding);
-      const key = `${groupKey(row.group)}\u0001${row.model ?? '\u0002'}\u0001${priceKey(row)}`;
+      const key = `${groupKey(row.group)}\u0001${keyPart(row.model)}\u0001${priceKey(row)}`;
       let target = merged.get(key);
       if (!target) {
         target = new Map();
@@ -529,7 +529,7 @@ export class UsageStore implements SampleSink {
   }
 }
 
-const modelKey = (dialect: string, model: string | undefined) => `${dialect}\u0000${model ?? ''}`;
+const modelKey = (dialect: string, model: string | undefined) => `${dialect}\u0000${keyPart(model ?? '')}`;
 
 /**
  * Some series of a model carry the provider label and some do not (LiteLLM puts `api_provider`
@@ -734,7 +734,7 @@ class CellTable {
   private readonly byKey = new Map<string, CellRow>();
 
   row(group: string[], model: string | undefined, labels: PriceLabels, rule: CountingRule): CellRow {
-    const key = `${groupKey(group)}\u0001${model ?? '\u0002'}\u0001${priceKey(labels)}\u0001${rule.dialect}\u0003${rule.inclusive}\u0003${rule.alternate ? 1 : 0}`;
+    const key = `${groupKey(group)}\u0001${keyPart(model)}\u0001${priceKey(labels)}\u0001${rule.dialect}\u0003${rule.inclusive}\u0003${rule.alternate ? 1 : 0}`;
     let row = this.byKey.get(key);
     if (!row) {
       row = { group, model, provider: labels.provider, serviceTier: labels.serviceTier, rule, cells: new Map() };
@@ -762,7 +762,7 @@ function cellAt(row: CellRow, slice: number): RawCell {
 }
 
 function priceKey(l: { provider?: string | undefined; serviceTier?: string | undefined }): string {
-  return `${l.provider ?? '\u0002'}\u0003${l.serviceTier ?? '\u0002'}`;
+  return `${keyPart(l.provider)}\u0003${keyPart(l.serviceTier)}`;
 }
 
 /** Identity of a series: its source, name and sorted labels. */
@@ -770,8 +770,8 @@ export function seriesKey(name: string, labels: Labels, source: string | undefin
   const keys = Object.keys(labels);
   // (Servers mostly write labels in order already: sorting is then left out.)
   if (!inOrder(keys)) keys.sort();
-  let key = `${source ?? ''}\u0000${name}`;
-  for (const k of keys) key += `\u0000${k}\u0001${labels[k]}`;
+  let key = `${keyPart(source ?? '')}\u0000${name}`;
+  for (const k of keys) key += `\u0000${k}\u0001${keyPart(labels[k] as string)}`;
   return key;
 }
 

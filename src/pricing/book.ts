@@ -6,7 +6,7 @@ import { type NameForm, nameForms } from './names.js';
 import { providerInfo, providerOfLabel, type ProviderInfo } from './providers.js';
 import type { FxTable } from './fx.js';
 import type { ModelData, PricingFileData, RateData } from './schema.js';
-import { compareText } from '../text.js';
+import { compareText, keyPart } from '../text.js';
 
 /** Billing tiers a source may label a request with; `standard` is the default rates. */
 export const SERVICE_TIERS = ['standard', 'batch', 'flex', 'priority'] as const;
@@ -236,7 +236,7 @@ export class PriceBook {
     } else if (lower(key).startsWith(`${lower(provider)}/`)) {
       id = key.slice(provider.length + 1);
     }
-    const identity = `${lower(provider)}\u0000${lower(id)}`;
+    const identity = `${keyPart(lower(provider))}\u0000${keyPart(lower(id))}`;
     const earlier = this.models.get(identity);
     for (const r of m.prices) {
       const t = effectiveTime(r.from);
@@ -285,7 +285,7 @@ export class PriceBook {
 
   /** The entry that prices `name` for a series with provider label `provider`, and how it was found. */
   resolve(name: string, provider?: string): Resolution | Unresolved {
-    const key = `${provider ?? ''}\u0000${name}`;
+    const key = `${keyPart(provider)}\u0000${keyPart(name)}`;
     let found = this.cache.get(key);
     if (!found) {
       found = this.resolveName(name, provider);

@@ -7,7 +7,7 @@ import type { SampleSink } from '../ledger/sink.js';
 import type { Labels, Sample } from '../model.js';
 import type { PriceBook } from '../pricing/book.js';
 import { DEFAULT_PRICING } from '../pricing/load.js';
-import { compareText } from '../text.js';
+import { compareText, keyPart } from '../text.js';
 
 /** One dialect found in the data: its metrics, and the label names its series carry. */
 export interface DialectUse {
@@ -46,7 +46,7 @@ export interface Discovery {
   embedded?: string | undefined;
 }
 
-const keyOf = (k: PriceKey) => `${k.model ?? '\u0002'}\u0001${k.provider ?? '\u0002'}\u0001${k.tier ?? '\u0002'}`;
+const keyOf = (k: PriceKey) => `${keyPart(k.model)}\u0001${keyPart(k.provider)}\u0001${keyPart(k.tier)}`;
 
 /**
  * Collects what the rules need from the series a source reads, classified by the same dialects
@@ -118,7 +118,7 @@ export class DiscoveryCollector implements SampleSink {
 
 function seriesId(name: string, labels: Labels): string {
   let id = name;
-  for (const k of Object.keys(labels).sort()) id += `\u0000${k}\u0001${labels[k]}`;
+  for (const k of Object.keys(labels).sort()) id += `\u0000${k}\u0001${keyPart(labels[k])}`;
   return id;
 }
 
