@@ -66,3 +66,34 @@ describe.each([
     expect(o3(each)).toBe(230);
   });
 });
+
+// One series of a group below zero throughout and rising (never a reset), beside a healthy one,
+// from before the window to 01:00. Below zero adds nothing, so o4-mini is the healthy series'
+// 190 − 70 = 120 tokens, 60 an hour. (No series here has a label named `rollup`, so
+// VictoriaMetrics sums with its fused rollups.)
+const belowZero = [
+  '# TYPE llm_tokens_in_total counter',
+  ...Array.from({ length: 19 }, (_, i) => `llm_tokens_in_total{model="o4-mini",team="a"} ${10 * (i + 1)} ${T0 - 7200 + 600 * i}`),
+  ...Array.from({ length: 19 }, (_, i) => `llm_tokens_in_total{model="o4-mini",team="b"} ${10 * (i - 19)} ${T0 - 7200 + 600 * i}`),
+  '# EOF',
+];
+
+describe.each([
+  ['Prometheus 2.42', () => startPrometheusWith(belowZero)],
+  ['VictoriaMetrics', () => startVictoriaMetricsWith(belowZero, 2, (T0 - 7200) * 1000)],
+])('%s holding a series below zero beside a healthy one', (_name, startServer) => {
+  const server = useServer(startServer);
+
+  it('sums the group as series by series does: 60 tokens an hour, none from the series below zero', async () => {
+    const args = ['report', '--prometheus', server.url, ...WINDOW, '--step', '1h', '--by', 'model', '--format', 'json'];
+    const sums = JSON.parse((await runMain(args)).stdout);
+    const each = JSON.parse((await runMain([...args, '--per-series'])).stdout);
+    expect(sums.source[0].accounting).toBe('groups');
+    const hours = (json: any) => json.rows.map((row: any) => [row.start, row.tokens.input]);
+    expect(hours(sums)).toEqual([
+      ['2026-11-09T23:00:00Z', 60],
+      ['2026-11-10T00:00:00Z', 60],
+    ]);
+    expect(hours(each)).toEqual(hours(sums));
+  });
+});
