@@ -85,9 +85,11 @@ export const report = defineCommand<ReportFlags, ReportOptions>({
     };
   },
   async run(o, ctx) {
-    const { REPORT_RENDERERS } = await import('../render/report/index.js');
+    // The renderers load while the data is read (a server's answers are waited for).
+    const renderers = import('../render/report/index.js');
     const request = { grouping: o.grouping, plan: o.plan, timezone: o.timezone, now: o.now };
     const result = await readReport(o.data, request, await loadBook(o.data), ctx);
+    const { REPORT_RENDERERS } = await renderers;
     const { format, output, decimals } = o.output;
     await emit(ctx, output, REPORT_RENDERERS[format](result, renderOptionsFor(ctx, output, decimals)));
     printFindings(ctx, result.findings, format === 'table');
