@@ -67,33 +67,54 @@ describe.each([
   });
 });
 
-// One series of a group below zero throughout and rising (never a reset), beside a healthy one,
-// from before the window to 01:00. Below zero adds nothing, so o4-mini is the healthy series'
-// 190 − 70 = 120 tokens, 60 an hour. (No series here has a label named `rollup`, so
-// VictoriaMetrics sums with its fused rollups.)
+// By model, the window opening at 23:00:
+// - o4-mini, from before the window to 01:00: a healthy series beside one below zero throughout
+//   and rising (never a reset). Below zero adds nothing, so o4-mini is the healthy series'
+//   190 − 70 = 120 tokens, 60 an hour.
+// - o3-mini: one series born at 100 at 23:25, below zero every 5 minutes from 23:35 to 00:00,
+//   then 110, 115, 120. The samples below zero are skipped and it counts on from 100: 100 tokens in
+//   the hour from 23:00, 20 in the next. (At 00:00 its group has no valid reading; counted as 0
+//   there, 110 would be billed whole.)
+// (No series here has a label named `rollup`, so VictoriaMetrics sums with its fused rollups.)
 const belowZero = [
   '# TYPE llm_tokens_in_total counter',
   ...Array.from({ length: 19 }, (_, i) => `llm_tokens_in_total{model="o4-mini",team="a"} ${10 * (i + 1)} ${T0 - 7200 + 600 * i}`),
   ...Array.from({ length: 19 }, (_, i) => `llm_tokens_in_total{model="o4-mini",team="b"} ${10 * (i - 19)} ${T0 - 7200 + 600 * i}`),
+  `llm_tokens_in_total{model="o3-mini",team="c"} 100 ${T0 - 2100}`,
+  ...Array.from({ length: 6 }, (_, i) => `llm_tokens_in_total{model="o3-mini",team="c"} -1 ${T0 - 1500 + 300 * i}`),
+  ...['110', '115', '120'].map((v, i) => `llm_tokens_in_total{model="o3-mini",team="c"} ${v} ${T0 + 300 * (i + 1)}`),
   '# EOF',
 ];
 
 describe.each([
   ['Prometheus 2.42', () => startPrometheusWith(belowZero)],
-  ['VictoriaMetrics', () => startVictoriaMetricsWith(belowZero, 2, (T0 - 7200) * 1000)],
-])('%s holding a series below zero beside a healthy one', (_name, startServer) => {
+  ['VictoriaMetrics', () => startVictoriaMetricsWith(belowZero, 3, (T0 - 7200) * 1000)],
+])('%s holding series below zero', (_name, startServer) => {
   const server = useServer(startServer);
 
-  it('sums the group as series by series does: 60 tokens an hour, none from the series below zero', async () => {
-    const args = ['report', '--prometheus', server.url, ...WINDOW, '--step', '1h', '--by', 'model', '--format', 'json'];
+  it('sums each group as series by series does, in quarter hours: 60 tokens an hour for o4-mini; 100, then 20 for o3-mini', async () => {
+    const args = ['report', '--prometheus', server.url, ...WINDOW, '--step', '15m', '--by', 'model', '--format', 'json'];
     const sums = JSON.parse((await runMain(args)).stdout);
     const each = JSON.parse((await runMain([...args, '--per-series'])).stdout);
     expect(sums.source[0].accounting).toBe('groups');
-    const hours = (json: any) => json.rows.map((row: any) => [row.start, row.tokens.input]);
-    expect(hours(sums)).toEqual([
-      ['2026-11-09T23:00:00Z', 60],
-      ['2026-11-10T00:00:00Z', 60],
+    const quarters = (json: any, model: string) =>
+      json.rows.filter((row: any) => row.group.model === model && row.tokens.input > 0).map((row: any) => [row.start, row.tokens.input]);
+    const hours = (json: any, model: string) => {
+      const out = new Map<string, number>();
+      for (const [start, n] of quarters(json, model)) out.set(`${start.slice(0, 13)}h`, (out.get(`${start.slice(0, 13)}h`) ?? 0) + n);
+      return [...out];
+    };
+    expect(hours(sums, 'o4-mini')).toEqual([
+      ['2026-11-09T23h', 60],
+      ['2026-11-10T00h', 60],
     ]);
-    expect(hours(each)).toEqual(hours(sums));
+    expect(hours(sums, 'o3-mini')).toEqual([
+      ['2026-11-09T23h', 100],
+      ['2026-11-10T00h', 20],
+    ]);
+    expect(quarters(each, 'o4-mini')).toEqual(quarters(sums, 'o4-mini'));
+    expect(quarters(each, 'o3-mini')).toEqual(quarters(sums, 'o3-mini'));
+    expect(sums.warnings.map((w: any) => w.code)).toContain('INVALID_SAMPLES');
+    expect(each.warnings.map((w: any) => w.code)).toContain('INVALID_SAMPLES');
   });
 });

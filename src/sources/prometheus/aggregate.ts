@@ -318,12 +318,16 @@ function fusedQuery(input: GroupAccountingInput, name: string, sel: string, step
   // there is one: over the slice and the reading window before it, per series, presence, resets,
   // the last sample and how long before the edge it came (`lag`). A series whose last sample is
   // within the reading window has a reading at the edge, and when all of a group's series do,
-  // the sum of last samples is the sum of readings. A last sample below zero counts as 0, as the
-  // raw samples would count it (`clamp_min`; a NaN is no sample to VictoriaMetrics' sums). One
+  // the sum of last samples is the sum of readings. A last sample below zero, −Inf or NaN is no
+  // counter value: it is left out of the sum (one floor for every rollup, which presences, resets
+  // and lags all pass), so a group left with none at an edge has no sum there and goes series by
+  // series, which skips the sample and counts on from the last valid one. (Counted as 0 instead,
+  // the next valid sample would be billed whole. A group where such a series sits beside valid
+  // readings is still settled by its sums: a known gap, see BENCHMARKS.md, thirteenth pass.) One
   // above 2^53 makes the sum too big to be exact. HA copies: the highest lag, so a group reads as
   // whole only when every copy has a reading.
   const seen = logical(input, `aggr_over_time(("present_over_time", "resets", "last_over_time", "lag"), ${sel}[${duration(stepMs + r)}])`);
-  let each = `clamp_min(${seen}, 0)`;
+  let each = `${seen} >= 0`;
   // The lags name their series by their other labels' values, joined in one label (cleared from
   // the other rollups): one pass over the answer, whatever the number of labels.
   const extra = stopLabelsOf(input, name);
