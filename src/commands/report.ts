@@ -87,6 +87,7 @@ export const report = defineCommand<ReportFlags, ReportOptions>({
   async run(o, ctx) {
     // The renderers load while the data is read (a server's answers are waited for).
     const renderers = import('../render/report/index.js');
+    renderers.catch(() => undefined); // awaited below, after the data (whose errors come first)
     const request = { grouping: o.grouping, plan: o.plan, timezone: o.timezone, now: o.now };
     const result = await readReport(o.data, request, await loadBook(o.data), ctx);
     const { REPORT_RENDERERS } = await renderers;

@@ -339,7 +339,8 @@ function fusedQuery(input: GroupAccountingInput, name: string, sel: string, step
   // stopped-series name, not one per series and rollup (15-20% of the query's time): resets only
   // where there were some; lags of a reading window or more, so a group has a lag at an edge when
   // one of its series has no reading there. (Where two series share a name — more labels than
-  // `stopLabels` keeps — their lags add up, and one may be looked at for nothing, never missed.)
+  // `stopLabels` keeps, or none joined, as for labels beginning with `__` — their lags add up, and
+  // one may be looked at for nothing, never missed.)
   const summed = by('sum', extra.length > 0 ? [...labels, 'rollup', ID] : [...labels, 'rollup'], each);
   return tag(`${summed} >= on(rollup) group_left() ${perRollup(r / 1000)}`, Q, 'seen');
 }
