@@ -336,7 +336,7 @@ function fusedQuery(input: GroupAccountingInput, name: string, sel: string, step
     each = `label_replace(label_join(${each}, "${ID}", ${JSON.stringify(ID_SEPARATOR)}, ${names}), "${ID}", "", "rollup", "present_over_time|resets|last_over_time")`;
   }
   // Filtered after the sum (a filter per rollup, joined on its label), where it meets a series per
-  // stopped-series name, not one per series and rollup (15-20% of the query's time): resets only
+  // stopped-series name, not one per series and rollup (BENCHMARKS.md, thirteenth pass): resets only
   // where there were some; lags of a reading window or more, so a group has a lag at an edge when
   // one of its series has no reading there. (Where two series share a name — more labels than
   // `stopLabels` keeps, or none joined, as for labels beginning with `__` — their lags add up, and
