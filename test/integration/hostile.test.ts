@@ -101,7 +101,10 @@ describe.each([
       json.rows.filter((row: any) => row.group.model === model && row.tokens.input > 0).map((row: any) => [row.start, row.tokens.input]);
     const hours = (json: any, model: string) => {
       const out = new Map<string, number>();
-      for (const [start, n] of quarters(json, model)) out.set(`${start.slice(0, 13)}h`, (out.get(`${start.slice(0, 13)}h`) ?? 0) + n);
+      for (const [start, n] of quarters(json, model)) {
+        const hour = `${start.slice(0, 13)}h`;
+        out.set(hour, (out.get(hour) ?? 0) + n);
+      }
       return [...out];
     };
     expect(hours(sums, 'o4-mini')).toEqual([
