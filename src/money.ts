@@ -6,10 +6,12 @@
 export const PRICE_DECIMALS = 9;
 export const FEMTO_DECIMALS = 15;
 
+const PRICE_UNIT = 10n ** BigInt(PRICE_DECIMALS);
+
 /** "2.50" → 2_500_000_000n (nano-units per 1M tokens). Assumes a validated decimal string. */
 export function parsePrice(decimal: string): bigint {
   const [whole, frac = ''] = decimal.split('.');
-  return BigInt(whole as string) * 10n ** BigInt(PRICE_DECIMALS) + BigInt(frac.padEnd(PRICE_DECIMALS, '0') || '0');
+  return BigInt(whole as string) * PRICE_UNIT + BigInt(frac.padEnd(PRICE_DECIMALS, '0') || '0');
 }
 
 /** Cost in femto-units of `tokens` at `priceNano` per 1M tokens. Tokens are whole numbers. */

@@ -253,7 +253,13 @@ export class PriceBook {
         origin: m.origin,
         checked: m.checked,
         note: m.note,
-        rates: m.prices.map(toRate),
+        // Parsed when first asked for: a report prices a few of the catalogue's ~1,500 models, and
+        // parsing them all (exact decimals) was most of the book's build before the first request.
+        get rates(): Rate[] {
+          const rates = m.prices.map(toRate);
+          Object.defineProperty(this, 'rates', { value: rates, enumerable: true, writable: true });
+          return rates;
+        },
         file,
         layer,
         overrides: earlier ? [...earlier.overrides, earlier.file] : [],
