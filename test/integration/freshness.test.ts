@@ -19,10 +19,14 @@ const lines = [
 const FRESH_DAY = ['--since', '2026-11-11T00:00:00Z', '--until', '2026-11-12T00:00:00Z', '--strict', '--format', 'json'];
 const STALE_DAY = ['--since', '2026-11-11T04:00:00Z', '--until', '2026-11-12T04:00:00Z', '--strict', '--format', 'json'];
 
+// Requests for the newest samples when every group had one in the last six hours. VictoriaMetrics:
+// one pass over both metrics, summed by their common labels. Prometheus: a lookup of each series'
+// newest sample, which an hourly scrape leaves beyond the 5-minute look-back delta, then a scan for
+// what the lookup missed.
 describe.each([
-  ['Prometheus 2.42', () => startPrometheusWith(lines)],
-  ['VictoriaMetrics', () => startVictoriaMetricsWith(lines, 2, (T0 + 37) * 1000)],
-])('%s with hourly scrapes', (_name, startServer) => {
+  ['Prometheus 2.42', () => startPrometheusWith(lines), 2],
+  ['VictoriaMetrics', () => startVictoriaMetricsWith(lines, 2, (T0 + 37) * 1000), 1],
+])('%s with hourly scrapes', (_name, startServer, newestLooks) => {
   const server = useServer(startServer);
 
   it.each([[[]], [['--per-series']]])('59 minutes after the last scrape is fresh, five hours is stale (%j)', async (extra) => {
@@ -35,5 +39,14 @@ describe.each([
     expect(stale.code).toBe(4);
     expect(JSON.parse(stale.stdout).warnings.map((w: { code: string }) => w.code)).toContain('STALE_DATA');
     expect(stale.stderr).toContain('the newest token sample is from 2026-11-11T23:00:37Z, 4h 59m before 2026-11-12T04:00:00Z');
+  });
+
+  it('asks for the newest samples without looking a week back when every group had one lately', async () => {
+    // (Answers that stood for no metric would leave every group to another look, a week back.)
+    const fresh = await runMain(['report', '--prometheus', server.url, ...FRESH_DAY, '--verbose']);
+    expect(fresh.code).toBe(0);
+    const looks = fresh.stderr.split('\n').filter((l) => /tlast_over_time|timestamp\(/.test(l));
+    expect(looks).toHaveLength(newestLooks);
+    expect(looks.join('\n')).not.toContain('[10080m]');
   });
 });
