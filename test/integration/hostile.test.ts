@@ -121,3 +121,40 @@ describe.each([
     expect(each.warnings.map((w: any) => w.code)).toContain('INVALID_SAMPLES');
   });
 });
+
+// By every label (model and team), each group is one series: VictoriaMetrics' run query then asks
+// for last samples alone, whatever their value, and the client tells readings from values below
+// zero (team b has none, team c none at 00:00).
+describe.each([
+  ['Prometheus 2.42', () => startPrometheusWith(belowZero)],
+  ['VictoriaMetrics', () => startVictoriaMetricsWith(belowZero, 3, (T0 - 7200) * 1000)],
+])('%s holding series below zero, one series per group', (name, startServer) => {
+  const server = useServer(startServer);
+
+  it('bills team a 60 tokens an hour, team b nothing, team c 100 then 20, quarter by quarter as series by series does', async () => {
+    const args = ['report', '--prometheus', server.url, ...WINDOW, '--step', '15m', '--by', 'model,team', '--format', 'json'];
+    const run = await runMain([...args, '--verbose']);
+    const sums = JSON.parse(run.stdout);
+    const each = JSON.parse((await runMain([...args, '--per-series'])).stdout);
+    expect(sums.source[0].accounting).toBe('groups');
+    if (name === 'VictoriaMetrics') expect(run.stderr).toContain('aggr_over_time(("resets", "last_over_time", "lag")');
+    const quarters = (json: any, team: string) =>
+      json.rows.filter((row: any) => row.group.team === team && row.tokens.input > 0).map((row: any) => [row.start, row.tokens.input]);
+    const byHour = (json: any, team: string) => {
+      const out = new Map<string, number>();
+      for (const [start, n] of quarters(json, team)) out.set(start.slice(0, 13), (out.get(start.slice(0, 13)) ?? 0) + n);
+      return [...out];
+    };
+    expect(byHour(sums, 'a')).toEqual([
+      ['2026-11-09T23', 60],
+      ['2026-11-10T00', 60],
+    ]);
+    expect(quarters(sums, 'b')).toEqual([]);
+    expect(byHour(sums, 'c')).toEqual([
+      ['2026-11-09T23', 100],
+      ['2026-11-10T00', 20],
+    ]);
+    for (const team of ['a', 'b', 'c']) expect(quarters(sums, team)).toEqual(quarters(each, team));
+    expect(sums.warnings.map((w: any) => w.code)).toContain('INVALID_SAMPLES');
+  });
+});

@@ -314,6 +314,7 @@ function fused(input: GroupAccountingInput, name: string): boolean {
  */
 function fusedQuery(input: GroupAccountingInput, name: string, sel: string, stepMs: number, r: number): string {
   const labels = input.groupLabels.get(name) ?? [];
+  if (input.singletons?.has(name) === true) return singletonsQuery(input, labels, sel, stepMs, r);
   // VictoriaMetrics decodes every block of a series in the range for each rollup expression, so
   // there is one: over the slice and the reading window before it, per series, presence, resets,
   // the last sample and how long before the edge it came (`lag`). A series whose last sample is
@@ -343,6 +344,19 @@ function fusedQuery(input: GroupAccountingInput, name: string, sel: string, step
   // one may be looked at for nothing, never missed.)
   const summed = by('sum', extra.length > 0 ? [...labels, 'rollup', ID] : [...labels, 'rollup'], each);
   return tag(`${summed} >= on(rollup) group_left() ${perRollup(r / 1000)}`, Q, 'seen');
+}
+
+/**
+ * `fusedQuery` where each group is one series (or the HA copies of one): its last sample in the
+ * window is its reading when it is a counter value, and shows it present either way (the window
+ * of presence is the same), so presence is not asked for, and no floor leaves a value out of a
+ * sum of one: the client tells a reading from a value no counter holds (`ingest`), as series by
+ * series does. A third fewer points to send and parse, a rollup and a pass fewer on the server
+ * (BENCHMARKS.md, fourteenth pass).
+ */
+function singletonsQuery(input: GroupAccountingInput, labels: readonly string[], sel: string, stepMs: number, r: number): string {
+  const seen = logical(input, `aggr_over_time(("resets", "last_over_time", "lag"), ${sel}[${duration(stepMs + r)}])`);
+  return tag(`${by('sum', [...labels, 'rollup'], seen)} >= on(rollup) group_left() ${perRollup(r / 1000, true)}`, Q, 'seen1');
 }
 
 /**
@@ -607,11 +621,12 @@ const INSTANT_READINGS = 2;
  * where there was one (a group without a point had none, as its zero-initialised slices say: a
  * third fewer points to send and parse); lags of the reading window or more.
  */
-function perRollup(lag: number): string {
+function perRollup(lag: number, singletons = false): string {
   const floors: [string, string][] = [
-    ['present_over_time', '-Inf'],
+    ...(singletons ? [] : ([['present_over_time', '-Inf']] as [string, string][])),
     ['resets', '1'],
-    ['last_over_time', '0'],
+    // (Of one series: every last sample, whatever its value.)
+    ['last_over_time', singletons ? '-Inf' : '0'],
     ['lag', String(lag)],
   ];
   return `(${floors.map(([r, v]) => `label_set(vector(${v}), "rollup", "${r}")`).join(' or ')})`;
@@ -691,6 +706,14 @@ function ingest(g: Group, series: RangeSeries, start: number, stepMs: number, fi
     } else if (q === 'dl') {
       g.sl[edge] = value;
       if (k > 0) g.dl[edge - 1] = value;
+    } else if (q === 'dl1') {
+      // One series' last sample: present, and its reading when a counter holds it (else none,
+      // as the floor leaves it where groups are summed: the slices around go series by series).
+      g.pe[edge] = 1;
+      if (k > 0) g.u[edge - 1] = 1;
+      if (!(value >= 0)) continue;
+      g.sl[edge] = value;
+      if (k > 0) g.dl[edge - 1] = value;
     } else if (q === 'stale' && id !== undefined) {
       // One of several stopped series of the group (each names itself).
       g.stale[edge] = (g.stale[edge] as number) + value;
@@ -704,10 +727,11 @@ function ingest(g: Group, series: RangeSeries, start: number, stepMs: number, fi
 /** Which part of the run query a series of its answer is (VictoriaMetrics' parts by their rollup). */
 function partOf(metric: Record<string, string>): string | undefined {
   const q = metric[Q];
-  if (q === 'seen') {
+  if (q === 'seen' || q === 'seen1') {
     const rollup = metric.rollup;
     if (rollup === 'lag') return 'stale';
-    return rollup === 'present_over_time' ? 'present' : rollup === 'resets' ? 'resets' : rollup === 'last_over_time' ? 'dl' : undefined;
+    if (rollup === 'last_over_time') return q === 'seen' ? 'dl' : 'dl1';
+    return rollup === 'present_over_time' ? 'present' : rollup === 'resets' ? 'resets' : undefined;
   }
   return q;
 }
