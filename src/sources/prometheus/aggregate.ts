@@ -89,6 +89,8 @@ export interface GroupAccountingInput {
 }
 
 export interface GroupUsage {
+  /** Its identity as the ledger keys series: `seriesKey(name, labels)`. */
+  key: string;
   name: string;
   /** The group's values of its metric's group labels. */
   labels: Labels;
@@ -163,8 +165,10 @@ export async function accountGroupsOnServer(input: GroupAccountingInput): Promis
   const groups = await settleScope(input, { names: input.names, edges: input.edges, narrow: new Map(), depth: 0 });
   return [...groups.values()].map((g) => {
     finish(g);
-    g.coverage.series = Math.max(0, ...g.u);
-    return { name: g.name, labels: g.labels, perSlice: g.perSlice, coverage: g.coverage };
+    let most = 0;
+    for (const u of g.u) if (u > most) most = u;
+    g.coverage.series = most;
+    return { key: g.key, name: g.name, labels: g.labels, perSlice: g.perSlice, coverage: g.coverage };
   });
 }
 

@@ -120,10 +120,13 @@ export async function readByGroups(
   const groups = await accounted;
   const newest = await asked;
   const fresh = new Map(newest.map((f) => [seriesKey(f.name, f.labels, undefined), f]));
-  const series: SeriesUsage[] = groups.map((g) => ({ ...g, freshness: freshnessOf(fresh.get(seriesKey(g.name, g.labels, undefined))) }));
-  const known = new Set(groups.map((g) => seriesKey(g.name, g.labels, undefined)));
-  for (const f of newest) {
-    if (known.has(seriesKey(f.name, f.labels, undefined))) continue;
+  const series: SeriesUsage[] = [];
+  for (const g of groups) {
+    series.push({ name: g.name, labels: g.labels, perSlice: g.perSlice, coverage: g.coverage, freshness: freshnessOf(fresh.get(g.key)) });
+    fresh.delete(g.key);
+  }
+  // Groups with samples lately but none in the window: no usage, a newest sample.
+  for (const f of fresh.values()) {
     series.push({
       name: f.name,
       labels: f.labels,
