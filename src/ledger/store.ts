@@ -566,6 +566,10 @@ function withKnownProviders(cells: CellTable): CellTable {
  * series they belong with (so cache comes out of the right input). Says how many were dropped.
  */
 function dropRepeats(cells: CellTable, primaries: ReadonlySet<string>): { cells: CellTable; repeated: number } {
+  // (Most data has no repeating metric: the table is then left as it is, not copied.)
+  let alternates = false;
+  for (const row of cells.rows()) if (row.rule.alternate) alternates = true;
+  if (!alternates) return { cells, repeated: 0 };
   let repeated = 0;
   const out = new CellTable();
   for (const row of cells.rows()) {
