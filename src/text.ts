@@ -26,6 +26,18 @@ export function terminalText(text: string): string {
   return text.replace(UNSAFE, escape);
 }
 
+/** Controls a CSV cell keeps: tab, and CR and LF (the writer quotes a cell that holds them). */
+const UNSAFE_DATA = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * One value inside a CSV cell: every other control, and the format characters that reorder or
+ * hide text, shown escaped. A NUL stops CSV readers and spreadsheets; an escape sequence reaches
+ * the terminal of whoever prints the file.
+ */
+export function csvSafe(text: string): string {
+  return text.replace(UNSAFE_DATA, escape);
+}
+
 /** One value inside a table cell or a one-line message: newlines and tabs escaped too. */
 export function terminalCell(text: string): string {
   return text.replace(UNSAFE_CELL, escape);

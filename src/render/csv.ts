@@ -1,3 +1,5 @@
+import { csvSafe } from '../text.js';
+
 /** A plain decimal number is data to a spreadsheet, never a formula. */
 const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
 /** A cell with a comma, a quote or a line break in it is quoted (RFC 4180). */
@@ -13,11 +15,14 @@ export function neutralise(s: string): string {
 
 export type CsvCell = string | number | null | undefined;
 
-/** A CSV cell: text neutralised and quoted where needed, numbers as digits, null and undefined empty. */
+/**
+ * A CSV cell: text with its controls escaped (`csvSafe`: all but tab, CR and LF), neutralised and
+ * quoted where needed; numbers as digits; null and undefined empty.
+ */
 function csvCell(c: CsvCell): string {
   if (c === null || c === undefined) return '';
   if (typeof c !== 'string') return String(c);
-  const s = neutralise(c);
+  const s = neutralise(csvSafe(c));
   return NEEDS_QUOTES.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 

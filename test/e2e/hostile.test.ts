@@ -187,6 +187,22 @@ describe('label values cannot reach a terminal, spreadsheet or Markdown page as 
     }
   });
 
+  it.each([...hostile, 'a\u0000b'])('CSV shows %j escaped, tab, CR and LF aside', async (value) => {
+    const f = file(`x-${Math.random()}.prom`, exposition(value));
+    const r = await runMain(['report', '--file', f, '--by', 'team', '--format', 'csv']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    const { parse } = await import('csv-parse/sync');
+    const rows = parse(r.stdout, { relax_column_count: false }) as string[][];
+    expect(rows).toHaveLength(2);
+    // The cell reads back as the value with its controls written out (\x1b, \u{202e}…).
+    const shown = value.replace(
+      /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g,
+      (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+    );
+    expect(rows[1]?.[2]).toBe(shown.replace(/[\u202a-\u202e]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`));
+  });
+
   it('Markdown escapes pipes, backticks, newlines and HTML in every cell, budget scopes too', async () => {
     const value = 'a|b`c\n<img src=x onerror=alert(1)>';
     const f = file('md.prom', exposition(value));
