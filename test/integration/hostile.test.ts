@@ -57,6 +57,26 @@ describe.each([
     expect(hours(sums, 'gpt-4o-mini')).toEqual(hours(each, 'gpt-4o-mini'));
   });
 
+  it('skips -Inf where it is the last sample a whole reading window before an edge (5 minutes: +5 at 01:10 for gpt-4o-mini)', async () => {
+    // At 01:05 the last sample, -Inf at 01:00, is a reading window old: the series looks stopped
+    // and its reading there is looked up apart. -Inf must read as no reading (series by series
+    // then counts 130 on from 125), not as 0 (130 billed whole).
+    const args = ['report', '--prometheus', server.url, ...WINDOW, '--step', '5m', '--by', 'model', '--format', 'json'];
+    const sums = JSON.parse((await runMain(args)).stdout);
+    const each = JSON.parse((await runMain([...args, '--per-series'])).stdout);
+    const slices = (json: any) =>
+      json.rows
+        .filter((row: any) => row.group.model === 'gpt-4o-mini' && row.tokens.input > 0)
+        .map((row: any) => [row.start, row.tokens.input]);
+    expect(slices(sums)).toEqual([
+      ['2026-11-10T00:05:00Z', 100],
+      ['2026-11-10T00:25:00Z', 10],
+      ['2026-11-10T00:45:00Z', 15],
+      ['2026-11-10T01:05:00Z', 5],
+    ]);
+    expect(slices(each)).toEqual(slices(sums));
+  });
+
   it('sums series with a label of their own named "rollup" as series by series does (230 tokens for o3)', async () => {
     const args = ['report', '--prometheus', server.url, ...WINDOW, '--by', 'model', '--format', 'json'];
     const sums = JSON.parse((await runMain(args)).stdout);
@@ -156,5 +176,39 @@ describe.each([
     ]);
     for (const team of ['a', 'b', 'c']) expect(quarters(sums, team)).toEqual(quarters(each, team));
     expect(sums.warnings.map((w: any) => w.code)).toContain('INVALID_SAMPLES');
+  });
+});
+
+// By model, hourly: series A (no team label) stops at 00:30; B (team y) reads 100 … 112 to 01:00,
+// -1 from 01:05 to 02:00, then 150 … 205. At 02:00 A looks stopped and, having no label of its
+// own to be named by, its group's readings there are looked up whole: B's -1 is no reading (read
+// as 0, 205 would be billed from 0). Series by series: A 60 by 01:00, B 12, then B 205 − 112 = 93.
+const stoppedBeside = [
+  '# TYPE llm_tokens_in_total counter',
+  ...Array.from({ length: 7 }, (_, i) => `llm_tokens_in_total{model="o1"} ${10 * (i + 1)} ${T0 + 300 * i}`),
+  ...Array.from({ length: 13 }, (_, i) => `llm_tokens_in_total{model="o1",team="y"} ${100 + i} ${T0 + 300 * i}`),
+  ...Array.from({ length: 12 }, (_, i) => `llm_tokens_in_total{model="o1",team="y"} -1 ${T0 + 3900 + 300 * i}`),
+  ...Array.from({ length: 12 }, (_, i) => `llm_tokens_in_total{model="o1",team="y"} ${150 + 5 * i} ${T0 + 7500 + 300 * i}`),
+  '# EOF',
+];
+
+describe.each([
+  ['Prometheus 2.42', () => startPrometheusWith(stoppedBeside)],
+  ['VictoriaMetrics', () => startVictoriaMetricsWith(stoppedBeside, 2, T0 * 1000)],
+])('%s: a series that stops beside one below zero', (_name, startServer) => {
+  const server = useServer(startServer);
+
+  it('sums each hour as series by series does: 72, nothing, 93', async () => {
+    const args = ['report', '--prometheus', server.url, '--since', '2026-11-10T00:00:00Z', '--until', '2026-11-10T03:00:00Z'];
+    const hourly = [...args, '--step', '1h', '--by', 'model', '--format', 'json'];
+    const sums = JSON.parse((await runMain(hourly)).stdout);
+    const each = JSON.parse((await runMain([...hourly, '--per-series'])).stdout);
+    expect(sums.source[0].accounting).toBe('groups');
+    const hours = (json: any) => json.rows.map((row: any) => [row.start, row.tokens.input]);
+    expect(hours(each)).toEqual([
+      ['2026-11-10T00:00:00Z', 72],
+      ['2026-11-10T02:00:00Z', 93],
+    ]);
+    expect(hours(sums)).toEqual(hours(each));
   });
 });

@@ -423,9 +423,39 @@ async function baselinesAt(
       if (!('value' in r)) continue;
       const key = seriesKey(name, withoutLabels(stripOurs(r.metric), replicaLabels), undefined);
       const v = parseValue(r.value[1]);
-      if (!(v <= (out.get(key) ?? Number.NEGATIVE_INFINITY))) out.set(key, v);
+      // Any older sample is a baseline, one no counter holds (-Inf, NaN) too: the series is then
+      // no birth, and its raw samples say the rest. (Compared by value alone, -Inf was none.)
+      const had = out.get(key);
+      if (had === undefined || v > had || (Number.isNaN(had) && !Number.isNaN(v))) out.set(key, v);
     }
     missing = missing.filter((s) => !out.has(s.key));
+  }
+  return out;
+}
+
+/**
+ * The last sample a counter can hold at or before `at`, per logical series, from raw samples over
+ * the look-back (`--lookback`, else a week): for series whose samples just before a range are all
+ * values no counter holds. Only such hostile data asks it.
+ */
+async function lastValidBefore(
+  input: ServerAccountingInput,
+  series: readonly Logical[],
+  at: number,
+  replicaLabels: readonly string[],
+): Promise<Map<string, number>> {
+  const name = (series[0] as Logical).name;
+  const look = baselineLooks(input.lookbackMs)[0] as number;
+  const raw = await input.client.samples(`${selector(name, sharedLabels(series.flatMap((s) => s.members)))}[${duration(look)}]`, at);
+  const out = new Map<string, number>();
+  for (const r of raw) {
+    const key = seriesKey(name, withoutLabels(stripOurs(r.metric), replicaLabels), undefined);
+    for (let k = r.values.length - 1; k >= 0; k--) {
+      const v = r.values[k] as number;
+      if (!isCounterValue(v)) continue;
+      if (!(v <= (out.get(key) ?? -1))) out.set(key, v);
+      break;
+    }
   }
   return out;
 }
@@ -485,12 +515,24 @@ async function settleFromRaw(
   // A baseline for series whose copies had no sample in the hour before the range.
   const unbased = involved.filter((s) => !((streams.get(s.key)?.times[0] ?? Number.POSITIVE_INFINITY) <= from));
   const baselines = unbased.length > 0 ? await baselinesAt(input, unbased, from, replicaLabels) : new Map<string, number>();
+  // Where all that came before the range holds no counter value (below zero, -Inf, NaN), series
+  // by series counts on from the last valid sample further back: looked for in raw samples.
+  const invalidBefore = involved.filter((s) => {
+    const stream = streams.get(s.key) as { times: number[]; values: number[] };
+    let n = 0;
+    while (n < stream.times.length && (stream.times[n] as number) <= from) n++;
+    const prior = [...stream.values.slice(0, n), ...(baselines.has(s.key) ? [baselines.get(s.key) as number] : [])];
+    return prior.length > 0 && !prior.some(isCounterValue);
+  });
+  const valid =
+    invalidBefore.length > 0 ? await lastValidBefore(input, invalidBefore, from - before, replicaLabels) : new Map<string, number>();
   const sub = edges.slice(i, j + 2);
   for (const s of involved) {
     const stream = streams.get(s.key) as { times: number[]; values: number[] };
     const base = baselines.get(s.key);
-    const times = base === undefined ? stream.times : [from, ...stream.times];
-    const values = base === undefined ? stream.values : [base, ...stream.values];
+    const earlier = valid.get(s.key);
+    const times = [...(earlier === undefined ? [] : [from - before]), ...(base === undefined ? [] : [from]), ...stream.times];
+    const values = [...(earlier === undefined ? [] : [earlier]), ...(base === undefined ? [] : [base]), ...stream.values];
     const { perSlice, coverage } = accountSeries(times, values, sub, Number.POSITIVE_INFINITY);
     if (base !== undefined && !isCounterValue(base) && !Number.isNaN(base)) coverage.invalidSamples++;
     for (let k = 0; k < perSlice.length; k++) {
