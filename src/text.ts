@@ -31,11 +31,12 @@ const UNSAFE_DATA = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\
 
 /**
  * One value inside a CSV cell: every other control, and the format characters that reorder or
- * hide text, shown escaped. A NUL stops CSV readers and spreadsheets; an escape sequence reaches
- * the terminal of whoever prints the file.
+ * hide text, written as JSON's `\uXXXX` escapes. A NUL stops CSV readers and spreadsheets; an
+ * escape sequence reaches the terminal of whoever prints the file. (JSON's form, not the tables':
+ * a cell holding JSON, as FOCUS' Tags, stays JSON that reads back to the value.)
  */
 export function csvSafe(text: string): string {
-  return text.replace(UNSAFE_DATA, escape);
+  return text.replace(UNSAFE_DATA, (c) => `\\u${(c.codePointAt(0) as number).toString(16).padStart(4, '0')}`);
 }
 
 /** One value inside a table cell or a one-line message: newlines and tabs escaped too. */

@@ -187,20 +187,66 @@ describe('label values cannot reach a terminal, spreadsheet or Markdown page as 
     }
   });
 
-  it.each([...hostile, 'a\u0000b'])('CSV shows %j escaped, tab, CR and LF aside', async (value) => {
+  // Each value and its cell as a CSV reader returns it (checked by hand): controls but tab, CR and
+  // LF written as JSON's \\uXXXX escapes.
+  it.each([
+    ['\u001b[2J', '\\u001b[2J'],
+    ['\u001b]52;c;aGVsbG8=\u0007', '\\u001b]52;c;aGVsbG8=\\u0007'],
+    ['\u001b]8;;http://x\u001b\\link\u001b]8;;\u001b\\', '\\u001b]8;;http://x\\u001b\\link\\u001b]8;;\\u001b\\'],
+    ['a\rb', 'a\rb'],
+    ['\u0007', '\\u0007'],
+    ['\u009b31m', '\\u009b31m'],
+    ['abc\u202edef', 'abc\\u202edef'],
+    ['a\u0000b', 'a\\u0000b'],
+  ])('CSV writes %j as %j', async (value, cell) => {
     const f = file(`x-${Math.random()}.prom`, exposition(value));
     const r = await runMain(['report', '--file', f, '--by', 'team', '--format', 'csv']);
     expect(r.code).toBe(0);
-    expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    expect(r.stdout).not.toMatch(
+      /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/,
+    );
     const { parse } = await import('csv-parse/sync');
     const rows = parse(r.stdout, { relax_column_count: false }) as string[][];
     expect(rows).toHaveLength(2);
-    // The cell reads back as the value with its controls written out (\x1b, \u{202e}…).
-    const shown = value.replace(
-      /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g,
-      (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+    expect(rows[1]?.[2]).toBe(cell);
+  });
+
+  it.each(['a\u202eb', 'a\u0085b', 'a\u007fb', 'a\u001b[2Jb'])('FOCUS Tags holding %j stay JSON that reads back to it', async (value) => {
+    const t0 = Date.parse('2026-11-10T00:00:00Z') / 1000;
+    const team = value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+    const history = file(
+      `focus-${Math.random()}.om`,
+      [
+        '# TYPE llm_tokens_in counter',
+        ...Array.from(
+          { length: 24 },
+          (_, h) => `llm_tokens_in_total{model="gpt-4o-mini",team="${team}"} ${1000 * (h + 1)} ${t0 + 3600 * h}`,
+        ),
+        '# EOF',
+        '',
+      ].join('\n'),
     );
-    expect(rows[1]?.[2]).toBe(shown.replace(/[\u202a-\u202e]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`));
+    const out = join(dir, `focus-${Math.random()}.csv`);
+    const r = await runMain([
+      'export',
+      '--file',
+      history,
+      '--at',
+      '2026-11-11T00:00:00Z',
+      '--format',
+      'focus',
+      '--billing-account-id',
+      'acme',
+      '--by',
+      'team',
+      '--output',
+      out,
+    ]);
+    expect(r.code).toBe(0);
+    const { parse } = await import('csv-parse/sync');
+    const rows = parse(readFileSync(out, 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(JSON.parse(row.Tags as string)).toEqual({ team: value });
   });
 
   it('Markdown escapes pipes, backticks, newlines and HTML in every cell, budget scopes too', async () => {
