@@ -50,3 +50,39 @@ describe.each([
     expect(looks.join('\n')).not.toContain('[10080m]');
   });
 });
+
+// LiteLLM: a cached-input counter for gpt-4o only, and for claude-sonnet-4 only the provider's
+// cache-read counter, which repeats the cached-input counter where that has the model. The
+// newest-sample look must not lend claude-sonnet-4 a cached-input series (its cache reads would
+// then be dropped as repeated). Ten-minute samples over three hours.
+const litellm = [
+  ['litellm_input_tokens_metric_total', 'claude-sonnet-4', 1000],
+  ['litellm_input_tokens_metric_total', 'gpt-4o', 2000],
+  ['litellm_input_cached_tokens_metric_total', 'gpt-4o', 500],
+  ['litellm_provider_cache_read_input_tokens_metric_total', 'claude-sonnet-4', 400],
+] as const;
+const litellmLines = [
+  ...litellm.flatMap(([name, model, step]) => [
+    `# TYPE ${name} counter`,
+    ...Array.from({ length: 19 }, (_, i) => `${name}{model="${model}"} ${step * (i + 1)} ${T0 + 600 * i}`),
+  ]),
+  '# EOF',
+];
+
+describe.each([
+  ['Prometheus 2.42', () => startPrometheusWith(litellmLines)],
+  ['VictoriaMetrics', () => startVictoriaMetricsWith(litellmLines, 4, T0 * 1000)],
+])('%s with LiteLLM cache counters for one model each', (_name, startServer) => {
+  const server = useServer(startServer);
+
+  it("counts claude-sonnet-4's provider cache reads (7,200) on the summed path as series by series does", async () => {
+    const args = ['report', '--prometheus', server.url, '--since', '2026-11-10T00:00:00Z', '--until', '2026-11-10T03:00:00Z'];
+    const sums = JSON.parse((await runMain([...args, '--by', 'model', '--format', 'json'])).stdout);
+    const each = JSON.parse((await runMain([...args, '--by', 'model', '--format', 'json', '--per-series'])).stdout);
+    const cached = (json: any, model: string) => json.rows.find((r: any) => r.group.model === model)?.tokens.cached_input;
+    expect(cached(sums, 'claude-sonnet-4')).toBe(7200);
+    expect(cached(sums, 'gpt-4o')).toBe(9000);
+    expect(sums.totals.tokens).toEqual(each.totals.tokens);
+    expect(sums.warnings.map((w: any) => w.code)).not.toContain('REPEATED_METRIC');
+  });
+});

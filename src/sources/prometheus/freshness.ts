@@ -46,11 +46,10 @@ export async function newestSamples(
     } else if (i === 0 || flavour === 'victoriametrics') {
       const spans = new Map<string, { oldest: number; count: number }>();
       const all = i === 0 && flavour === 'victoriametrics' ? sameGroupLabels(pending, groupBy) : undefined;
-      const query = all ? mergedQuery(pending, windowMs, all) : freshnessQuery(pending, flavour, windowMs, i === 0, group, sel, groupBy);
-      const res = await client.query(query, at);
-      for (const r of res.result as VectorSample[]) {
-        if (all) for (const name of pending) ingest({ ...r, metric: { ...r.metric, [N]: name } }, out, spans);
-        else ingest(r, out, spans);
+      if (all) await mergedLook(client, flavour, pending, at, windowMs, all, known, out, spans, group, groupBy);
+      else {
+        const res = await client.query(freshnessQuery(pending, flavour, windowMs, i === 0, group, sel, groupBy), at);
+        for (const r of res.result as VectorSample[]) ingest(r, out, spans);
       }
       intervalsFrom(spans, out);
     } else {
@@ -231,16 +230,52 @@ function sameGroupLabels(
 
 /**
  * VictoriaMetrics' first look when every metric is summed by the same labels: one pass over all
- * of them. A group's newest sample and scrape interval are then the highest over its metrics;
- * the report keeps the newest sample per group of its own, across token types, so nothing it
- * shows changes, while the server searches its index once and answers once per group, not once
- * per metric and group (half the time and bytes at 50k series, BENCHMARKS.md, fourteenth pass).
- * Each answer stands for every metric (`newestSamples`).
+ * of them, which the server answers once per group, not once per metric and group (half the time
+ * and bytes at 50k series, BENCHMARKS.md, fourteenth pass). A group's newest sample and scrape
+ * interval are then the highest over its metrics: the report keeps the newest sample per group of
+ * its own, across token types, so what it shows does not change. Each answer stands for the
+ * metrics that have the group in the accounting (`known`), and for no other: a metric must not
+ * seem to have series it has not (a repeating counter's tokens are dropped where the metric it
+ * repeats has the model). Groups the accounting does not have (samples lately, none in the
+ * window) are asked again per metric, narrowed to them.
  */
-function mergedQuery(names: readonly string[], windowMs: number, labels: readonly string[]): string {
+async function mergedLook(
+  client: PrometheusClient,
+  flavour: ServerFlavour,
+  names: readonly string[],
+  at: number,
+  windowMs: number,
+  labels: readonly string[],
+  known: readonly { name: string; labels: Labels }[] | Promise<readonly { name: string; labels: Labels }[]>,
+  out: Map<string, SeriesFreshness>,
+  spans: Spans,
+  group: Grouper,
+  groupBy: ReadonlyMap<string, readonly string[]> | undefined,
+): Promise<void> {
   const sel = `{__name__=~${JSON.stringify(anyOf(names))}}`;
   const all = `aggr_over_time(("tlast_over_time", "scrape_interval"), ${sel}[${Math.round(windowMs / 60_000)}m])`;
-  return tag(`max by (${[...labels, 'rollup'].join(', ')}) (${all})`, Q, 'fused');
+  const res = await client.query(tag(`max by (${[...labels, 'rollup'].join(', ')}) (${all})`, Q, 'fused'), at);
+  const namesOf = new Map<string, string[]>();
+  // (Waited for once the server has answered: the groups are read meanwhile.)
+  for (const k of await known) {
+    const key = keyOf('', k.labels);
+    const list = namesOf.get(key);
+    if (list) list.push(k.name);
+    else namesOf.set(key, [k.name]);
+  }
+  const unknown = new Map<string, Labels>();
+  for (const r of res.result as VectorSample[]) {
+    const own = stripOurs(r.metric);
+    delete own.rollup;
+    const key = keyOf('', own);
+    const list = namesOf.get(key);
+    if (list) for (const name of list) ingest({ ...r, metric: { ...r.metric, [N]: name } }, out, spans);
+    else unknown.set(key, own);
+  }
+  if (unknown.size === 0) return;
+  const list = [...unknown.values()].map((l) => ({ labels: l }));
+  const query = freshnessQuery(names, flavour, windowMs, true, group, (name) => narrowedTo(name, list, groupBy), groupBy);
+  for (const r of (await client.query(query, at)).result as VectorSample[]) ingest(r, out, spans);
 }
 
 function freshnessQuery(
