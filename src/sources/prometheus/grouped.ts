@@ -7,7 +7,7 @@ import type { SeriesUsage, ServerUsage } from './account.js';
 import { accountGroupsOnServer } from './aggregate.js';
 import type { PrometheusClient, ServerFlavour, VectorSample } from './client.js';
 import { FRESHNESS_WINDOWS_MS, newestSamples } from './freshness.js';
-import { duration, parseValue, Q, selectorWith, tag } from './queries.js';
+import { duration, parseValue, Q, readingWindow, selectorWith, tag } from './queries.js';
 import { emptyCoverage } from '../../ledger/accounting.js';
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -66,7 +66,9 @@ export async function labelsPresent(
       if ((e as { refused?: boolean }).refused !== true) throw e;
     }
   }
-  return new Set(await client.labelNames(selectors, (edges[0] as number) - request.lookbackMs, end));
+  // (At least the reading window before the first edge, which the run query reads: its series'
+  // labels decide the groups, and whether each group is one series.)
+  return new Set(await client.labelNames(selectors, (edges[0] as number) - Math.max(request.lookbackMs, readingWindow(edges)), end));
 }
 
 /**
