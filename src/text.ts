@@ -26,7 +26,7 @@ export function terminalText(text: string): string {
   return text.replace(UNSAFE, escape);
 }
 
-/** Controls a CSV cell keeps: tab, and CR and LF (the writer quotes a cell that holds them). */
+/** What a CSV cell writes escaped: `UNSAFE` less tab, CR and LF (the writer quotes a cell that holds them). */
 const UNSAFE_DATA = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**
