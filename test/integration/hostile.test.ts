@@ -176,6 +176,9 @@ describe.each([
     ]);
     for (const team of ['a', 'b', 'c']) expect(quarters(sums, team)).toEqual(quarters(each, team));
     expect(sums.warnings.map((w: any) => w.code)).toContain('INVALID_SAMPLES');
+    // VictoriaMetrics: team b's samples, all below zero, are seen (present, no reading) and counted
+    // as series by series counts them. (Prometheus' closer looks count 3 of them twice: 21 for 18.)
+    if (name === 'VictoriaMetrics') expect(sums.coverage.invalidSamples).toBe(each.coverage.invalidSamples);
   });
 });
 
