@@ -3,9 +3,9 @@
  * VictoriaMetrics through its JSON import API (a line per series, streamed), Prometheus by a
  * promtool backfill of an OpenMetrics file. Later runs start the server on the kept data.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,7 +17,26 @@ export interface ScaleServer {
   url: string;
   /** Seconds it took to load the data (0 when it was already there). */
   loadSeconds: number;
+  /** CPU time (user + system, every thread) the server has used so far, in ms; NaN where /proc cannot tell. */
+  cpuMs: () => number;
   stop: () => Promise<void>;
+}
+
+let ticksPerSecond: number | undefined;
+
+/** A process's CPU time from `/proc/PID/stat` (utime + stime, in clock ticks, for all its threads). */
+function cpuOf(child: ChildProcess): () => number {
+  return () => {
+    try {
+      ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+      // The fields after the command name (which may hold spaces) start at the state, field 3.
+      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+    } catch {
+      return Number.NaN;
+    }
+  };
 }
 
 function log(message: string): void {
@@ -78,7 +97,7 @@ export async function scaleVictoriaMetrics(work: string, count: number, port: nu
     log(`imported in ${loadSeconds.toFixed(0)} s`);
     writeFileSync(join(dir, 'ready'), `${loadSeconds.toFixed(1)}\n`);
   }
-  return { url, loadSeconds, stop: stopper(child) };
+  return { url, loadSeconds, cpuMs: cpuOf(child), stop: stopper(child) };
 }
 
 /** Streams one JSON line per series into VictoriaMetrics' import API. */
@@ -147,7 +166,7 @@ export async function scalePrometheus(work: string, count: number, port: number)
   );
   const url = `http://127.0.0.1:${port}`;
   await waitReady(`${url}/-/ready`, child);
-  return { url, loadSeconds, stop: stopper(child) };
+  return { url, loadSeconds, cpuMs: cpuOf(child), stop: stopper(child) };
 }
 
 async function writeOpenMetrics(path: string, count: number): Promise<void> {

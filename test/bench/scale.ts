@@ -5,10 +5,13 @@
  * `sum by (model) (increase(in[30d])) + sum by (model) (increase(out[30d]))`. Each round runs the
  * baseline, `--by model` and `--by model,feature,team` back to back; the series-by-series path
  * (`--per-series`) runs once for its bytes and memory. Every report is checked against the
- * generator's truth per model. `BENCH_SCALE=prom:1000,vm:10000` picks data sets (default: the
+ * generator's truth per model. The CPU time of the server (from `/proc`) and of the report's
+ * process is measured too: on a machine that runs both, their sum over the cores bounds the wall
+ * time from below. `BENCH_SCALE=prom:1000,vm:10000` picks data sets (default: the
  * issue's four); loading is done once and kept in the bench folder.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { closedPort } from '../helpers/cli.js';
 import { measureChild, median } from './measure.js';
@@ -34,13 +37,17 @@ function truthByModel(work: string, count: number): Record<string, number> {
 
 interface Run {
   ms: number;
+  /** CPU time of the report's process, and of the server while it ran. */
+  cpuMs: number;
+  serverCpuMs: number;
   rssMb: number;
   requests: number;
   bytes: number;
   byModel: Record<string, number>;
 }
 
-async function report(bin: string, url: string, by: string, extra: string[] = []): Promise<Run> {
+async function report(bin: string, server: ScaleServer, by: string, extra: string[] = []): Promise<Run> {
+  const url = server.url;
   const args = [
     'report',
     '--prometheus',
@@ -59,7 +66,9 @@ async function report(bin: string, url: string, by: string, extra: string[] = []
     '10m',
     ...extra,
   ];
+  const cpu0 = server.cpuMs();
   const r = await measureChild(`process.argv.splice(1, 0, 'tokenspend'); await import(${JSON.stringify(bin)});`, args);
+  const serverCpuMs = server.cpuMs() - cpu0;
   const json = JSON.parse(r.out) as {
     rows: { group: { model: string }; tokens: { input: number; output: number } }[];
     source: { requests: { requests: number; bytes: number } }[];
@@ -67,10 +76,13 @@ async function report(bin: string, url: string, by: string, extra: string[] = []
   const byModel: Record<string, number> = {};
   for (const row of json.rows) byModel[row.group.model] = (byModel[row.group.model] ?? 0) + row.tokens.input + row.tokens.output;
   const src = json.source[0]?.requests ?? { requests: 0, bytes: 0 };
-  return { ms: r.ms, rssMb: r.rssMb, requests: src.requests, bytes: src.bytes, byModel };
+  return { ms: r.ms, cpuMs: r.cpuMs, serverCpuMs, rssMb: r.rssMb, requests: src.requests, bytes: src.bytes, byModel };
 }
 
-async function baseline(url: string): Promise<number> {
+/** The baseline query's wall time and the server's CPU time for it. */
+async function baseline(server: ScaleServer): Promise<{ ms: number; serverCpuMs: number }> {
+  const url = server.url;
+  const cpu0 = server.cpuMs();
   const t0 = performance.now();
   const end = (SCALE_START + SCALE_DAYS * 86_400_000) / 1000;
   const res = await fetch(`${url}/api/v1/query`, {
@@ -79,7 +91,7 @@ async function baseline(url: string): Promise<number> {
   });
   const body = (await res.json()) as { status: string };
   if (body.status !== 'success') throw new Error(`baseline query failed: ${JSON.stringify(body).slice(0, 300)}`);
-  return performance.now() - t0;
+  return { ms: performance.now() - t0, serverCpuMs: server.cpuMs() - cpu0 };
 }
 
 function exact(run: Run, truth: Record<string, number>, what: string): void {
@@ -96,18 +108,18 @@ async function oneSet(row: Row, work: string, bin: string, kind: 'prom' | 'vm', 
   const name = `${kind === 'vm' ? 'VictoriaMetrics' : 'Prometheus'}, ${count.toLocaleString('en-US')} series`;
   try {
     const truth = truthByModel(work, count);
-    await baseline(server.url); // the page cache warm for everyone
-    const b: number[] = [];
+    await baseline(server); // the page cache warm for everyone
+    const b: { ms: number; serverCpuMs: number }[] = [];
     const m: Run[] = [];
     const a: Run[] = [];
     for (let i = 0; i < ROUNDS; i++) {
-      b.push(await baseline(server.url));
-      m.push(await report(bin, server.url, 'model'));
-      a.push(await report(bin, server.url, 'model,feature,team'));
+      b.push(await baseline(server));
+      m.push(await report(bin, server, 'model'));
+      a.push(await report(bin, server, 'model,feature,team'));
     }
-    const per = await report(bin, server.url, 'model', ['--per-series']);
+    const per = await report(bin, server, 'model', ['--per-series']);
     for (const r of [...m, ...a, per]) exact(r, truth, name);
-    const base = median(b);
+    const base = median(b.map((x) => x.ms));
     const t = (xs: Run[]) => median(xs.map((x) => x.ms));
     const peak = (xs: Run[]) => Math.max(...xs.map((x) => x.rssMb));
     const first = m[0] as Run;
@@ -124,10 +136,35 @@ async function oneSet(row: Row, work: string, bin: string, kind: 'prom' | 'vm', 
       `baseline ${(base / 1000).toFixed(2)} s`,
       `${(t(a) / base).toFixed(2)}×`,
     );
+    cpuRow(row, name, b, m, a);
     if (server.loadSeconds > 0) row(`${name}: loading the data`, `${server.loadSeconds.toFixed(0)} s`, '–', '–');
   } finally {
     await server.stop();
   }
+}
+
+const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/**
+ * Where the time goes on a machine that runs both the server and the report: CPU time (user +
+ * system, medians) of the server and of the report's process. With every core busy throughout,
+ * a report can take no less than their sum over the cores; that floor, over the baseline's wall
+ * time, is the least ratio this machine allows for that much work.
+ */
+function cpuRow(row: Row, name: string, b: { ms: number; serverCpuMs: number }[], m: Run[], a: Run[]): void {
+  const cores = availableParallelism();
+  const base = median(b.map((x) => x.ms));
+  const part = (xs: Run[], what: string) => {
+    const server = median(xs.map((x) => x.serverCpuMs));
+    const client = median(xs.map((x) => x.cpuMs));
+    return `${what}: server ${sec(server)} + report ${sec(client)} (floor ${((server + client) / cores / base).toFixed(2)}×)`;
+  };
+  row(
+    `${name}: CPU time (${cores} cores shared by server and report)`,
+    `${part(m, '`--by model`')}; ${part(a, 'wide')}`,
+    `baseline: server ${sec(median(b.map((x) => x.serverCpuMs)))} in ${sec(base)}`,
+    '–',
+  );
 }
 
 export async function scaleBench(row: Row, work: string, bin: string): Promise<void> {
