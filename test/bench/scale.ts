@@ -136,7 +136,7 @@ async function oneSet(row: Row, work: string, bin: string, kind: 'prom' | 'vm', 
       `baseline ${(base / 1000).toFixed(2)} s`,
       `${(t(a) / base).toFixed(2)}×`,
     );
-    cpuRow(row, name, b, m, a);
+    cpuRow(row, name, base, b, m, a);
     if (server.loadSeconds > 0) row(`${name}: loading the data`, `${server.loadSeconds.toFixed(0)} s`, '–', '–');
   } finally {
     await server.stop();
@@ -151,9 +151,8 @@ const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
  * a report can take no less than their sum over the cores; that floor, over the baseline's wall
  * time, is the least ratio this machine allows for that much work.
  */
-function cpuRow(row: Row, name: string, b: { ms: number; serverCpuMs: number }[], m: Run[], a: Run[]): void {
+function cpuRow(row: Row, name: string, base: number, b: { serverCpuMs: number }[], m: Run[], a: Run[]): void {
   const cores = availableParallelism();
-  const base = median(b.map((x) => x.ms));
   const part = (xs: Run[], what: string) => {
     const server = median(xs.map((x) => x.serverCpuMs));
     const client = median(xs.map((x) => x.cpuMs));
