@@ -5,7 +5,7 @@ import type { DialectSettings } from './dialects/spec.js';
 import { DIALECT_IDS } from './dialects/table.js';
 import { incompleteError, sourceError, usageError } from './errors.js';
 import { finding } from './findings.js';
-import { stalenessThreshold, staleness } from './ledger/freshness.js';
+import { MIN_STALENESS_MS, stalenessThreshold, staleness } from './ledger/freshness.js';
 import type { Matcher } from './ledger/matchers.js';
 import {
   boundToData,
@@ -71,6 +71,11 @@ export interface ReportRequest {
   replicas?: ReplicaPolicy | undefined;
   /** `--max-staleness`; undefined: four scrape intervals, at least 15 minutes. */
   maxStalenessMs?: number | undefined;
+  /**
+   * Only the newest sample of all the data is used (the report's staleness warning), not each
+   * group's (budgets, whose periods are judged group by group): sources may look for less.
+   */
+  overallFreshness?: boolean | undefined;
   /** Files read twice for a window anchored to their data from this size on (`PRESCAN_FROM_BYTES`; tests lower it). */
   prescanFromBytes?: number | undefined;
 }
@@ -113,7 +118,7 @@ export async function computeUsageReport(request: ReportRequest, book: PriceBook
   }
   const stored = stores(request, book);
   const { classifier, store, buckets, lookbackMs } = stored;
-  const read = (s: UsageSource, edges?: readonly number[]) => s.read(stored.sink, readRequest(request, stored, ctx, edges));
+  const read = (s: UsageSource, placed?: Placement) => s.read(stored.sink, readRequest(request, stored, ctx, placed));
   // Anchored to the data's last sample: files read twice, first for that sample alone (`prescan`).
   const streamed = await prescan(request, book, ctx);
   if (streamed) store.stream(streamed.placement.edges, lookbackMs);
@@ -128,7 +133,7 @@ export async function computeUsageReport(request: ReportRequest, book: PriceBook
   }
   const placed = place(request, store.dataRange, readings, book, ctx);
   if (streamed) checkUnchanged(streamed, placed, store.dataRange);
-  for (const s of late) readings.push(await read(s, placed.edges));
+  for (const s of late) readings.push(await read(s, placed));
   if (late.length > 0) {
     checkMatched(classifier, dialects.forced);
     checkGrouping(request.grouping, store);
@@ -243,9 +248,15 @@ function streamingEdges(request: ReportRequest, book: PriceBook): number[] | und
 type Stores = ReturnType<typeof stores>;
 
 /** What every source is told when asked to read. */
-function readRequest(request: ReportRequest, stored: Stores, ctx: SourceContext, edges?: readonly number[]): ReadRequest {
+function readRequest(request: ReportRequest, stored: Stores, ctx: SourceContext, placed?: Placement): ReadRequest {
   const { wanted, classifier, lookbackMs, replicas } = stored;
+  // As the staleness check below judges it: at the window's end (or now), against the least threshold.
+  const freshEnough =
+    placed && request.overallFreshness === true
+      ? { at: Math.min(placed.window.end, placed.anchor), withinMs: request.maxStalenessMs ?? MIN_STALENESS_MS }
+      : undefined;
   return {
+    ...(freshEnough ? { freshEnough } : {}),
     ...(wanted ? { bucketModels: wanted } : {}),
     classifier,
     lookbackMs,
@@ -253,7 +264,7 @@ function readRequest(request: ReportRequest, stored: Stores, ctx: SourceContext,
     ctx,
     replicas,
     grouping: request.grouping,
-    ...(edges ? { edges } : {}),
+    ...(placed ? { edges: placed.edges } : {}),
   };
 }
 

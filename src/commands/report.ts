@@ -88,7 +88,8 @@ export const report = defineCommand<ReportFlags, ReportOptions>({
     // The renderers load while the data is read (a server's answers are waited for).
     const renderers = import('../render/report/index.js');
     renderers.catch(() => undefined); // awaited below, after the data (whose errors come first)
-    const request = { grouping: o.grouping, plan: o.plan, timezone: o.timezone, now: o.now };
+    // (Its one use of freshness is the staleness warning, over all the data.)
+    const request = { grouping: o.grouping, plan: o.plan, timezone: o.timezone, now: o.now, overallFreshness: true };
     const result = await readReport(o.data, request, await loadBook(o.data), ctx);
     const { REPORT_RENDERERS } = await renderers;
     const { format, output, decimals } = o.output;

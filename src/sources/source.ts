@@ -57,6 +57,14 @@ export interface ReadRequest {
   edges?: readonly number[];
   /** Set when request-size histograms are wanted (models with long-context tiers): a server reads their buckets for these models only. */
   bucketModels?: (model: string | undefined, provider: string | undefined) => boolean;
+  /**
+   * Set when only the newest sample of all the data matters, not each group's (a report's
+   * staleness warning): the data is fresh enough when some sample is within `withinMs` before
+   * `at` (every staleness threshold the report can use is at least `withinMs`). A server may then
+   * look at the newest samples of one group first, and of every group only when that one's are
+   * older.
+   */
+  freshEnough?: { at: number; withinMs: number };
   ctx: SourceContext;
 }
 

@@ -86,3 +86,55 @@ describe.each([
     expect(sums.warnings.map((w: any) => w.code)).not.toContain('REPEATED_METRIC');
   });
 });
+
+// A report judges staleness over all the data, so over a window of a week or more (which holds
+// every look-back window of the newest-sample look) one group is looked at first, and every group
+// only when that one's newest sample is older than the least threshold (15 minutes). Five-minute
+// scrapes over eight days; model-b stops 30 minutes before model-a. Whatever group is looked at
+// first, the report must say what the series-by-series path says: fresh 5 minutes after model-a's
+// last sample, fresh 19 minutes after it (four scrape intervals are allowed), stale 31 minutes after.
+const D0 = Date.parse('2026-11-01T00:00:00Z') / 1000;
+const SAMPLES = 8 * 288;
+const week = [
+  ...['llm_tokens_in_total', 'llm_tokens_out_total'].flatMap((name) => [
+    `# TYPE ${name} counter`,
+    ...['model-a', 'model-b'].flatMap((model) =>
+      Array.from(
+        { length: model === 'model-a' ? SAMPLES : SAMPLES - 6 },
+        (_, i) => `${name}{model="${model}"} ${10 * (i + 1)} ${D0 + 300 * i + 7}`,
+      ),
+    ),
+  ]),
+  '# EOF',
+];
+// model-a's last sample is at 2026-11-08T23:55:07Z.
+const ENDS = ['2026-11-09T00:00:00Z', '2026-11-09T00:14:00Z', '2026-11-09T00:26:00Z'] as const;
+
+describe.each([
+  ['Prometheus 2.42', () => startPrometheusWith(week)],
+  ['VictoriaMetrics', () => startVictoriaMetricsWith(week, 4, (D0 + 7) * 1000)],
+])('%s, a report over eight days', (_name, startServer) => {
+  const server = useServer(startServer);
+  const report = (until: string, extra: string[] = []) =>
+    runMain(['report', '--prometheus', server.url, '--since', '2026-11-01T00:00:00Z', '--until', until, '--format', 'json', ...extra]);
+  const looks = (stderr: string) => stderr.split('\n').filter((l) => /tlast_over_time|timestamp\(/.test(l));
+
+  it.each(ENDS.map((end, i) => [end, ['fresh', 'fresh', 'stale'][i]]))('ending %s is %s, as series by series', async (until, verdict) => {
+    const sums = await report(until, ['--verbose']);
+    const each = await report(until, ['--per-series']);
+    const stale = (r: { stdout: string }) => JSON.parse(r.stdout).warnings.some((w: { code: string }) => w.code === 'STALE_DATA');
+    expect(stale(sums)).toBe(verdict === 'stale');
+    expect(stale(each)).toBe(verdict === 'stale');
+    const message = (r: { stderr: string }) => r.stderr.split('\n').find((l) => l.includes('newest token sample'));
+    expect(message(sums)).toBe(message(each));
+    if (verdict === 'stale')
+      expect(message(sums)).toContain(
+        'the newest token sample is from 2026-11-08T23:55:07Z, 30m before 2026-11-09T00:26:00Z, more than the 20m allowed',
+      );
+    // 2,304 and 2,298 increments of 10 tokens per metric, the first sample of each counting from 0.
+    expect(JSON.parse(sums.stdout).totals.tokens).toMatchObject({ input: 46_020, output: 46_020 });
+    // Fresh within 15 minutes: one group's newest sample was enough; else every group's were asked.
+    if (until === ENDS[0]) expect(looks(sums.stderr)).toHaveLength(1);
+    if (until !== ENDS[0]) expect(looks(sums.stderr).length).toBeGreaterThan(1);
+  });
+});

@@ -96,6 +96,8 @@ export interface GroupUsage {
   labels: Labels;
   perSlice: Float64Array;
   coverage: Coverage;
+  /** Whether some series of the group had a reading at the last edge (a sample in the reading window before it). */
+  readAtEnd: boolean;
 }
 
 /** 2^24: the reset count rides above the presence count in one number. */
@@ -168,7 +170,8 @@ export async function accountGroupsOnServer(input: GroupAccountingInput): Promis
     let most = 0;
     for (const u of g.u) if (u > most) most = u;
     g.coverage.series = most;
-    return { key: g.key, name: g.name, labels: g.labels, perSlice: g.perSlice, coverage: g.coverage };
+    const readAtEnd = (g.cl[g.cl.length - 1] as number) > 0;
+    return { key: g.key, name: g.name, labels: g.labels, perSlice: g.perSlice, coverage: g.coverage, readAtEnd };
   });
 }
 

@@ -71,6 +71,29 @@ export async function newestSamples(
   return [...out.values()];
 }
 
+/**
+ * The newest sample and the scrape interval of one group of one metric (one series without
+ * `groupBy`) in the first look-back window before `at`: `newestSamples`' first look narrowed to
+ * it. Undefined when it had no sample there.
+ */
+export async function newestOfGroup(
+  client: PrometheusClient,
+  flavour: ServerFlavour,
+  name: string,
+  labels: Labels,
+  at: number,
+  groupBy?: ReadonlyMap<string, readonly string[]>,
+): Promise<SeriesFreshness | undefined> {
+  const sel = narrowedTo(name, [{ labels }], groupBy);
+  const out = new Map<string, SeriesFreshness>();
+  const spans: Spans = new Map();
+  const query = freshnessQuery([name], flavour, FRESHNESS_WINDOWS_MS[0], true, grouper(groupBy), () => sel, groupBy);
+  for (const r of (await client.query(query, at)).result as VectorSample[]) ingest(r, out, spans);
+  intervalsFrom(spans, out);
+  const f = out.get(keyOf(name, labels));
+  return f && Number.isFinite(f.newest) ? f : undefined;
+}
+
 /** A selector of the metric narrowed to these series or groups (by the group labels, else by theirs). */
 function narrowedTo(
   name: string,

@@ -4,13 +4,15 @@ import { seriesKey } from '../../ledger/store.js';
 import type { Labels } from '../../model.js';
 import type { ReadRequest } from '../source.js';
 import type { SeriesUsage, ServerUsage } from './account.js';
-import { accountGroupsOnServer } from './aggregate.js';
+import { accountGroupsOnServer, type GroupUsage } from './aggregate.js';
 import type { PrometheusClient, ServerFlavour, VectorSample } from './client.js';
-import { FRESHNESS_WINDOWS_MS, newestSamples } from './freshness.js';
+import { FRESHNESS_WINDOWS_MS, newestOfGroup, newestSamples, type SeriesFreshness } from './freshness.js';
 import { duration, parseValue, Q, readingWindow, selectorWith, tag } from './queries.js';
 import { emptyCoverage } from '../../ledger/accounting.js';
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+type FreshEnough = NonNullable<ReadRequest['freshEnough']>;
 
 /**
  * Per metric, the labels its series are summed by on the server: every label the dialects that
@@ -114,31 +116,60 @@ export async function readByGroups(
   // A failed accounting stops the freshness look where it waits for the groups.
   accounted.catch(lost);
   const at = edges[edges.length - 1] as number;
-  // The newest samples are asked once the server has answered the sums, while the client reads
-  // them and beside the closer looks (the groups are waited for only to look further back for
-  // those with none lately; they are known once the sums are read).
-  const asked = answered.then(() => newestSamples(client, flavour, names, at, groupsFound, FRESHNESS_WINDOWS_MS, labels));
-  asked.catch(() => undefined); // awaited below, after the accounting (whose errors come first)
+  // Where only the newest sample of all the data matters and the window holds every look-back
+  // window of the newest-sample look (so that look finds no group the sums did not), one group
+  // is looked at first, after the sums (BENCHMARKS.md, fifteenth pass).
+  const probe = request.freshEnough && at - (edges[0] as number) >= FRESHNESS_WINDOWS_MS[1] ? request.freshEnough : undefined;
+  // Else the newest samples are asked once the server has answered the sums, while the client
+  // reads them and beside the closer looks (the groups are waited for only to look further back
+  // for those with none lately; they are known once the sums are read).
+  const asked = probe
+    ? undefined
+    : answered.then(() => newestSamples(client, flavour, names, at, groupsFound, FRESHNESS_WINDOWS_MS, labels));
+  asked?.catch(() => undefined); // awaited below, after the accounting (whose errors come first)
   const groups = await accounted;
-  const newest = await asked;
+  const newest = asked ? await asked : await newestFirstOfOne(client, flavour, names, at, groups, labels, probe as FreshEnough);
+  const replicas = replicaLabels.length > 0 ? await countCopies(client, names, replicaLabels, at) : undefined;
+  return { series: withFreshness(groups, newest, edges.length - 1), replicas };
+}
+
+/** Each group's usage with its newest sample; groups with samples lately but none in the window: no usage, a newest sample. */
+function withFreshness(groups: readonly GroupUsage[], newest: readonly SeriesFreshness[], slices: number): SeriesUsage[] {
   const fresh = new Map(newest.map((f) => [seriesKey(f.name, f.labels, undefined), f]));
   const series: SeriesUsage[] = [];
   for (const g of groups) {
     series.push({ name: g.name, labels: g.labels, perSlice: g.perSlice, coverage: g.coverage, freshness: freshnessOf(fresh.get(g.key)) });
     fresh.delete(g.key);
   }
-  // Groups with samples lately but none in the window: no usage, a newest sample.
   for (const f of fresh.values()) {
     series.push({
       name: f.name,
       labels: f.labels,
-      perSlice: new Float64Array(edges.length - 1),
+      perSlice: new Float64Array(slices),
       coverage: emptyCoverage(),
       freshness: freshnessOf(f),
     });
   }
-  const replicas = replicaLabels.length > 0 ? await countCopies(client, names, replicaLabels, at) : undefined;
-  return { series, replicas };
+  return series;
+}
+
+/**
+ * The newest sample of one group with a reading at the window's end, when it is fresh enough;
+ * else the newest samples of every group (`newestSamples`).
+ */
+async function newestFirstOfOne(
+  client: PrometheusClient,
+  flavour: ServerFlavour,
+  names: readonly string[],
+  at: number,
+  groups: readonly GroupUsage[],
+  labels: Map<string, string[]>,
+  fresh: FreshEnough,
+): Promise<SeriesFreshness[]> {
+  const one = groups.find((g) => g.readAtEnd);
+  const f = one ? await newestOfGroup(client, flavour, one.name, one.labels, at, labels) : undefined;
+  if (f && f.newest >= fresh.at - fresh.withinMs) return [f];
+  return newestSamples(client, flavour, names, at, groups, FRESHNESS_WINDOWS_MS, labels);
 }
 
 /** At most this many labels name a stopped series beside its group's (their values are joined on every series of the run query's answer). */
