@@ -5,7 +5,7 @@ import type { DialectSettings } from './dialects/spec.js';
 import { DIALECT_IDS } from './dialects/table.js';
 import { incompleteError, sourceError, usageError } from './errors.js';
 import { finding } from './findings.js';
-import { MIN_STALENESS_MS, stalenessThreshold, staleness } from './ledger/freshness.js';
+import { stalenessThreshold, staleness } from './ledger/freshness.js';
 import type { Matcher } from './ledger/matchers.js';
 import {
   boundToData,
@@ -164,7 +164,7 @@ export async function computeUsageReport(request: ReportRequest, book: PriceBook
   report.freshness = { ...report.freshness, thresholdMs };
   // Fresh enough at the window's end (or now, if that comes first)? Snapshots have no time to be stale at.
   if (report.freshness.overall !== undefined || late.length > 0) {
-    const stale = staleness(report.freshness.overall, Math.min(placed.window.end, placed.anchor), thresholdMs);
+    const stale = staleness(report.freshness.overall, staleAt(placed), thresholdMs);
     if (stale) report.findings.push(finding('STALE_DATA', 'warning', `${stale}: the report may miss recent usage`));
   }
   return { report, usage, dataRange: range };
@@ -247,13 +247,18 @@ function streamingEdges(request: ReportRequest, book: PriceBook): number[] | und
 
 type Stores = ReturnType<typeof stores>;
 
+/** When the data's freshness is judged: at the window's end, or now if that comes first. */
+function staleAt(placed: Placement): number {
+  return Math.min(placed.window.end, placed.anchor);
+}
+
 /** What every source is told when asked to read. */
 function readRequest(request: ReportRequest, stored: Stores, ctx: SourceContext, placed?: Placement): ReadRequest {
   const { wanted, classifier, lookbackMs, replicas } = stored;
-  // As the staleness check below judges it: at the window's end (or now), against the least threshold.
+  // As the staleness check judges it: at the window's end (or now), against the least threshold.
   const freshEnough =
     placed && request.overallFreshness === true
-      ? { at: Math.min(placed.window.end, placed.anchor), withinMs: request.maxStalenessMs ?? MIN_STALENESS_MS }
+      ? { at: staleAt(placed), withinMs: stalenessThreshold(request.maxStalenessMs, undefined) }
       : undefined;
   return {
     ...(freshEnough ? { freshEnough } : {}),

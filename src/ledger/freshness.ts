@@ -53,7 +53,7 @@ export class FreshnessTracker {
 }
 
 /** The floor of the default threshold: a quarter hour. */
-export const MIN_STALENESS_MS = 15 * 60_000;
+const MIN_STALENESS_MS = 15 * 60_000;
 
 /** `--max-staleness`, else four scrape intervals, and never less than 15 minutes. */
 export function stalenessThreshold(explicitMs: number | undefined, intervalMs: number | undefined): number {

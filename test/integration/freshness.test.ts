@@ -87,12 +87,14 @@ describe.each([
   });
 });
 
-// A report judges staleness over all the data, so over a window of a week or more (which holds
-// every look-back window of the newest-sample look) one group is looked at first, and every group
-// only when that one's newest sample is older than the least threshold (15 minutes). Five-minute
-// scrapes over eight days; model-b stops 30 minutes before model-a. Whatever group is looked at
-// first, the report must say what the series-by-series path says: fresh 5 minutes after model-a's
-// last sample, fresh 19 minutes after it (four scrape intervals are allowed), stale 31 minutes after.
+// A report judges staleness over all the data, so over a window of eight days or more (which holds
+// all that the look at every group reaches) one group is looked at first, and every group only
+// when that one's newest sample is older than the least threshold (15 minutes). Five-minute scrapes
+// over eight days; model-b stops 90 minutes before model-a, so only model-a has readings at the
+// window's end and is the one looked at first. Whatever is looked at, the report must say what the
+// series-by-series path says: fresh 5 and 19 minutes after model-a's last sample (four scrape
+// intervals are allowed), stale 31 minutes after; and, with `--match model=model-b` (a group the
+// report keeps, not the one with fresh samples), stale each time.
 const D0 = Date.parse('2026-11-01T00:00:00Z') / 1000;
 const SAMPLES = 8 * 288;
 const week = [
@@ -100,41 +102,58 @@ const week = [
     `# TYPE ${name} counter`,
     ...['model-a', 'model-b'].flatMap((model) =>
       Array.from(
-        { length: model === 'model-a' ? SAMPLES : SAMPLES - 6 },
+        { length: model === 'model-a' ? SAMPLES : SAMPLES - 18 },
         (_, i) => `${name}{model="${model}"} ${10 * (i + 1)} ${D0 + 300 * i + 7}`,
       ),
     ),
   ]),
   '# EOF',
 ];
-// model-a's last sample is at 2026-11-08T23:55:07Z.
+// model-a's last sample is at 2026-11-08T23:55:07Z, model-b's at 22:25:07Z.
 const ENDS = ['2026-11-09T00:00:00Z', '2026-11-09T00:14:00Z', '2026-11-09T00:26:00Z'] as const;
+const CASES = [
+  [ENDS[0], [], 'fresh'],
+  [ENDS[1], [], 'fresh'],
+  [ENDS[2], [], '2026-11-08T23:55:07Z, 30m before 2026-11-09T00:26:00Z, more than the 20m allowed'],
+  [ENDS[0], ['--match', 'model=model-b'], '2026-11-08T22:25:07Z, 1h 34m before 2026-11-09T00:00:00Z, more than the 20m allowed'],
+  [ENDS[2], ['--match', 'model=model-b'], '2026-11-08T22:25:07Z, 2h before 2026-11-09T00:26:00Z, more than the 20m allowed'],
+] as const;
 
 describe.each([
   ['Prometheus 2.42', () => startPrometheusWith(week)],
   ['VictoriaMetrics', () => startVictoriaMetricsWith(week, 4, (D0 + 7) * 1000)],
 ])('%s, a report over eight days', (_name, startServer) => {
   const server = useServer(startServer);
-  const report = (until: string, extra: string[] = []) =>
-    runMain(['report', '--prometheus', server.url, '--since', '2026-11-01T00:00:00Z', '--until', until, '--format', 'json', ...extra]);
+  const report = (since: string, until: string, extra: readonly string[]) =>
+    runMain(['report', '--prometheus', server.url, '--since', since, '--until', until, '--format', 'json', ...extra]);
   const looks = (stderr: string) => stderr.split('\n').filter((l) => /tlast_over_time|timestamp\(/.test(l));
+  const stale = (r: { stdout: string }) => JSON.parse(r.stdout).warnings.some((w: { code: string }) => w.code === 'STALE_DATA');
+  const message = (r: { stderr: string }) => r.stderr.split('\n').find((l) => l.includes('newest token sample'));
 
-  it.each(ENDS.map((end, i) => [end, ['fresh', 'fresh', 'stale'][i]]))('ending %s is %s, as series by series', async (until, verdict) => {
-    const sums = await report(until, ['--verbose']);
-    const each = await report(until, ['--per-series']);
-    const stale = (r: { stdout: string }) => JSON.parse(r.stdout).warnings.some((w: { code: string }) => w.code === 'STALE_DATA');
-    expect(stale(sums)).toBe(verdict === 'stale');
-    expect(stale(each)).toBe(verdict === 'stale');
-    const message = (r: { stderr: string }) => r.stderr.split('\n').find((l) => l.includes('newest token sample'));
+  it.each(CASES)('ending %s %j: %s, as series by series', async (until, extra, verdict) => {
+    const sums = await report('2026-11-01T00:00:00Z', until, [...extra, '--verbose']);
+    const each = await report('2026-11-01T00:00:00Z', until, [...extra, '--per-series']);
+    expect(stale(sums)).toBe(verdict !== 'fresh');
+    expect(stale(each)).toBe(verdict !== 'fresh');
     expect(message(sums)).toBe(message(each));
-    if (verdict === 'stale')
-      expect(message(sums)).toContain(
-        'the newest token sample is from 2026-11-08T23:55:07Z, 30m before 2026-11-09T00:26:00Z, more than the 20m allowed',
-      );
-    // 2,304 and 2,298 increments of 10 tokens per metric, the first sample of each counting from 0.
-    expect(JSON.parse(sums.stdout).totals.tokens).toMatchObject({ input: 46_020, output: 46_020 });
-    // Fresh within 15 minutes: one group's newest sample was enough; else every group's were asked.
-    if (until === ENDS[0]) expect(looks(sums.stderr)).toHaveLength(1);
-    if (until !== ENDS[0]) expect(looks(sums.stderr).length).toBeGreaterThan(1);
+    if (verdict !== 'fresh') expect(message(sums)).toContain(`the newest token sample is from ${verdict}`);
+    // 2,304 and 2,286 increments of 10 tokens per metric, the first sample of each counting from 0.
+    const tokens = extra.length > 0 ? 22_860 : 45_900;
+    expect(JSON.parse(sums.stdout).totals.tokens).toMatchObject({ input: tokens, output: tokens });
+    // Without --match, model-a's newest sample is asked first: enough when it is within 15 minutes
+    // (one look), else every group's are asked too. With --match, every group's at once.
+    const asked = looks(sums.stderr);
+    const first = asked.filter((l) => l.includes('model="model-a"'));
+    if (extra.length > 0) expect(first).toEqual([]);
+    else if (until === ENDS[0]) expect(asked).toEqual([expect.stringContaining('model="model-a"')]);
+    else expect([first.length, asked.length > 1]).toEqual([1, true]);
+  });
+
+  it('over seven days (less than the look at every group reaches), asks every group', async () => {
+    const sums = await report('2026-11-02T00:00:00Z', ENDS[0], ['--verbose']);
+    expect(stale(sums)).toBe(false);
+    const asked = looks(sums.stderr);
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.some((l) => l.includes('model="model-a"'))).toBe(false);
   });
 });

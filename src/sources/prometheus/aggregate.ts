@@ -85,7 +85,7 @@ export interface GroupAccountingInput {
    */
   onAnswered?: () => void;
   /** Called once the sums are read, with the groups found (every group the result will hold). */
-  onSums?: (groups: readonly { name: string; labels: Labels }[]) => void;
+  onSums?: (groups: readonly GroupFound[]) => void;
 }
 
 export interface GroupUsage {
@@ -96,7 +96,16 @@ export interface GroupUsage {
   labels: Labels;
   perSlice: Float64Array;
   coverage: Coverage;
-  /** Whether some series of the group had a reading at the last edge (a sample in the reading window before it). */
+}
+
+/** A group as the sums found it. */
+export interface GroupFound {
+  name: string;
+  labels: Labels;
+  /**
+   * Series were present in the last slice, and none lacked a reading at its end (as far as the run
+   * query tells: VictoriaMetrics' names the series that did): a group likely to have fresh samples.
+   */
   readAtEnd: boolean;
 }
 
@@ -170,9 +179,13 @@ export async function accountGroupsOnServer(input: GroupAccountingInput): Promis
     let most = 0;
     for (const u of g.u) if (u > most) most = u;
     g.coverage.series = most;
-    const readAtEnd = (g.cl[g.cl.length - 1] as number) > 0;
-    return { key: g.key, name: g.name, labels: g.labels, perSlice: g.perSlice, coverage: g.coverage, readAtEnd };
+    return { key: g.key, name: g.name, labels: g.labels, perSlice: g.perSlice, coverage: g.coverage };
   });
+}
+
+function found(g: Group): GroupFound {
+  const last = g.pe.length - 1;
+  return { name: g.name, labels: g.labels, readAtEnd: (g.pe[last] as number) > 0 && !((g.stale[last] as number) > 0) };
 }
 
 /** Counts the births settled here into the coverage. */
@@ -183,7 +196,7 @@ function finish(g: Group): void {
 
 async function settleScope(input: GroupAccountingInput, scope: Scope): Promise<Map<string, Group>> {
   const groups = await readGroups(input, scope);
-  if (scope.depth === 0) input.onSums?.([...groups.values()]);
+  if (scope.depth === 0) input.onSums?.([...groups.values()].map(found));
   await readingsWhereStopped(input, scope, groups, markStopped(input, scope, groups));
   // Settled after every reading is in: a closer look settles a range of slices for all the groups
   // in it at once, so no slice may be left for later.

@@ -6,6 +6,12 @@ import { anyOf, N, narrowTo, parseValue, Q, selector, selectorWith, stripOurs, t
 /** How far back the newest sample is looked for: six hours first, then, for series with none, a week. */
 export const FRESHNESS_WINDOWS_MS = [6 * 3_600_000, 7 * 86_400_000] as const;
 
+/**
+ * How far before `at` the look at every group may find samples: a week, and on servers without
+ * `tlast_over_time` the day before it, which the first daily count of `lookFurther` covers.
+ */
+export const FRESHNESS_REACH_MS = FRESHNESS_WINDOWS_MS[1] + 86_400_000;
+
 export interface SeriesFreshness {
   name: string;
   labels: Labels;
@@ -72,9 +78,9 @@ export async function newestSamples(
 }
 
 /**
- * The newest sample and the scrape interval of one group of one metric (one series without
- * `groupBy`) in the first look-back window before `at`: `newestSamples`' first look narrowed to
- * it. Undefined when it had no sample there.
+ * The newest sample of one group of one metric (one series without `groupBy`) in the first
+ * look-back window before `at`: `newestSamples`' first look narrowed to it. Undefined when it had
+ * no sample there.
  */
 export async function newestOfGroup(
   client: PrometheusClient,
@@ -86,10 +92,9 @@ export async function newestOfGroup(
 ): Promise<SeriesFreshness | undefined> {
   const sel = narrowedTo(name, [{ labels }], groupBy);
   const out = new Map<string, SeriesFreshness>();
-  const spans: Spans = new Map();
-  const query = freshnessQuery([name], flavour, FRESHNESS_WINDOWS_MS[0], true, grouper(groupBy), () => sel, groupBy);
-  for (const r of (await client.query(query, at)).result as VectorSample[]) ingest(r, out, spans);
-  intervalsFrom(spans, out);
+  // (The newest sample alone: the scrape interval is not asked for.)
+  const query = freshnessQuery([name], flavour, FRESHNESS_WINDOWS_MS[0], false, grouper(groupBy), () => sel, groupBy);
+  for (const r of (await client.query(query, at)).result as VectorSample[]) ingest(r, out);
   const f = out.get(keyOf(name, labels));
   return f && Number.isFinite(f.newest) ? f : undefined;
 }

@@ -1,12 +1,11 @@
 import { CANONICAL_DIMENSIONS } from '../../ledger/census.js';
 import { DEFAULT_REPLICA_POLICY, REPLICA_LABELS } from '../../ledger/replicas.js';
 import { seriesKey } from '../../ledger/store.js';
-import type { Labels } from '../../model.js';
 import type { ReadRequest } from '../source.js';
 import type { SeriesUsage, ServerUsage } from './account.js';
-import { accountGroupsOnServer, type GroupUsage } from './aggregate.js';
+import { accountGroupsOnServer, type GroupFound, type GroupUsage } from './aggregate.js';
 import type { PrometheusClient, ServerFlavour, VectorSample } from './client.js';
-import { FRESHNESS_WINDOWS_MS, newestOfGroup, newestSamples, type SeriesFreshness } from './freshness.js';
+import { FRESHNESS_REACH_MS, FRESHNESS_WINDOWS_MS, newestOfGroup, newestSamples, type SeriesFreshness } from './freshness.js';
 import { duration, parseValue, Q, readingWindow, selectorWith, tag } from './queries.js';
 import { emptyCoverage } from '../../ledger/accounting.js';
 
@@ -91,9 +90,9 @@ export async function readByGroups(
   const edges = request.edges as readonly number[];
   let answeredNow: () => void = () => undefined;
   const answered = new Promise<void>((resolve) => (answeredNow = resolve));
-  let found: (groups: readonly { name: string; labels: Labels }[]) => void = () => undefined;
+  let found: (groups: readonly GroupFound[]) => void = () => undefined;
   let lost: (e: unknown) => void = () => undefined;
-  const groupsFound = new Promise<readonly { name: string; labels: Labels }[]>((resolve, reject) => {
+  const groupsFound = new Promise<readonly GroupFound[]>((resolve, reject) => {
     found = resolve;
     lost = reject;
   });
@@ -116,19 +115,19 @@ export async function readByGroups(
   // A failed accounting stops the freshness look where it waits for the groups.
   accounted.catch(lost);
   const at = edges[edges.length - 1] as number;
-  // Where only the newest sample of all the data matters and the window holds every look-back
-  // window of the newest-sample look (so that look finds no group the sums did not), one group
-  // is looked at first, after the sums (BENCHMARKS.md, fifteenth pass).
-  const probe = request.freshEnough && at - (edges[0] as number) >= FRESHNESS_WINDOWS_MS[1] ? request.freshEnough : undefined;
-  // Else the newest samples are asked once the server has answered the sums, while the client
-  // reads them and beside the closer looks (the groups are waited for only to look further back
-  // for those with none lately; they are known once the sums are read).
-  const asked = probe
-    ? undefined
-    : answered.then(() => newestSamples(client, flavour, names, at, groupsFound, FRESHNESS_WINDOWS_MS, labels));
-  asked?.catch(() => undefined); // awaited below, after the accounting (whose errors come first)
+  // The newest samples are asked once the server has answered the sums, while the client reads
+  // them and beside the closer looks (the groups are waited for only to look further back for
+  // those with none lately; they are known once the sums are read). Where one group's can do
+  // (`oneGroupDoes`), that group's first, once the sums are read.
+  const one = oneGroupDoes(request, edges);
+  const asked = answered.then(() =>
+    one
+      ? newestFirstOfOne(client, flavour, names, at, groupsFound, labels, one, request)
+      : newestSamples(client, flavour, names, at, groupsFound, FRESHNESS_WINDOWS_MS, labels),
+  );
+  asked.catch(() => undefined); // awaited below, after the accounting (whose errors come first)
   const groups = await accounted;
-  const newest = asked ? await asked : await newestFirstOfOne(client, flavour, names, at, groups, labels, probe as FreshEnough);
+  const newest = await asked;
   const replicas = replicaLabels.length > 0 ? await countCopies(client, names, replicaLabels, at) : undefined;
   return { series: withFreshness(groups, newest, edges.length - 1), replicas };
 }
@@ -154,19 +153,32 @@ function withFreshness(groups: readonly GroupUsage[], newest: readonly SeriesFre
 }
 
 /**
- * The newest sample of one group with a reading at the window's end, when it is fresh enough;
- * else the newest samples of every group (`newestSamples`).
+ * Whether one group's newest sample can stand for all the data's (BENCHMARKS.md, fifteenth pass):
+ * only the newest sample of all is wanted (`freshEnough`); no `--match` may leave the group out of
+ * the report; and the window holds all that the look at every group reaches (so that look can
+ * find no group the sums did not, which would enter the report with no usage).
+ */
+function oneGroupDoes(request: ReadRequest, edges: readonly number[]): FreshEnough | undefined {
+  const span = (edges[edges.length - 1] as number) - (edges[0] as number);
+  if (request.grouping.matchers.length > 0 || span < FRESHNESS_REACH_MS) return undefined;
+  return request.freshEnough;
+}
+
+/**
+ * The newest sample of one group the report keeps, with readings at the window's end, when it is
+ * fresh enough; else the newest samples of every group (`newestSamples`).
  */
 async function newestFirstOfOne(
   client: PrometheusClient,
   flavour: ServerFlavour,
   names: readonly string[],
   at: number,
-  groups: readonly GroupUsage[],
+  groups: Promise<readonly GroupFound[]>,
   labels: Map<string, string[]>,
   fresh: FreshEnough,
+  request: ReadRequest,
 ): Promise<SeriesFreshness[]> {
-  const one = groups.find((g) => g.readAtEnd);
+  const one = (await groups).find((g) => g.readAtEnd && request.classifier.classify(g.name, g.labels, false)?.type !== undefined);
   const f = one ? await newestOfGroup(client, flavour, one.name, one.labels, at, labels) : undefined;
   if (f && f.newest >= fresh.at - fresh.withinMs) return [f];
   return newestSamples(client, flavour, names, at, groups, FRESHNESS_WINDOWS_MS, labels);
