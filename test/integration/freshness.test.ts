@@ -19,6 +19,9 @@ const lines = [
 const FRESH_DAY = ['--since', '2026-11-11T00:00:00Z', '--until', '2026-11-12T00:00:00Z', '--strict', '--format', 'json'];
 const STALE_DAY = ['--since', '2026-11-11T04:00:00Z', '--until', '2026-11-12T04:00:00Z', '--strict', '--format', 'json'];
 
+/** The newest-sample looks a `--verbose` run logged. */
+const looks = (stderr: string) => stderr.split('\n').filter((l) => /tlast_over_time|timestamp\(/.test(l));
+
 // Requests for the newest samples when every group had one in the last six hours. VictoriaMetrics:
 // one pass over both metrics, summed by their common labels. Prometheus: a lookup of each series'
 // newest sample, which an hourly scrape leaves beyond the 5-minute look-back delta, then a scan for
@@ -45,9 +48,9 @@ describe.each([
     // (Answers that stood for no metric would leave every group to another look, a week back.)
     const fresh = await runMain(['report', '--prometheus', server.url, ...FRESH_DAY, '--verbose']);
     expect(fresh.code).toBe(0);
-    const looks = fresh.stderr.split('\n').filter((l) => /tlast_over_time|timestamp\(/.test(l));
-    expect(looks).toHaveLength(newestLooks);
-    expect(looks.join('\n')).not.toContain('[10080m]');
+    const asked = looks(fresh.stderr);
+    expect(asked).toHaveLength(newestLooks);
+    expect(asked.join('\n')).not.toContain('[10080m]');
   });
 });
 
@@ -126,7 +129,6 @@ describe.each([
   const server = useServer(startServer);
   const report = (since: string, until: string, extra: readonly string[]) =>
     runMain(['report', '--prometheus', server.url, '--since', since, '--until', until, '--format', 'json', ...extra]);
-  const looks = (stderr: string) => stderr.split('\n').filter((l) => /tlast_over_time|timestamp\(/.test(l));
   const stale = (r: { stdout: string }) => JSON.parse(r.stdout).warnings.some((w: { code: string }) => w.code === 'STALE_DATA');
   const message = (r: { stderr: string }) => r.stderr.split('\n').find((l) => l.includes('newest token sample'));
 
