@@ -403,7 +403,8 @@ async function settleBirths(input: ServerAccountingInput, all: readonly Logical[
 /**
  * The last sample at or before `at` of each of these series (one metric), per logical series:
  * within `--lookback` when given; else within a week, then over the whole retention for the
- * series still without one. One or two narrowed queries, whatever the number of series.
+ * series still without one. One or two narrowed queries, whatever the number of series; HA copies
+ * whose last values differ within the first look are merged from their raw samples there.
  */
 async function baselinesAt(
   input: ServerAccountingInput,
@@ -412,9 +413,11 @@ async function baselinesAt(
   replicaLabels: readonly string[],
 ): Promise<Map<string, number>> {
   const out = new Map<string, number>();
+  /** Logical series whose copies' last samples differ (in the first look). */
+  const contested = new Set<string>();
   const looks = baselineLooks(input.lookbackMs);
   let missing = [...series];
-  for (const look of looks) {
+  for (const [n, look] of looks.entries()) {
     if (missing.length === 0 || !(look > 0)) break;
     const name = (missing[0] as Logical).name;
     const sel = selector(name, sharedLabels(missing));
@@ -426,11 +429,51 @@ async function baselinesAt(
       // Any older sample is a baseline, one no counter holds (-Inf, NaN) too: the series is then
       // no birth, and its raw samples say the rest. (Compared by value alone, -Inf was none.)
       const had = out.get(key);
+      if (had !== undefined && !Object.is(had, v) && n === 0) contested.add(key);
       if (had === undefined || v > had || (Number.isNaN(had) && !Number.isNaN(v))) out.set(key, v);
     }
     missing = missing.filter((s) => !out.has(s.key));
   }
+  if (contested.size > 0)
+    await mergedBaselines(
+      input,
+      series.filter((s) => contested.has(s.key)),
+      at,
+      looks[0] as number,
+      replicaLabels,
+      out,
+    );
   return out;
+}
+
+/**
+ * HA copies' last values differ: the highest may be a copy's from before a reset that only the
+ * others saw (its replica was down then). The counter's value at `at` is the copies merged sample
+ * by sample over the look (as a file's are): its last reading a counter can hold.
+ */
+async function mergedBaselines(
+  input: ServerAccountingInput,
+  series: readonly Logical[],
+  at: number,
+  look: number,
+  replicaLabels: readonly string[],
+  out: Map<string, number>,
+): Promise<void> {
+  const name = (series[0] as Logical).name;
+  const span = Math.min(look, RETENTION_MS);
+  const raw = await input.client.samples(`${selector(name, sharedLabels(series.flatMap((s) => s.members)))}[${duration(span)}]`, at);
+  const copies = groupBy(raw, (r) => seriesKey(name, withoutLabels(stripOurs(r.metric), replicaLabels), undefined));
+  for (const s of series) {
+    const members = (copies.get(s.key) ?? []).map((r) => samplesOf(r, at - span, at));
+    if (members.length === 0) continue;
+    const merged = mergeReplicas(members);
+    for (let k = merged.values.length - 1; k >= 0; k--) {
+      const v = merged.values[k] as number;
+      if (!isCounterValue(v)) continue;
+      out.set(s.key, v);
+      break;
+    }
+  }
 }
 
 /**
