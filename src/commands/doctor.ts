@@ -90,13 +90,8 @@ export const doctor = defineCommand<Flags, Options>({
       extra: customDialects(o.dialects.mappings),
       settings: o.dialects.settings,
     });
-    const result = await inspectServer(
-      new PrometheusClient(o.connection, { progress: ctx.progress }),
-      classifier,
-      book,
-      ctx.clock(),
-      o.lookbackMs,
-    );
+    const client = new PrometheusClient(o.connection, { progress: ctx.progress });
+    const result = await inspectServer(client, classifier, book, ctx.clock(), o.lookbackMs).finally(() => client.close());
     ctx.stdout(DOCTOR_RENDERERS[o.format](result, { color: ctx.color, width: ctx.width }));
     return result.findings.some((f) => f.code === 'NO_TOKEN_METRICS') ? ExitCode.incomplete : ExitCode.ok;
   },

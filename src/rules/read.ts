@@ -35,7 +35,7 @@ export async function discover(req: DiscoverRequest): Promise<Discovery> {
     const found = await inspectServer(client, req.classifier, req.book, req.ctx.clock(), req.lookbackMs ?? WEEK, {
       onSeries: (name, labels, c) => collector.observe(name, labels, c),
       freshness: false,
-    });
+    }).finally(() => client.close());
     const missing = found.findings.find((f) => f.code === 'NO_TOKEN_METRICS');
     if (missing) throw incompleteError(missing.message);
     return { ...collector.result(client.where, req.replicas), retention: found.retention };

@@ -178,6 +178,21 @@ export class HttpEndpoint {
     return this.pool;
   }
 
+  /**
+   * Closes the pool's idle connections, and each busy one once its request is done (one still in
+   * flight after a failure ends as it would have). A command's process ends anyway; a process that
+   * runs many (tests, an embedding program) would otherwise keep every command's idle connections
+   * open until the server drops them (Prometheus keeps 512 at most, then stops accepting).
+   */
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    const agent = (await pool?.catch(() => undefined))?.agent;
+    if (!agent) return;
+    agent.maxFreeSockets = 0;
+    for (const sockets of Object.values(agent.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
+  }
+
   private authorization(): string | undefined {
     if (this.basicAuth && this.basicAuth !== this.settings.basicAuth) return basic(this.basicAuth);
     if (this.settings.bearerToken) return `Bearer ${this.settings.bearerToken}`;

@@ -42,10 +42,14 @@ export class ScrapeSource implements UsageSource {
     const rounds: number[] = [];
     const timed = this.intervalMs !== undefined;
     const targets = this.specs.map((spec) => ({ spec, endpoint: new HttpEndpoint(spec.location, this.http, '--scrape', SCRAPE_EXAMPLE) }));
-    for (let round = 0; round < (timed ? 2 : 1); round++) {
-      if (round > 0) await countdown(this.intervalMs as number, ctx, targets.length);
-      await Promise.all(targets.map((t) => scrapeOne(t.spec, t.endpoint, sink, request, timed)));
-      rounds.push(ctx.clock());
+    try {
+      for (let round = 0; round < (timed ? 2 : 1); round++) {
+        if (round > 0) await countdown(this.intervalMs as number, ctx, targets.length);
+        await Promise.all(targets.map((t) => scrapeOne(t.spec, t.endpoint, sink, request, timed)));
+        rounds.push(ctx.clock());
+      }
+    } finally {
+      await Promise.all(targets.map((t) => t.endpoint.close()));
     }
     const sources = targets.map((t): SourceInfo => ({
       kind: 'scrape',

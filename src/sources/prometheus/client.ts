@@ -327,6 +327,11 @@ export class PrometheusClient {
     return data as Record<string, string>[];
   }
 
+  /** Closes its connections (see `HttpEndpoint.close`); a later request opens new ones. */
+  close(): Promise<void> {
+    return this.endpoint.close();
+  }
+
   /** Build information, or undefined where the endpoint does not exist. */
   async buildInfo(): Promise<{ flavour: ServerFlavour; version: string | undefined }> {
     try {

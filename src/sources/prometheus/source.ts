@@ -23,12 +23,20 @@ export class PrometheusSource implements UsageSource {
   ) {}
 
   async read(sink: SampleSink, request: ReadRequest): Promise<SourceReading> {
-    const edges = request.edges as readonly number[];
     const client = new PrometheusClient(this.conn, {
       sleep: request.ctx.sleep,
       progress: request.ctx.progress,
       maxInFlight: this.options.concurrency,
     });
+    try {
+      return await this.readWith(client, sink, request);
+    } finally {
+      await client.close();
+    }
+  }
+
+  private async readWith(client: PrometheusClient, sink: SampleSink, request: ReadRequest): Promise<SourceReading> {
+    const edges = request.edges as readonly number[];
     const start = edges[0] as number;
     const end = edges[edges.length - 1] as number;
     const { countSamples, perSeries, concurrency } = this.options;
