@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Finding } from '../findings.js';
 import type { ProgressEvent } from '../sources/source.js';
+import { terminalCell } from '../text.js';
 
 /** What a command may use of the outside world; cli.ts builds it from `process`. */
 export interface CommandContext {
@@ -23,9 +24,12 @@ export interface CommandContext {
   progress?: ((event: ProgressEvent) => void) | undefined;
 }
 
-/** Findings go to stderr, one line each; `info` ones only where a person reads a table. */
+/**
+ * Findings go to stderr, one line each (a label value's newline is shown escaped: it cannot start
+ * a line of its own); `info` ones only where a person reads a table.
+ */
 export function printFindings(ctx: CommandContext, findings: readonly Finding[], withInfo: boolean): void {
-  for (const f of findings) if (f.severity !== 'info' || withInfo) ctx.stderr(`tokenspend: ${f.severity}: ${f.message}\n`);
+  for (const f of findings) if (f.severity !== 'info' || withInfo) ctx.stderr(`tokenspend: ${f.severity}: ${terminalCell(f.message)}\n`);
 }
 
 /** Writes a result, whole or in pieces (a streaming renderer's), to `--output FILE` (atomically) or to stdout. */

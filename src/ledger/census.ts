@@ -1,6 +1,6 @@
 import { incompleteError, usageError } from '../errors.js';
 import type { Matcher } from './matchers.js';
-import { compareText } from '../text.js';
+import { compareText, terminalCell } from '../text.js';
 
 /** Dimensions that come from the dialect rather than from a label of the same name. */
 export const CANONICAL_DIMENSIONS = ['model', 'provider', 'operation', 'gateway', 'dialect'] as const;
@@ -70,7 +70,8 @@ export class Census {
     if (this.series === 0 || this.admitted > 0 || this.matchers.length === 0) return;
     const blocking = this.matchers.filter((_, i) => this.passed[i] === 0);
     const describe = (m: Matcher) => {
-      const values = [...(this.values.get(m.label) ?? [])].sort();
+      // (Each value on the message's one line: a newline in one is shown escaped.)
+      const values = [...(this.values.get(m.label) ?? [])].sort().map(terminalCell);
       const shown = values.length > 10 ? `${values.slice(0, 10).join(', ')}, …` : values.join(', ');
       return `${origins[`${m.label}${m.op}${m.value}`] ?? `--match ${m.label}${m.op}${m.value}`} matched none of the ${this.series} series (${m.label} is ${shown || 'empty'})`;
     };

@@ -174,6 +174,22 @@ describe('label values cannot reach a terminal, spreadsheet or Markdown page as 
     expect(missing.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
   });
 
+  it('a newline in a value starts no line of stderr: warnings and errors are one line each', async () => {
+    const forged = 'x\ntokenspend: info: all budgets passed';
+    const f = file(
+      `n-${Math.random()}.prom`,
+      `llm_tokens_in_total{model="${forged.replace(/\n/g, '\\n')}",team="${forged.replace(/\n/g, '\\n')}"} 1000\n`,
+    );
+    const unpriced = await runMain(['report', '--file', f, '--by', 'team']);
+    expect(unpriced.code).toBe(0);
+    const missing = await runMain(['report', '--file', f, '--match', 'team=y']);
+    expect(missing.code).toBe(4);
+    for (const stderr of [unpriced.stderr, missing.stderr]) {
+      expect(stderr).toContain('x\\ntokenspend: info: all budgets passed');
+      expect(stderr.split('\n').filter((l) => l.startsWith('tokenspend: info: all budgets'))).toEqual([]);
+    }
+  });
+
   it('CSV neutralises formulas and quotes CR and LF, so no value starts a row', async () => {
     for (const value of ['\r=1+1', '=HYPERLINK("http://x")', '+1', '-1+1', '@SUM(A1)', '\t=1', 'a\n=1+1']) {
       const f = file(`c-${Math.random()}.prom`, exposition(value));
