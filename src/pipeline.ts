@@ -162,6 +162,7 @@ export async function computeUsageReport(request: ReportRequest, book: PriceBook
   report.findings.push(...readings.flatMap((r) => r.findings));
   const thresholdMs = stalenessThreshold(request.maxStalenessMs, report.freshness.intervalMs);
   report.freshness = { ...report.freshness, thresholdMs };
+  noneInWindow(report.freshness.overall, placed.window, late.length > 0 && !(range && usage.coverage.samples > 0) && !store.hasSnapshot);
   // Fresh enough at the window's end (or now, if that comes first)? Snapshots have no time to be stale at.
   if (report.freshness.overall !== undefined || late.length > 0) {
     const stale = staleness(report.freshness.overall, staleAt(placed), thresholdMs);
@@ -356,6 +357,19 @@ function checkMatched(classifier: Classifier, dialect: string | undefined): void
     lookalikes.length > 0
       ? `metrics that look like token counters: ${lookalikes.join(', ')}; map them in a config file (mappings) or check --dialect`
       : `supported: ${DIALECT_IDS.filter((d) => d !== 'custom').join(', ')}${dialect ? `; --dialect ${dialect} may be wrong` : ''}`,
+  );
+}
+
+/**
+ * A server's series whose newest sample at the window's end came at or before its start had no
+ * sample in it: no data, as a file's (exit 4), not a report of zeros (`onlyServers`: no file
+ * sample counted, no snapshot).
+ */
+function noneInWindow(newest: number | undefined, window: Window, onlyServers: boolean): void {
+  if (!onlyServers || newest === undefined || newest > window.start) return;
+  throw incompleteError(
+    `no samples fall in the window ${describeBounds(window)}`,
+    `the newest sample of the series read is from ${new Date(newest).toISOString()}`,
   );
 }
 

@@ -85,17 +85,24 @@ describe.each([
     expect(now.stderr).toContain('a gate cannot pass on stale data');
   });
 
-  it('report warns on stale data (STALE_DATA), and --strict exits 4', async () => {
-    // Two days after the last sample: the window holds nothing, and the report says why.
-    const args = ['report', '--prometheus', server.url, '--window', '24h', '--now', '2026-11-06T00:00:00Z'];
+  it('report warns on stale data (STALE_DATA), and --strict exits 4; a window with no sample at all is exit 4', async () => {
+    // Two days after the last sample, a window reaching back into the data's last day: its usage,
+    // and a warning that says why nothing came after.
+    const args = ['report', '--prometheus', server.url, '--window', '3d', '--now', '2026-11-06T00:00:00Z'];
     const r = await runMain([...args, '--format', 'json']);
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
     expect(json.warnings.map((w: any) => w.code)).toContain('STALE_DATA');
-    expect(json.totals.tokens.input).toBe(0);
+    expect(json.totals.tokens.input).toBeGreaterThan(0);
     expect(r.stderr).toMatch(/the newest token sample is from 2026-11-03T23:30:\d\dZ, 2d before 2026-11-06T00:00:00Z/);
     const strict = await runMain([...args, '--strict']);
     expect(strict.code).toBe(4);
+    // The last 24 hours of those: no sample in them, as a file's window would be (not a report of zeros).
+    const empty = await runMain(['report', '--prometheus', server.url, '--window', '24h', '--now', '2026-11-06T00:00:00Z']);
+    expect(empty.code).toBe(4);
+    expect(empty.stderr).toMatch(
+      /^tokenspend: no samples fall in the window \(2026-11-05T00:00:00\.000Z, 2026-11-06T00:00:00\.000Z\]\n {2}hint: the newest sample of the series read is from 2026-11-03T23:30:\d\d\.\d{3}Z\n$/,
+    );
     // Weeks later nothing is left even a week back: exit 4, and the message says the data is stale.
     const gone = await runMain(['report', '--prometheus', server.url, '--window', '24h']);
     expect(gone.code).toBe(4);
