@@ -403,8 +403,9 @@ async function settleBirths(input: ServerAccountingInput, all: readonly Logical[
 /**
  * The last sample at or before `at` of each of these series (one metric), per logical series:
  * within `--lookback` when given; else within a week, then over the whole retention for the
- * series still without one. One or two narrowed queries, whatever the number of series; HA copies
- * whose last values differ within the first look are merged from their raw samples there.
+ * series still without one. One or two narrowed queries, whatever the number of series, and a
+ * third where HA copies' last values differ within the first look: their raw samples there, merged.
+ * (Copies found only over the whole retention are still read at the highest.)
  */
 async function baselinesAt(
   input: ServerAccountingInput,
@@ -422,14 +423,17 @@ async function baselinesAt(
     const name = (missing[0] as Logical).name;
     const sel = selector(name, sharedLabels(missing));
     const res = await input.client.query(`last_over_time(${sel}[${duration(Math.min(look, RETENTION_MS))}])`, at);
+    const wanted = new Set(missing.map((s) => s.key));
     for (const r of res.result) {
       if (!('value' in r)) continue;
       const key = seriesKey(name, withoutLabels(stripOurs(r.metric), replicaLabels), undefined);
+      // (A wider look's selector may name series an earlier look settled: they keep its baseline.)
+      if (!wanted.has(key)) continue;
       const v = parseValue(r.value[1]);
       // Any older sample is a baseline, one no counter holds (-Inf, NaN) too: the series is then
       // no birth, and its raw samples say the rest. (Compared by value alone, -Inf was none.)
       const had = out.get(key);
-      if (had !== undefined && !Object.is(had, v) && n === 0) contested.add(key);
+      if (n === 0 && had !== undefined && had !== v && !(Number.isNaN(had) && Number.isNaN(v))) contested.add(key);
       if (had === undefined || v > had || (Number.isNaN(had) && !Number.isNaN(v))) out.set(key, v);
     }
     missing = missing.filter((s) => !out.has(s.key));
@@ -461,7 +465,8 @@ async function mergedBaselines(
 ): Promise<void> {
   const name = (series[0] as Logical).name;
   const span = Math.min(look, RETENTION_MS);
-  const raw = await input.client.samples(`${selector(name, sharedLabels(series.flatMap((s) => s.members)))}[${duration(span)}]`, at);
+  // (By the logical series' labels: a copy with no reading in the range is one of them too.)
+  const raw = await input.client.samples(`${selector(name, sharedLabels(series))}[${duration(span)}]`, at);
   const copies = groupBy(raw, (r) => seriesKey(name, withoutLabels(stripOurs(r.metric), replicaLabels), undefined));
   for (const s of series) {
     const members = (copies.get(s.key) ?? []).map((r) => samplesOf(r, at - span, at));
