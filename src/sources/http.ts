@@ -179,15 +179,14 @@ export class HttpEndpoint {
   }
 
   /**
-   * Closes the pool's idle connections, and each busy one once its request is done (one still in
-   * flight after a failure ends as it would have). A command's process ends anyway; a process that
-   * runs many (tests, an embedding program) would otherwise keep every command's idle connections
-   * open until the server drops them (Prometheus keeps 512 at most, then stops accepting).
+   * Closes the pool's idle connections, and each busy one once its request is done (a request
+   * still in flight after a failure, or sent after this, ends as it would have, and then its
+   * connection closes). A command's process ends anyway; a process that runs many (tests, an
+   * embedding program) would otherwise keep every command's idle connections open until the
+   * server drops them (Prometheus keeps 512 at most, then stops accepting).
    */
   async close(): Promise<void> {
-    const pool = this.pool;
-    this.pool = undefined;
-    const agent = (await pool?.catch(() => undefined))?.agent;
+    const agent = (await this.pool?.catch(() => undefined))?.agent;
     if (!agent) return;
     agent.maxFreeSockets = 0;
     for (const sockets of Object.values(agent.freeSockets)) for (const socket of sockets ?? []) socket.destroy();

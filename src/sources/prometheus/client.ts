@@ -327,7 +327,7 @@ export class PrometheusClient {
     return data as Record<string, string>[];
   }
 
-  /** Closes its connections (see `HttpEndpoint.close`); a later request opens new ones. */
+  /** Closes its connections (see `HttpEndpoint.close`): none is kept open after its request from then on. */
   close(): Promise<void> {
     return this.endpoint.close();
   }
