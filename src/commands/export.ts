@@ -6,6 +6,7 @@ import { BY_OPTION, DATA_OPTIONS, DECIMALS_OPTION, MATCH_OPTION, type OptionSpec
 import { EXPORT_FORMATS, type ExportFormat } from '../render/formats.js';
 import { defineCommand } from './command.js';
 import { printFindings } from './context.js';
+import { terminalCell } from '../text.js';
 
 type ExportOptions = Options<ExportFormat>;
 
@@ -86,7 +87,7 @@ export const exportCommand = defineCommand<ExportFlags, ExportOptions>({
     printFindings(ctx, findings, false);
     if (o.strict && result.unpriced.tokens > 0) {
       throw incompleteError(
-        `--strict: ${result.unpriced.tokens} tokens are unpriced (${result.unpriced.models.join(', ')}); nothing was written`,
+        `--strict: ${result.unpriced.tokens} tokens are unpriced (${result.unpriced.models.map(terminalCell).join(', ')}); nothing was written`,
         'add the models to a --pricing file',
       );
     }

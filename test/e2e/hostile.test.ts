@@ -184,7 +184,17 @@ describe('label values cannot reach a terminal, spreadsheet or Markdown page as 
     expect(unpriced.code).toBe(0);
     const missing = await runMain(['report', '--file', f, '--match', 'team=y']);
     expect(missing.code).toBe(4);
-    for (const stderr of [unpriced.stderr, missing.stderr]) {
+    // export names unpriced models in a warning, and under --strict in its error.
+    const t0 = Date.parse('2026-11-10T00:30:00Z') / 1000;
+    const model = forged.replace(/\n/g, '\\n');
+    const hourly = Array.from({ length: 24 }, (_, h) => `llm_tokens_in_total{model="${model}"} ${1000 * (h + 1)} ${t0 + 3600 * h}`);
+    const history = file(`nh-${Math.random()}.om`, ['# TYPE llm_tokens_in counter', ...hourly, '# EOF', ''].join('\n'));
+    const exportArgs = ['export', '--file', history, '--at', '2026-11-11T00:00:00Z', '--output', join(dir, `n-${Math.random()}.csv`)];
+    const exported = await runMain(exportArgs);
+    expect(exported.code, exported.stderr).toBe(0);
+    const strict = await runMain([...exportArgs, '--strict']);
+    expect(strict.code).toBe(4);
+    for (const stderr of [unpriced.stderr, missing.stderr, exported.stderr, strict.stderr]) {
       expect(stderr).toContain('x\\ntokenspend: info: all budgets passed');
       expect(stderr.split('\n').filter((l) => l.startsWith('tokenspend: info: all budgets'))).toEqual([]);
     }

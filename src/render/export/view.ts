@@ -4,7 +4,7 @@ import type { FocusRow } from '../../chargeback/focus.js';
 import type { LedgerBlock, LedgerLayout } from '../../chargeback/ledger.js';
 import type { ExportPeriod, ExportUnit } from '../../chargeback/periods.js';
 import { isoTime } from '../../ledger/time.js';
-import { formatCount } from '../../text.js';
+import { formatCount, terminalCell } from '../../text.js';
 
 /** Everything an export renderer needs: the periods written and their rows. */
 export interface ExportView {
@@ -43,7 +43,7 @@ export function exportSummary(
     lines.push(`warning: ${output}: ${p} now reads as no usage; its earlier rows are kept (has the data left the source?)`);
   if (unpriced.tokens > 0) {
     lines.push(
-      `warning: ${formatCount(unpriced.tokens)} tokens are unpriced (${unpriced.models.join(', ')}): their rows have empty costs and priced=false`,
+      `warning: ${formatCount(unpriced.tokens)} tokens are unpriced (${unpriced.models.map(terminalCell).join(', ')}): their rows have empty costs and priced=false`,
     );
   }
   if (view.periods.length === 0 && result.refused.length === 0) lines.push(`nothing to export: no complete ${view.unit} to write`);
