@@ -472,13 +472,15 @@ async function mergedBaselines(
     const members = (copies.get(s.key) ?? []).map((r) => samplesOf(r, at - span, at));
     if (members.length === 0) continue;
     const merged = mergeReplicas(members);
-    for (let k = merged.values.length - 1; k >= 0; k--) {
-      const v = merged.values[k] as number;
-      if (!isCounterValue(v)) continue;
-      out.set(s.key, v);
-      break;
-    }
+    const v = lastCounterValue(merged.values);
+    if (v !== undefined) out.set(s.key, v);
   }
+}
+
+/** The last of these values a counter can hold, if any. */
+function lastCounterValue(values: ArrayLike<number>): number | undefined {
+  for (let k = values.length - 1; k >= 0; k--) if (isCounterValue(values[k] as number)) return values[k] as number;
+  return undefined;
 }
 
 /**
@@ -498,12 +500,8 @@ async function lastValidBefore(
   const out = new Map<string, number>();
   for (const r of raw) {
     const key = seriesKey(name, withoutLabels(stripOurs(r.metric), replicaLabels), undefined);
-    for (let k = r.values.length - 1; k >= 0; k--) {
-      const v = r.values[k] as number;
-      if (!isCounterValue(v)) continue;
-      if (!(v <= (out.get(key) ?? -1))) out.set(key, v);
-      break;
-    }
+    const v = lastCounterValue(r.values);
+    if (v !== undefined && !(v <= (out.get(key) ?? -1))) out.set(key, v);
   }
   return out;
 }
