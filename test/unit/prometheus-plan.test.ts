@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PrometheusClient } from '../../src/sources/prometheus/client.js';
 import { labelsPresent } from '../../src/sources/prometheus/grouped.js';
-import { runQuery, selector, sliceRuns } from '../../src/sources/prometheus/queries.js';
+import { runParts, runQuery, selector, sliceRuns, windowAt } from '../../src/sources/prometheus/queries.js';
 import type { ReadRequest } from '../../src/sources/source.js';
 
 const H = 3_600_000;
@@ -14,6 +14,35 @@ describe('query planning', () => {
       { first: 1, slices: 3, stepMs: 24 * H },
       { first: 4, slices: 1, stepMs: 4 * H },
     ]);
+  });
+
+  it('reads every edge once: a run that starts where another ends starts a step later', () => {
+    // A 19-hour slice, three days, a 4-hour slice; parts of at most 3 points (2 slices).
+    const edges = [5 * H, 24 * H, 48 * H, 72 * H, 96 * H, 100 * H];
+    expect(runParts(edges, 3, true)).toEqual([
+      { firstEdge: 0, n: 1, stepMs: 19 * H, skipFirst: false },
+      { firstEdge: 1, n: 2, stepMs: 24 * H, skipFirst: true },
+      { firstEdge: 3, n: 1, stepMs: 24 * H, skipFirst: true },
+      { firstEdge: 4, n: 1, stepMs: 4 * H, skipFirst: true },
+    ]);
+    expect(windowAt(edges, 0, true)).toBe(19 * H);
+    expect(windowAt(edges, 4, true)).toBe(24 * H);
+  });
+
+  it('reads the first edge over one day apart from a longer first slice, where asked (Prometheus)', () => {
+    // One 30-day slice, then a 2-day one.
+    const edges = [0, 720 * H, 768 * H];
+    expect(runParts(edges, 11_000, true)).toEqual([
+      { firstEdge: 0, n: 0, stepMs: 24 * H, skipFirst: false },
+      { firstEdge: 0, n: 1, stepMs: 720 * H, skipFirst: true },
+      { firstEdge: 1, n: 1, stepMs: 48 * H, skipFirst: true },
+    ]);
+    expect(windowAt(edges, 0, true)).toBe(24 * H);
+    expect(runParts(edges, 11_000, false)).toEqual([
+      { firstEdge: 0, n: 1, stepMs: 720 * H, skipFirst: false },
+      { firstEdge: 1, n: 1, stepMs: 48 * H, skipFirst: true },
+    ]);
+    expect(windowAt(edges, 0, false)).toBe(720 * H);
   });
 
   it('quotes UTF-8 metric names and label values', () => {

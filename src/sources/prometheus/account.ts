@@ -16,15 +16,16 @@ import {
   baselineLooks,
   duration,
   groupBy,
+  headApart,
   N,
   parseValue,
   Q,
   ranges,
   readingWindow,
   RETENTION_MS,
+  runParts,
   runQuery,
   selector,
-  sliceRuns,
   stripOurs,
 } from './queries.js';
 
@@ -196,20 +197,17 @@ async function readEdges(input: ServerAccountingInput): Promise<Reading[]> {
     }
     return s;
   };
-  for (const run of sliceRuns(edges)) {
-    for (let from = 0; from < run.slices; from += maxPoints - 1) {
-      const n = Math.min(maxPoints - 1, run.slices - from);
-      const firstEdge = run.first + from;
-      const start = edges[firstEdge] as number;
-      const r = readingWindow(edges);
-      const query = runQuery(names, run.stepMs, r, input.flavour, input.countSamples, input.selectors, input.fuse);
-      const result = await client.queryRange(query, start, start + n * run.stepMs, run.stepMs);
-      const fused: Fused = new Map();
-      for (const series of result) ingestRange(series, state, start, run.stepMs, firstEdge, n, fused);
-      // A fused answer's last sample is the reading when it came within the reading window.
-      for (const [s, f] of fused) {
-        for (let k = 0; k <= n; k++) if ((f.lag[k] as number) < r / 1000) readingAt(s, f.last[k] as number, firstEdge + k, k > 0);
-      }
+  // Every edge read once (the first one's readings are all it gives here).
+  for (const { firstEdge, n, stepMs, skipFirst } of runParts(edges, maxPoints, headApart(input.flavour))) {
+    const start = edges[firstEdge] as number;
+    const r = readingWindow(edges);
+    const query = runQuery(names, stepMs, r, input.flavour, input.countSamples, input.selectors, input.fuse);
+    const result = await client.queryRange(query, start + (skipFirst ? stepMs : 0), start + n * stepMs, stepMs);
+    const fused: Fused = new Map();
+    for (const series of result) ingestRange(series, state, start, stepMs, firstEdge, n, fused);
+    // A fused answer's last sample is the reading when it came within the reading window.
+    for (const [s, f] of fused) {
+      for (let k = 0; k <= n; k++) if ((f.lag[k] as number) < r / 1000) readingAt(s, f.last[k] as number, firstEdge + k, k > 0);
     }
   }
   return [...states.values()];

@@ -9,6 +9,7 @@ import {
   batches,
   duration,
   groupBy,
+  headApart,
   ID,
   ID_SEPARATOR,
   inPool,
@@ -19,10 +20,12 @@ import {
   Q,
   ranges,
   readingWindow,
+  runParts,
+  type RunPart,
   selectorWith,
-  sliceRuns,
   stripOurs,
   tag,
+  windowAt,
 } from './queries.js';
 
 /**
@@ -218,13 +221,10 @@ async function readGroups(input: GroupAccountingInput, scope: Scope): Promise<Ma
   const { edges } = scope;
   const maxPoints = input.maxPoints ?? 11_000;
   const groups = new Map<string, Group>();
-  const work: RunPart[] = [];
-  for (const run of sliceRuns(edges)) {
-    for (let from = 0; from < run.slices; from += maxPoints - 1) {
-      const n = Math.min(maxPoints - 1, run.slices - from);
-      for (const name of scope.names) work.push({ name, firstEdge: run.first + from, n, stepMs: run.stepMs });
-    }
-  }
+  // Every edge read once.
+  const work: NamedPart[] = runParts(edges, maxPoints, headApart(input.flavour)).flatMap((part) =>
+    scope.names.map((name) => ({ name, ...part })),
+  );
   // The server is done with the sums once every answer has begun (they are read after that).
   let answered = 0;
   const onAnswer = () => {
@@ -237,16 +237,11 @@ async function readGroups(input: GroupAccountingInput, scope: Scope): Promise<Ma
   return groups;
 }
 
-/** One run of slices of one metric, its points from `firstEdge`. */
-interface RunPart {
-  name: string;
-  firstEdge: number;
-  n: number;
-  stepMs: number;
-}
+/** A run query's part for one metric. */
+type NamedPart = RunPart & { name: string };
 
 /** VictoriaMetrics' run: every rollup in one pass. */
-async function readFusedRun(input: GroupAccountingInput, scope: Scope, groups: Map<string, Group>, run: RunPart, onAnswer: () => void) {
+async function readFusedRun(input: GroupAccountingInput, scope: Scope, groups: Map<string, Group>, run: NamedPart, onAnswer: () => void) {
   const { edges } = scope;
   const { name, firstEdge, n, stepMs } = run;
   const start = edges[firstEdge] as number;
@@ -262,7 +257,7 @@ async function readFusedRun(input: GroupAccountingInput, scope: Scope, groups: M
     const g = groupOf(input, groups, scope, name, labels);
     if (g) ingest(g, series, start, stepMs, firstEdge, n, id);
   };
-  await input.client.queryRange(query, start, start + n * stepMs, stepMs, each, onAnswer);
+  await input.client.queryRange(query, start + (run.skipFirst ? stepMs : 0), start + n * stepMs, stepMs, each, onAnswer);
 }
 
 /**
@@ -271,7 +266,7 @@ async function readFusedRun(input: GroupAccountingInput, scope: Scope, groups: M
  * server; one sum carrying both the sum and the count of the readings cannot tell a fractional
  * reading from a series: see BENCHMARKS.md, issue 14, eighth pass.)
  */
-async function readPlainRun(input: GroupAccountingInput, scope: Scope, groups: Map<string, Group>, run: RunPart, onAnswer: () => void) {
+async function readPlainRun(input: GroupAccountingInput, scope: Scope, groups: Map<string, Group>, run: NamedPart, onAnswer: () => void) {
   const { edges } = scope;
   const { name, firstEdge, n, stepMs } = run;
   const start = edges[firstEdge] as number;
@@ -285,7 +280,7 @@ async function readPlainRun(input: GroupAccountingInput, scope: Scope, groups: M
     if (single) touched.add(g);
   };
   const query = plainQuery(input, name, sel, stepMs, readingWindow(edges), !single);
-  await input.client.queryRange(query, start, start + n * stepMs, stepMs, each, onAnswer);
+  await input.client.queryRange(query, start + (run.skipFirst ? stepMs : 0), start + n * stepMs, stepMs, each, onAnswer);
   for (const g of touched) countsOfSingles(g, firstEdge, firstEdge + n);
 }
 
@@ -501,8 +496,8 @@ async function readingsOfStopped(
     const { k, g } = list[0] as Wanted;
     const sel = selectorWith(g.name, [...(scope.narrow.get(g.name) ?? []), ...narrow]);
     const offset = offsetBy(at - (edges[k] as number));
-    // The run query's window at the edge: the slice ending there (the first edge: the first slice).
-    const slice = k > 0 ? (edges[k] as number) - (edges[k - 1] as number) : (edges[1] as number) - (edges[0] as number);
+    // The run query's window at the edge.
+    const slice = windowAt(edges, k, headApart(input.flavour));
     const each = `clamp(aggr_over_time(("last_over_time", "lag"), ${sel}[${duration(slice + r)}]${offset}), 0, ${Number.MAX_SAFE_INTEGER + 1})`;
     parts.push(tag(tag(each, Q, String(k)), N, g.name));
   }
@@ -613,17 +608,15 @@ async function readingsAtEdges(input: GroupAccountingInput, scope: Scope, byName
 async function readingsOverRuns(input: GroupAccountingInput, scope: Scope, byName: [string, Wanted[]][], take: Take): Promise<void> {
   const { edges } = scope;
   const maxPoints = input.maxPoints ?? 11_000;
-  const work: { name: string; sel: string; firstEdge: number; n: number; stepMs: number }[] = [];
+  const work: (RunPart & { name: string; sel: string })[] = [];
   for (const [name, list] of byName) {
     const sel = narrowedTo(input, scope, name, list);
-    for (const run of sliceRuns(edges))
-      for (let from = 0; from < run.slices; from += maxPoints - 1)
-        work.push({ name, sel, firstEdge: run.first + from, n: Math.min(maxPoints - 1, run.slices - from), stepMs: run.stepMs });
+    for (const part of runParts(edges, maxPoints, false)) work.push({ name, sel, ...part });
   }
-  await inPool(work, input.concurrency ?? 2, async ({ name, sel, firstEdge, n, stepMs }) => {
+  await inPool(work, input.concurrency ?? 2, async ({ name, sel, firstEdge, n, stepMs, skipFirst }) => {
     const start = edges[firstEdge] as number;
     const query = by('sum', [...(input.groupLabels.get(name) ?? []), 'rollup'], readingsOf(input, sel, readingWindow(edges), ''));
-    await input.client.queryRange(query, start, start + n * stepMs, stepMs, (series) => {
+    await input.client.queryRange(query, start + (skipFirst ? stepMs : 0), start + n * stepMs, stepMs, (series) => {
       for (let p = 0; p < series.times.length; p++) {
         const k = Math.round(((series.times[p] as number) * 1000 - start) / stepMs);
         // An edge's reading window is that of the slice ending there (as in the run query).
@@ -718,7 +711,7 @@ function ingest(g: Group, series: RangeSeries, start: number, stepMs: number, fi
     } else if (q === 'resets' && k > 0) g.x[edge - 1] = value;
     else if (q === 'resets' && edge === 0) g.xBefore = value;
     // An edge's values come from the window of the slice that ends there (the first edge: the
-    // window before it), all from one query, whichever run the edge also starts.
+    // window before it), all from one query (a run that starts at an edge does not read it).
     else if (k === 0 && edge > 0) continue;
     else if (q === 'present') {
       g.pe[edge] = value;

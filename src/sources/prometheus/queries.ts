@@ -156,6 +156,59 @@ export function sliceRuns(edges: readonly number[]): Run[] {
   return runs;
 }
 
+/** A range query of a run of equal slices: its points from `firstEdge`, or from the one after it. */
+export interface RunPart {
+  firstEdge: number;
+  /** Slices: the query ends `n` steps after `firstEdge`. */
+  n: number;
+  stepMs: number;
+  /** The first edge is read by another part: the query starts one step later. */
+  skipFirst: boolean;
+}
+
+/** The longest window before the first edge that a run query reads (see `runParts`). */
+export const HEAD_MS = 86_400_000;
+
+/** The slice whose window a run query reads at an edge: the one ending there; at the first edge, `HEAD_MS` at most with `head`. */
+export function windowAt(edges: readonly number[], k: number, head: boolean): number {
+  if (k > 0) return (edges[k] as number) - (edges[k - 1] as number);
+  const first = (edges[1] as number) - (edges[0] as number);
+  return head ? Math.min(first, HEAD_MS) : first;
+}
+
+/**
+ * Whether a run query reads the window's first edge apart when the first slice is longer than
+ * `HEAD_MS`. Prometheus reads about what the window holds, so a shorter one reads less;
+ * VictoriaMetrics decodes every block a query touches, a month of 5-minute samples or more, so a
+ * query more costs a pass over the series however short its window (BENCHMARKS.md, issue 14,
+ * seventeenth pass).
+ */
+export function headApart(flavour: ServerFlavour): boolean {
+  return flavour !== 'victoriametrics';
+}
+
+/**
+ * The range queries that read every edge once: each run of equal slices, cut at `maxPoints`. An
+ * edge's values come from the window of the slice ending there, so a part that starts where
+ * another ends leaves out its first point (a whole step of data read for nothing). The window's
+ * first edge has no slice before it: its readings, who was present and what reset just before
+ * it need no more than `HEAD_MS`, so with `head`, a first step longer than that reads that edge
+ * alone, as a part of one `HEAD_MS` step and no slices.
+ */
+export function runParts(edges: readonly number[], maxPoints: number, head: boolean): RunPart[] {
+  const parts: RunPart[] = [];
+  for (const run of sliceRuns(edges)) {
+    for (let from = 0; from < run.slices; from += maxPoints - 1) {
+      const n = Math.min(maxPoints - 1, run.slices - from);
+      const firstEdge = run.first + from;
+      const apart = head && firstEdge === 0 && run.stepMs > HEAD_MS;
+      if (apart) parts.push({ firstEdge: 0, n: 0, stepMs: HEAD_MS, skipFirst: false });
+      parts.push({ firstEdge, n, stepMs: run.stepMs, skipFirst: firstEdge > 0 || apart });
+    }
+  }
+  return parts;
+}
+
 /** Our labels and `__name__` taken off a series from an answer. */
 export function stripOurs(metric: Record<string, string>): Labels {
   const labels = emptyLabels();
