@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PrometheusClient } from '../../src/sources/prometheus/client.js';
 import { labelsPresent } from '../../src/sources/prometheus/grouped.js';
-import { runParts, runQuery, selector, sliceRuns, windowAt } from '../../src/sources/prometheus/queries.js';
+import { runParts, runQuery, selector, sliceRuns, uniformGrid, windowAt } from '../../src/sources/prometheus/queries.js';
 import type { ReadRequest } from '../../src/sources/source.js';
 
 const H = 3_600_000;
@@ -43,6 +43,18 @@ describe('query planning', () => {
       { firstEdge: 1, n: 1, stepMs: 48 * H, skipFirst: true },
     ]);
     expect(windowAt(edges, 0, false)).toBe(720 * H);
+  });
+
+  it('puts unequal slices on one grid: the longest step every slice is a multiple of', () => {
+    // Days in New York from 20:00 UTC, the window starting at 16:00: 4 h, 24 h, 24 h, 20 h.
+    const edges = [16 * H, 20 * H, 44 * H, 68 * H, 88 * H];
+    expect(uniformGrid(edges, 11_000)).toEqual(
+      [16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 60, 64, 68, 72, 76, 80, 84, 88].map((h) => h * H),
+    );
+    expect(uniformGrid(edges, 18)).toBeUndefined(); // 19 points
+    expect(uniformGrid([0, 24 * H, 48 * H], 11_000)).toBeUndefined(); // equal already
+    // A step shorter than the reading window (an hour) would read no edge as the report does.
+    expect(uniformGrid([0, 0.5 * H, 24.5 * H], 11_000)).toBeUndefined();
   });
 
   it('quotes UTF-8 metric names and label values', () => {

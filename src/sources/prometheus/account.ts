@@ -17,6 +17,7 @@ import {
   duration,
   groupBy,
   headApart,
+  MAX_POINTS,
   N,
   parseValue,
   Q,
@@ -185,7 +186,7 @@ function freshnessByKey(
 /** 1. Readings, counts and resets of every series, one range query per run chunk. */
 async function readEdges(input: ServerAccountingInput): Promise<Reading[]> {
   const { client, names, edges } = input;
-  const maxPoints = input.maxPoints ?? 11_000;
+  const maxPoints = input.maxPoints ?? MAX_POINTS;
   const states = new Map<string, Reading>();
   const state = (name: string, labels: Labels): Reading => {
     const key = seriesKey(name, labels, undefined);

@@ -14,6 +14,7 @@ import {
   ID_SEPARATOR,
   inPool,
   type LabelMatch,
+  MAX_POINTS,
   N,
   narrowTo,
   parseValue,
@@ -53,6 +54,11 @@ export interface GroupAccountingInput {
   names: readonly string[];
   /** Slice edges; slice i is (edges[i], edges[i+1]]. */
   edges: readonly number[];
+  /**
+   * Finer edges on one step that hold every edge (`uniformGrid`): the groups are accounted on
+   * them, in one range query per metric, and their slices summed into the edges' slices.
+   */
+  grid?: readonly number[] | undefined;
   /** `--lookback`; undefined: 7 days, then the whole retention for series that look born. */
   lookbackMs: number | undefined;
   /** Per metric name, the labels its series are summed by. */
@@ -176,14 +182,26 @@ interface Open {
 }
 
 export async function accountGroupsOnServer(input: GroupAccountingInput): Promise<GroupUsage[]> {
-  const groups = await settleScope(input, { names: input.names, edges: input.edges, narrow: new Map(), depth: 0 });
+  const edges = input.grid ?? input.edges;
+  const groups = await settleScope(input, { names: input.names, edges, narrow: new Map(), depth: 0 });
   return [...groups.values()].map((g) => {
     finish(g);
     let most = 0;
     for (const u of g.u) if (u > most) most = u;
     g.coverage.series = most;
-    return { key: g.key, name: g.name, labels: g.labels, perSlice: g.perSlice, coverage: g.coverage };
+    const perSlice = input.grid ? foldSlices(g.perSlice, input.grid, input.edges) : g.perSlice;
+    return { key: g.key, name: g.name, labels: g.labels, perSlice, coverage: g.coverage };
   });
+}
+
+/** Tokens per slice of `fine` (edges holding every edge of `edges`) summed into the slices of `edges`. */
+function foldSlices(perSlice: Float64Array, fine: readonly number[], edges: readonly number[]): Float64Array {
+  const out = zeros(edges.length - 1);
+  for (let k = 0; k < perSlice.length; k++) {
+    const s = sliceOf(edges, fine[k + 1] as number);
+    out[s] = (out[s] as number) + (perSlice[k] as number);
+  }
+  return out;
 }
 
 function found(g: Group): GroupFound {
@@ -219,7 +237,7 @@ async function settleScope(input: GroupAccountingInput, scope: Scope): Promise<M
 /** The group sums of every run of equal slices, per metric, a few requests at a time. */
 async function readGroups(input: GroupAccountingInput, scope: Scope): Promise<Map<string, Group>> {
   const { edges } = scope;
-  const maxPoints = input.maxPoints ?? 11_000;
+  const maxPoints = input.maxPoints ?? MAX_POINTS;
   const groups = new Map<string, Group>();
   // Every edge read once.
   const work: NamedPart[] = runParts(edges, maxPoints, headApart(input.flavour)).flatMap((part) =>
@@ -607,7 +625,7 @@ async function readingsAtEdges(input: GroupAccountingInput, scope: Scope, byName
 
 async function readingsOverRuns(input: GroupAccountingInput, scope: Scope, byName: [string, Wanted[]][], take: Take): Promise<void> {
   const { edges } = scope;
-  const maxPoints = input.maxPoints ?? 11_000;
+  const maxPoints = input.maxPoints ?? MAX_POINTS;
   const work: (RunPart & { name: string; sel: string })[] = [];
   for (const [name, list] of byName) {
     const sel = narrowedTo(input, scope, name, list);
@@ -969,10 +987,8 @@ async function settleRange(
     for (const g of child.values()) {
       finish(g);
       const e = entry(g.key);
-      for (let k = 0; k < g.perSlice.length; k++) {
-        const s = sliceOf(edges, sub[k + 1] as number);
-        e.perSlice[s] = (e.perSlice[s] as number) + (g.perSlice[k] as number);
-      }
+      const folded = foldSlices(g.perSlice, sub, edges);
+      for (let k = 0; k < folded.length; k++) e.perSlice[k] = (e.perSlice[k] as number) + (folded[k] as number);
       addCoverage(e.coverage, g.coverage);
     }
     return out;

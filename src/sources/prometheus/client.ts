@@ -320,6 +320,14 @@ export class PrometheusClient {
     return data;
   }
 
+  /** Values of one label over the series matching selectors in a time range. */
+  async labelValues(label: string, match: string[], startMs: number, endMs: number): Promise<string[]> {
+    const path = `api/v1/label/${encodeURIComponent(label)}/values`;
+    const data = await this.call(path, { 'match[]': match, start: seconds(startMs), end: seconds(endMs) });
+    if (!Array.isArray(data) || !data.every((d) => typeof d === 'string')) throw sourceError(`${this.where}/${path}: malformed response`);
+    return data;
+  }
+
   /** Label sets of the series matching selectors in a time range. */
   async series(match: string[], startMs: number, endMs: number): Promise<Record<string, string>[]> {
     const data = await this.call('api/v1/series', { 'match[]': match, start: seconds(startMs), end: seconds(endMs) });

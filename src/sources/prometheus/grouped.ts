@@ -6,7 +6,7 @@ import type { SeriesUsage, ServerUsage } from './account.js';
 import { accountGroupsOnServer, type GroupFound, type GroupUsage } from './aggregate.js';
 import type { PrometheusClient, ServerFlavour, VectorSample } from './client.js';
 import { FRESHNESS_REACH_MS, FRESHNESS_WINDOWS_MS, newestOfGroup, newestSamples, type SeriesFreshness } from './freshness.js';
-import { duration, parseValue, Q, readingWindow, selectorWith, tag } from './queries.js';
+import { duration, MAX_POINTS, parseValue, Q, readingWindow, selectorWith, tag, uniformGrid } from './queries.js';
 import { emptyCoverage } from '../../ledger/accounting.js';
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -97,17 +97,19 @@ export async function readByGroups(
     lost = reject;
   });
   groupsFound.catch(() => undefined); // (the accounting's own error is the one reported)
+  const fuse = !present.has('rollup');
   const accounted = accountGroupsOnServer({
     client,
     flavour,
     names,
     edges,
+    grid: flavour === 'victoriametrics' && fuse ? await gridFor(client, names, labels, edges) : undefined,
     lookbackMs: request.lookbackGiven,
     groupLabels: labels,
     replicaLabels,
     stopLabels: stopLabels(labels, replicaLabels, present),
     singletons: singletons(labels, replicaLabels, present),
-    fuse: !present.has('rollup'),
+    fuse,
     concurrency,
     onAnswered: () => answeredNow(),
     onSums: (groups) => found(groups),
@@ -130,6 +132,43 @@ export async function readByGroups(
   const newest = await asked;
   const replicas = replicaLabels.length > 0 ? await countCopies(client, names, replicaLabels, at) : undefined;
   return { series: withFreshness(groups, newest, edges.length - 1), replicas };
+}
+
+/** Groups × points per metric past which a query per run of equal slices costs less than one on a grid. */
+const GRID_POINTS = 100_000;
+
+/**
+ * VictoriaMetrics: edges on one step for the sums when the slices are not all equal (weeks,
+ * months, a price change or a clock change inside a day, a window that does not end on a step).
+ * It decodes every block a query touches, a month of 5-minute samples or more, so a query per run
+ * of equal slices is a pass over the series per run; one query on the grid is one pass, at the
+ * cost of more points per group. Used when the number of values of the labels summed by bounds
+ * groups × points under `GRID_POINTS` per metric (BENCHMARKS.md, issue 14, seventeenth pass).
+ */
+async function gridFor(
+  client: PrometheusClient,
+  names: readonly string[],
+  labels: ReadonlyMap<string, readonly string[]>,
+  edges: readonly number[],
+): Promise<number[] | undefined> {
+  const grid = uniformGrid(edges, MAX_POINTS);
+  if (!grid) return undefined;
+  const selectors = names.map((n) => selectorWith(n, []));
+  const end = edges[edges.length - 1] as number;
+  let counts: Map<string, number>;
+  try {
+    // (From the epoch: VictoriaMetrics then searches its global index, not day by day.)
+    const asked = [...new Set([...labels.values()].flat())];
+    counts = new Map(await Promise.all(asked.map(async (l) => [l, (await client.labelValues(l, selectors, 0, end)).length] as const)));
+  } catch {
+    return undefined; // (only a way to read less: what fails is reported by the queries that follow)
+  }
+  for (const name of names) {
+    let groups = 1;
+    for (const l of labels.get(name) ?? []) groups *= (counts.get(l) ?? 0) + 1; // (+1: series without it)
+    if (groups * grid.length > GRID_POINTS) return undefined;
+  }
+  return grid;
 }
 
 /** Each group's usage with its newest sample; groups with samples lately but none in the window: no usage, a newest sample. */

@@ -166,6 +166,9 @@ export interface RunPart {
   skipFirst: boolean;
 }
 
+/** Points per range query at most (Prometheus refuses more than 11,000). */
+export const MAX_POINTS = 11_000;
+
 /** The longest window before the first edge that a run query reads (see `runParts`). */
 export const HEAD_MS = 86_400_000;
 
@@ -207,6 +210,26 @@ export function runParts(edges: readonly number[], maxPoints: number, head: bool
     }
   }
   return parts;
+}
+
+/**
+ * The window's edges on one step, the longest that every slice is a multiple of, so that one
+ * range query per metric reads them all; undefined when the slices are equal already, or when the
+ * grid would need more than `maxPoints` points or a step shorter than the reading window.
+ */
+export function uniformGrid(edges: readonly number[], maxPoints: number): number[] | undefined {
+  if (sliceRuns(edges).length <= 1) return undefined;
+  const first = edges[0] as number;
+  let step = 0;
+  for (const e of edges) step = gcd(step, e - first);
+  const points = ((edges[edges.length - 1] as number) - first) / step + 1;
+  if (!(step >= readingWindow(edges)) || points > maxPoints) return undefined;
+  return Array.from({ length: points }, (_, k) => first + k * step);
+}
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
 }
 
 /** Our labels and `__name__` taken off a series from an answer. */
