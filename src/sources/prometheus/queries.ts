@@ -182,9 +182,9 @@ export function windowAt(edges: readonly number[], k: number, head: boolean): nu
 /**
  * Whether a run query reads the window's first edge apart when the first slice is longer than
  * `HEAD_MS`. Prometheus reads about what the window holds, so a shorter one reads less;
- * VictoriaMetrics decodes every block a query touches, a month of 5-minute samples or more, so a
- * query more costs a pass over the series however short its window (BENCHMARKS.md, issue 14,
- * seventeenth pass).
+ * VictoriaMetrics decodes every block a query touches (up to 8,192 samples of a series: 28 days
+ * at 5-minute scrapes), so one query more costs about a pass over the series however short its
+ * window (BENCHMARKS.md, issue 14, seventeenth pass).
  */
 export function headApart(flavour: ServerFlavour): boolean {
   return flavour !== 'victoriametrics';
