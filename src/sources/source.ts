@@ -21,7 +21,8 @@ export interface SourceInfo {
   samplesCounted?: boolean;
   /**
    * Servers: `groups` when the server summed series per group (coverage.series is then the most
-   * series present in one slice), `series` when it answered series by series (`--per-series`).
+   * series present in one slice, of the grid where one was used), `series` when it answered series
+   * by series (`--per-series`).
    */
   accounting?: 'groups' | 'series';
 }

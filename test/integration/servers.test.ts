@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPriceBook } from '../../src/pricing/load.js';
 import { parseStep } from '../../src/ledger/periods.js';
 import { accountOnServer } from '../../src/sources/prometheus/account.js';
+import { accountGroupsOnServer } from '../../src/sources/prometheus/aggregate.js';
 import { PrometheusClient } from '../../src/sources/prometheus/client.js';
 import type { ProgressEvent } from '../../src/sources/source.js';
 import { byDay, type History, labSpec, nonzero, openMetricsLines, simulate, type Truth } from '../generators/history.js';
@@ -105,6 +106,22 @@ describe.each([
     const chunked = (await accountOnServer({ client, flavour, names, edges, lookbackMs: 7 * 86_400_000, maxPoints: 50 })).series;
     const bySeries = (us: typeof whole) => Object.fromEntries(us.map((u) => [JSON.stringify(u.labels), [...u.perSlice]]));
     expect(bySeries(chunked)).toEqual(bySeries(whole));
+    expect(whole.reduce((a, u) => a + u.perSlice.reduce((x, y) => x + y, 0), 0)).toBeGreaterThan(0);
+  });
+
+  it('sums per group split into chunks (each starting a step after the last one ended) without changing a token', async () => {
+    const client = new PrometheusClient(connection(server.url));
+    const edges: number[] = [];
+    for (let t = Date.parse(SINCE); t <= Date.parse(UNTIL); t += 3_600_000) edges.push(t);
+    const flavour = (await client.buildInfo()).flavour;
+    const name = 'agentgateway_gen_ai_client_token_usage_sum';
+    const input = { client, flavour, names: [name], edges, lookbackMs: 7 * 86_400_000, replicaLabels: [] };
+    const groupLabels = new Map([[name, ['gateway', 'gen_ai_request_model', 'gen_ai_token_type']]]);
+    const whole = await accountGroupsOnServer({ ...input, groupLabels });
+    const chunked = await accountGroupsOnServer({ ...input, groupLabels, maxPoints: 50 });
+    const byGroup = (us: typeof whole) => Object.fromEntries(us.map((u) => [u.key, [...u.perSlice]]));
+    expect(edges.length).toBeGreaterThan(100); // (three chunks at least)
+    expect(byGroup(chunked)).toEqual(byGroup(whole));
     expect(whole.reduce((a, u) => a + u.perSlice.reduce((x, y) => x + y, 0), 0)).toBeGreaterThan(0);
   });
 

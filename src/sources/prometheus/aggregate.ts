@@ -299,7 +299,7 @@ async function readPlainRun(input: GroupAccountingInput, scope: Scope, groups: M
   };
   const query = plainQuery(input, name, sel, stepMs, readingWindow(edges), !single);
   await input.client.queryRange(query, start + (run.skipFirst ? stepMs : 0), start + n * stepMs, stepMs, each, onAnswer);
-  for (const g of touched) countsOfSingles(g, firstEdge, firstEdge + n);
+  for (const g of touched) countsOfSingles(g, firstEdge + (run.skipFirst ? 1 : 0), firstEdge + n);
 }
 
 /**
