@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openMetrics, type TrafficCase, trafficCase } from '../generators/random-traffic.js';
-import type { RunResult } from '../helpers/cli.js';
+import { digest } from '../helpers/digest.js';
 import { runMain } from '../helpers/inprocess.js';
 import { startVictoriaMetricsWith } from '../helpers/servers.js';
 
@@ -34,19 +34,6 @@ function windows(c: TrafficCase): string[][] {
     ['--since', iso(firstDay - 2 * HOUR), '--until', iso(before), '--step', '6h', '--by', 'model'],
     ['--since', iso(after + HOUR), '--until', iso(after + 31 * HOUR), '--step', '6h', '--timezone', 'UTC', '--by', 'gateway'],
   ];
-}
-
-type Tokens = Record<string, number>;
-
-/** Tokens per row and the totals (exit 4, no data in the window, by its code). */
-function digest(result: RunResult): { code: number; rows?: Record<string, Tokens>; totals?: Tokens; cost?: number } {
-  if (result.code === 4) return { code: 4 };
-  if (result.code !== 0) throw new Error(`exit ${result.code}: ${result.stderr.slice(0, 2000)}`);
-  const json = JSON.parse(result.stdout);
-  const rows: Record<string, Tokens> = {};
-  for (const row of json.rows)
-    rows[`${JSON.stringify(row.group)} ${row.start ?? ''} ${row.priced ? 'priced' : row.unpricedReason}`] = row.tokens;
-  return { code: 0, rows, totals: json.totals.tokens, cost: json.totals.totalCost };
 }
 
 /** The summed path's run queries over whole metrics (`--verbose`), per metric: one each on a grid. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMetrics, type TrafficCase, trafficCase } from '../generators/random-traffic.js';
-import type { RunResult } from '../helpers/cli.js';
+import { digest } from '../helpers/digest.js';
 import { runMain } from '../helpers/inprocess.js';
 import { type RunningServer, startPrometheusWith, startVictoriaMetricsWith } from '../helpers/servers.js';
 
@@ -27,30 +27,6 @@ function caseFile(c: TrafficCase): string {
   const f = join(dir, `history-${c.seed}.om`);
   writeFileSync(f, `${openMetrics([c]).join('\n')}\n`);
   return f;
-}
-
-type Tokens = Record<string, number>;
-
-interface Digest {
-  code: number;
-  rows?: Record<string, Tokens>;
-  totals?: Tokens;
-  cost?: number;
-}
-
-/**
- * Tokens per row (group, bucket, priced or why not), the totals and the exit code. A refusal for
- * want of data (exit 4: no sample in the window, no series left by --match) is compared by its code
- * (the file and a server word it apart); any other failure fails the test.
- */
-function digest(result: RunResult): Digest {
-  if (result.code === 4) return { code: 4 };
-  if (result.code !== 0) throw new Error(`exit ${result.code}: ${result.stderr.slice(0, 2000)}`);
-  const json = JSON.parse(result.stdout);
-  const rows: Record<string, Tokens> = {};
-  for (const row of json.rows)
-    rows[`${JSON.stringify(row.group)} ${row.start ?? ''} ${row.priced ? 'priced' : row.unpricedReason}`] = row.tokens;
-  return { code: 0, rows, totals: json.totals.tokens, cost: json.totals.totalCost };
 }
 
 function pricingFile(c: TrafficCase): string {

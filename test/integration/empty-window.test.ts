@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runMain } from '../helpers/inprocess.js';
-import { startPrometheusWith, startVictoriaMetricsWith } from '../helpers/servers.js';
-import { useServer } from '../helpers/server-suite.js';
+import { fileAndServers, readPaths, useServer } from '../helpers/server-suite.js';
 
 // A window in which no series read has a sample is no data (exit 4), on a server as in a file, and
 // not a report of zeros (found by test/fuzz/paths.test.ts: a server said 0 tokens, with a
@@ -24,19 +23,9 @@ const FILE = join(mkdtempSync(join(tmpdir(), 'tokenspend-empty-window-')), 'hist
 writeFileSync(FILE, `${lines.join('\n')}\n`);
 const MESSAGE = 'tokenspend: no samples fall in the window (2026-11-12T12:00:00.000Z, 2026-11-12T18:00:00.000Z]';
 
-describe.each([
-  ['the file', () => Promise.resolve({ url: '', stop: async () => undefined })],
-  ['Prometheus 2.42', () => startPrometheusWith(lines)],
-  ['VictoriaMetrics', () => startVictoriaMetricsWith(lines, 2, (T0 + HOUR / 2) * 1000)],
-])('%s: a window with no sample of the series read', (name, startServer) => {
+describe.each(fileAndServers(lines, 2, (T0 + HOUR / 2) * 1000))('%s: a window with no sample of the series read', (name, startServer) => {
   const server = useServer(startServer);
-  const paths = () =>
-    name === 'the file'
-      ? [['--file', FILE]]
-      : [
-          ['--prometheus', server.url],
-          ['--prometheus', server.url, '--per-series'],
-        ];
+  const paths = () => readPaths(name, FILE, server);
 
   it('is exit 4 under a --match that keeps only the stopped gateway', async () => {
     for (const path of paths()) {

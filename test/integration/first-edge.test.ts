@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runMain } from '../helpers/inprocess.js';
-import { startPrometheusWith, startVictoriaMetricsWith } from '../helpers/servers.js';
-import { useServer } from '../helpers/server-suite.js';
+import { fileAndServers, readPaths, useServer } from '../helpers/server-suite.js';
 
 // The run queries read each edge once: a run that starts where another ends starts a step later,
 // and on Prometheus a first slice longer than a day has its first edge read apart over one day (on
@@ -41,19 +40,9 @@ const WINDOW = ['--since', '2026-11-10T00:00:00Z', '--until', '2026-11-14T00:00:
 const FILE = join(mkdtempSync(join(tmpdir(), 'tokenspend-first-edge-')), 'history.om');
 writeFileSync(FILE, `${lines.join('\n')}\n`);
 
-describe.each([
-  ['the file', () => Promise.resolve({ url: '', stop: async () => undefined })],
-  ['Prometheus 2.42', () => startPrometheusWith(lines)],
-  ['VictoriaMetrics', () => startVictoriaMetricsWith(lines, 5, (T0 + HOUR / 2) * 1000)],
-])('%s: what happened before the window', (name, startServer) => {
+describe.each(fileAndServers(lines, 5, (T0 + HOUR / 2) * 1000))('%s: what happened before the window', (name, startServer) => {
   const server = useServer(startServer);
-  const paths = () =>
-    name === 'the file'
-      ? [['--file', FILE]]
-      : [
-          ['--prometheus', server.url],
-          ['--prometheus', server.url, '--per-series'],
-        ];
+  const paths = () => readPaths(name, FILE, server);
   const tokens = async (args: string[]) => {
     const r = await runMain(['report', ...args, '--verbose']);
     expect(r.code, r.stderr).toBe(0);
