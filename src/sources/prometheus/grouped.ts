@@ -139,11 +139,13 @@ const GRID_POINTS = 100_000;
 
 /**
  * VictoriaMetrics: edges on one step for the sums when the slices are not all equal (weeks,
- * months, a price change or a clock change inside a day, a window that does not end on a step).
- * It decodes every block a query touches (up to 8,192 samples of a series: 28 days at 5-minute
- * scrapes), so a query per run of equal slices is about a pass over the series per run; one
- * query on the grid is one pass, at the cost of more points per group. Used when the number of values of the labels summed by bounds
- * groups × points under `GRID_POINTS` per metric (BENCHMARKS.md, issue 14, seventeenth pass).
+ * months, a price change or a clock change inside a day, a window that starts or ends inside a
+ * step) but every edge falls on a common step of an hour or more (`uniformGrid`). It decodes
+ * every block a query touches (up to 8,192 samples of a series: 28 days at 5-minute scrapes), so
+ * a query per run of equal slices is about a pass over the series per run; one query on the grid
+ * is one pass, at the cost of more points per group. Used when the number of values of the
+ * labels summed by bounds groups × points under `GRID_POINTS` per metric (BENCHMARKS.md, issue
+ * 14, seventeenth pass).
  */
 async function gridFor(
   client: PrometheusClient,
