@@ -692,7 +692,8 @@ function stopLabelsOf(input: GroupAccountingInput, name: string): readonly strin
  */
 function groupLabelsOf(metric: Record<string, string>): Labels {
   const labels = emptyLabels();
-  for (const k of Object.keys(metric)) if (k !== Q && k !== N && k !== '__name__' && k !== 'rollup' && k !== ID) labels[k] = metric[k] as string;
+  for (const k of Object.keys(metric))
+    if (k !== Q && k !== N && k !== '__name__' && k !== 'rollup' && k !== ID) labels[k] = metric[k] as string;
   return labels;
 }
 
@@ -806,7 +807,8 @@ function sortSlices(g: Group, replicated: boolean, blind: boolean, pending: Open
 /** The slices of the groups where some series reset (no sum of readings settles them). */
 function resetSlices(groups: ReadonlyMap<string, Group>): Open[] {
   const out: Open[] = [];
-  for (const g of groups.values()) for (let i = 0; i < g.x.length; i++) if ((g.x[i] as number) > 0) out.push({ g, i, unbased: 0, stopped: 0 });
+  for (const g of groups.values())
+    for (let i = 0; i < g.x.length; i++) if ((g.x[i] as number) > 0) out.push({ g, i, unbased: 0, stopped: 0 });
   return out;
 }
 
