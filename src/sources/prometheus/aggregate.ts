@@ -218,13 +218,9 @@ function finish(g: Group): void {
 async function settleScope(input: GroupAccountingInput, scope: Scope): Promise<Map<string, Group>> {
   const groups = await readGroups(input, scope);
   if (scope.depth === 0) input.onSums?.([...groups.values()].map(found));
-  // Slices where a series reset are looked at closer whatever their edges' readings: from now on,
-  // beside the lookup of the readings that stopped series left (BENCHMARKS.md, eighteenth pass).
-  const resets = settleAnomalies(input, scope, groups, resetSlices(groups));
-  resets.catch(() => undefined); // awaited below, after the lookup (whose errors come first)
   await readingsWhereStopped(input, scope, groups, markStopped(input, scope, groups));
-  // The other slices once every reading is in: a closer look settles a range of slices for all
-  // the groups in it at once, so no slice may be left for later.
+  // Settled after every reading is in: a closer look settles a range of slices for all the groups
+  // in it at once, so no slice may be left for later.
   const pending: Open[] = [];
   const anomalies: Open[] = [];
   const replicated = input.replicaLabels.length > 0;
@@ -233,7 +229,7 @@ async function settleScope(input: GroupAccountingInput, scope: Scope): Promise<M
   // known (each settles slices of its own groups); what the looks leave unsettled is looked at
   // closer after them.
   const late: Open[] = [];
-  await Promise.all([resets, settlePending(input, scope, pending, late), settleAnomalies(input, scope, groups, anomalies)]);
+  await Promise.all([settlePending(input, scope, pending, late), settleAnomalies(input, scope, groups, anomalies)]);
   if (late.length > 0) await settleAnomalies(input, scope, groups, late);
   return groups;
 }
@@ -792,24 +788,15 @@ function sortSlices(g: Group, replicated: boolean, blind: boolean, pending: Open
     const a = g.cl[i] as number;
     const b = g.cl[i + 1] as number;
     if (u === 0 && a === 0 && b === 0) continue; // nothing there
-    if ((g.x[i] as number) > 0) continue; // a reset: `resetSlices` took it
     // An HA copy that missed a reset reads its old counter for up to an hour after it: with two
     // copies read at the slice start, a reset just before it leaves the start reading in doubt.
     const before = i > 0 ? (g.x[i - 1] as number) : g.xBefore;
     // (`blind`: copies were not counted apart, so any reset before the slice leaves it in doubt.)
     const doubtful = replicated && before > 0 && (blind || (g.cc[i] as number) > a);
-    if (doubtful || !(a <= u) || !(b <= u)) anomalies.push({ g, i, unbased: 0, stopped: 0 });
+    if ((g.x[i] as number) > 0 || doubtful || !(a <= u) || !(b <= u)) anomalies.push({ g, i, unbased: 0, stopped: 0 });
     else if (a < u || b < u) pending.push({ g, i, unbased: u - a, stopped: u - b });
     else if (!settleBySums(g, i, 0)) anomalies.push({ g, i, unbased: 0, stopped: 0 });
   }
-}
-
-/** The slices of the groups where some series reset (no sum of readings settles them). */
-function resetSlices(groups: ReadonlyMap<string, Group>): Open[] {
-  const out: Open[] = [];
-  for (const g of groups.values())
-    for (let i = 0; i < g.x.length; i++) if ((g.x[i] as number) > 0) out.push({ g, i, unbased: 0, stopped: 0 });
-  return out;
 }
 
 /**
