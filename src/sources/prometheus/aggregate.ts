@@ -670,7 +670,7 @@ function identity(group: Labels, extra: readonly string[], joined: string | unde
   const values = (joined ?? '').split(ID_SEPARATOR);
   if (values.length !== extra.length) return null;
   const out = emptyLabels();
-  for (const [k, v] of Object.entries(group)) if (k !== 'rollup') out[k] = v;
+  for (const [k, v] of Object.entries(group)) out[k] = v;
   for (const [i, l] of extra.entries()) if (values[i] !== '') out[l] = values[i] as string;
   return out;
 }
@@ -680,7 +680,6 @@ function stopLabelsOf(input: GroupAccountingInput, name: string): readonly strin
   return input.stopLabels?.get(name) ?? [];
 }
 
-/** The group of an answer's series (`labels`: stripped of our tags, its own labels no longer). */
 /**
  * A fused run's series: the labels of its group, without ours, its rollup's and the joined names
  * of a stopped series (built without them rather than deleted: an object a label was deleted from
@@ -693,7 +692,7 @@ function groupLabelsOf(metric: Record<string, string>): Labels {
   return labels;
 }
 
-/** The group of a series of a run's answer (`labels`: its group's, as the run query summed them). */
+/** The group of a series of a run's answer (`labels`: its group's, as the run query gave them). */
 function groupOf(input: GroupAccountingInput, groups: Map<string, Group>, scope: Scope, name: string, labels: Labels): Group | undefined {
   const key = seriesKey(name, labels, undefined);
   if (scope.only && !scope.only.has(key)) return undefined;
