@@ -346,7 +346,7 @@ function fused(input: GroupAccountingInput, name: string): boolean {
  */
 function fusedQuery(input: GroupAccountingInput, name: string, sel: string, stepMs: number, r: number): string {
   const labels = input.groupLabels.get(name) ?? [];
-  if (input.singletons?.has(name) === true) return singletonsQuery(input, sel, stepMs, r);
+  if (input.singletons?.has(name) === true) return singletonsQuery(input, labels, sel, stepMs, r);
   // VictoriaMetrics decodes every block of a series in the range for each rollup expression, so
   // there is one: over the slice and the reading window before it, per series, presence, resets,
   // the last sample and how long before the edge it came (`lag`). A series whose last sample is
@@ -384,14 +384,13 @@ function fusedQuery(input: GroupAccountingInput, name: string, sel: string, step
  * of presence is the same), so presence is not asked for, and no floor leaves a value out of a
  * sum of one: the client tells a reading from a value no counter holds (`ingest`), as series by
  * series does. A third fewer points to send and parse, a rollup and a pass fewer on the server
- * (BENCHMARKS.md, fourteenth pass). Nor is anything summed: each series (after its HA copies are
- * merged) is its group already, and a sum by every label costs the server a fifth more at 25k
- * groups (BENCHMARKS.md, eighteenth pass). A series with a label the lookup of label names did
- * not see stays a group of its own rather than be added to another.
+ * (BENCHMARKS.md, fourteenth pass). Still summed by the group labels, though each series is its
+ * group: a series with a label the lookup of label names did not see would otherwise be a group
+ * that no closer look keys by (BENCHMARKS.md, eighteenth pass).
  */
-function singletonsQuery(input: GroupAccountingInput, sel: string, stepMs: number, r: number): string {
+function singletonsQuery(input: GroupAccountingInput, labels: readonly string[], sel: string, stepMs: number, r: number): string {
   const seen = logical(input, `aggr_over_time(("resets", "last_over_time", "lag"), ${sel}[${duration(stepMs + r)}])`);
-  return tag(`${seen} >= on(rollup) group_left() ${perRollup(r / 1000, true)}`, Q, 'seen1');
+  return tag(`${by('sum', [...labels, 'rollup'], seen)} >= on(rollup) group_left() ${perRollup(r / 1000, true)}`, Q, 'seen1');
 }
 
 /**
