@@ -268,7 +268,7 @@ async function readFusedRun(input: GroupAccountingInput, scope: Scope, groups: M
   const extra = stopLabelsOf(input, name);
   const each = (series: RangeSeries) => {
     const { metric } = series;
-    const labels = groupLabelsOf(metric);
+    const labels = stripOurs(metric, FUSED_OWN);
     // A stopped series' lag comes with its own labels' values, joined (the rest come summed by group).
     const id = extra.length > 0 && metric.rollup === 'lag' ? identity(labels, extra, metric[ID]) : undefined;
     const g = groupOf(input, groups, scope, name, labels);
@@ -679,17 +679,8 @@ function stopLabelsOf(input: GroupAccountingInput, name: string): readonly strin
   return input.stopLabels?.get(name) ?? [];
 }
 
-/**
- * A fused run's series: the labels of its group, without ours, its rollup's and the joined names
- * of a stopped series (built without them rather than deleted: an object a label was deleted from
- * is slower to read everywhere after, and there is one per group).
- */
-function groupLabelsOf(metric: Record<string, string>): Labels {
-  const labels = emptyLabels();
-  for (const k of Object.keys(metric))
-    if (k !== Q && k !== N && k !== '__name__' && k !== 'rollup' && k !== ID) labels[k] = metric[k] as string;
-  return labels;
-}
+/** The labels a fused run's query adds to a series: its rollup's, and the joined names of a stopped series. */
+const FUSED_OWN = ['rollup', ID];
 
 /** The group of a series of a run's answer (`labels`: its group's, as the run query gave them). */
 function groupOf(input: GroupAccountingInput, groups: Map<string, Group>, scope: Scope, name: string, labels: Labels): Group | undefined {
